@@ -1,0 +1,84 @@
+import { RunError } from "@pulumi/pulumi";
+import { closest, distance } from "fastest-levenshtein";
+import type { z } from "zod";
+
+/**
+ * Every problem found in the stack config, thrown before any resource is registered.
+ * A RunError, so that Pulumi prints the message alone, without a stack trace.
+ */
+export class ConfigError extends RunError {
+  constructor(readonly problems: string[]) {
+    super(
+      `the stack config has ${problems.length === 1 ? "a problem" : `${problems.length} problems`}; nothing was created or changed:\n` +
+        problems.map((p) => `  ${p}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** `portage:fleet.regions[1]` from `["fleet", "regions", 1]`. */
+export function keyPath(path: readonly PropertyKey[]): string {
+  const [head, ...rest] = path;
+  return `portage:${String(head)}` + rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+}
+
+/** Shows a given value the way the user wrote it. */
+export function shown(value: unknown): string {
+  if (value === undefined) return "nothing";
+  return JSON.stringify(value);
+}
+
+/** "did you mean" for a misspelt name, when one is close enough to be a likely typo. */
+export function suggestion(name: string, candidates: readonly string[]): string {
+  if (candidates.length === 0) return "";
+  const best = closest(name, candidates as string[]);
+  return distance(name.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(name.length / 3))
+    ? ` (did you mean "${best}"?)`
+    : "";
+}
+
+const typeWords: Record<string, string> = {
+  string: "a string",
+  number: "a whole number", // every number in the config is a whole number
+  int: "a whole number",
+  boolean: "true or false",
+  array: "a list",
+  object: "an object of settings",
+};
+
+/** One line per zod issue, naming the key, what was given and what is allowed. */
+export function describeIssue(issue: z.core.$ZodIssue, allowedKeys: (path: PropertyKey[]) => string[]): string[] {
+  const at = keyPath(issue.path);
+  const given = shown(issue.input);
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const allowed = allowedKeys(issue.path as PropertyKey[]);
+      return issue.keys.map(
+        (key) =>
+          `${keyPath([...issue.path, key])}: unknown key${suggestion(key, allowed)}; allowed keys here: ${allowed.join(", ")}`,
+      );
+    }
+    case "invalid_type": {
+      const expected = typeWords[issue.expected] ?? issue.expected;
+      return [issue.input === undefined ? `${at}: is required; give ${expected}` : `${at}: ${given} is not ${expected}`];
+    }
+    case "invalid_value":
+      return [`${at}: ${given} is not allowed; use ${issue.values.map((v) => String(v)).join(" or ")}`];
+    case "too_small":
+      return [
+        issue.origin === "array"
+          ? `${at}: needs at least ${String(issue.minimum)} item${Number(issue.minimum) === 1 ? "" : "s"}`
+          : `${at}: ${given} is too small; the minimum is ${String(issue.minimum)}`,
+      ];
+    case "too_big":
+      return [
+        issue.origin === "array"
+          ? `${at}: allows at most ${String(issue.maximum)} items`
+          : `${at}: ${given} is too large; the maximum is ${String(issue.maximum)}`,
+      ];
+    case "invalid_union":
+      return [`${at}: ${given} is not valid here; ${issue.message}`];
+    default:
+      return [`${at}: ${given}: ${issue.message}`];
+  }
+}

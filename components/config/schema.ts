@@ -1,0 +1,132 @@
+import { z } from "zod";
+
+/**
+ * The stack config surface: every `portage:*` key, its fields, defaults and descriptions.
+ * This is the one source for the program's defaults, the Pulumi.yaml declarations and the
+ * README's config reference (both checked against it by the tests). Rules that need more than
+ * a type (regions, sizes, CIDRs, production rules) live in `resolve.ts`.
+ */
+
+const text = (description: string, fallback: string) => z.string().default(fallback).describe(description);
+const whole = (description: string, fallback: number, min: number, max: number) =>
+  z.int().min(min).max(max).default(fallback).describe(description);
+const flag = (description: string, fallback: boolean) => z.boolean().default(fallback).describe(description);
+
+export const fleetSchema = z
+  .strictObject({
+    regions: z
+      .array(z.string())
+      .min(1)
+      .default(["virginia"])
+      .describe("Regions of the fleet, portable names (virginia, london, ...) or the provider's own; the first is primary (database, bucket, edge)."),
+    nodesPerRegion: whole("Nodes in each region, spread over the region's zones.", 1, 1, 100),
+    size: text("Node size: small, medium, large, or an explicit instance/machine type of the provider.", "small"),
+    diskGb: whole("Root disk of each node, in GiB.", 20, 10, 2000),
+  })
+  .describe("The VM fleet that runs the release.");
+
+export const databaseSchema = z
+  .strictObject({
+    version: z
+      .union([z.string(), z.int()], { error: 'give the major version, e.g. "16"' })
+      .transform((v) => String(v))
+      .default("16")
+      .describe("Postgres major version: 13 to 17."),
+    size: text("Database size: small, medium, large, or an explicit instance class (aws) / tier (gcp).", "small"),
+    storageGb: whole("Allocated storage in GiB.", 20, 20, 16384),
+    highAvailability: flag("A standby in a second zone with automatic failover (Multi-AZ / REGIONAL).", false),
+    backupDays: whole("Days of automated backups kept, with point-in-time recovery; 0 turns backups off (not allowed in production).", 7, 0, 35),
+  })
+  .describe("The managed Postgres (RDS / Cloud SQL), private, TLS only.");
+
+export const bucketSchema = z
+  .strictObject({
+    versioning: flag("Keep every version of every object.", true),
+  })
+  .describe("The private object bucket (S3 / GCS) for releases and app data.");
+
+export const edgeSchema = z
+  .strictObject({
+    kind: z.enum(["haproxy", "traefik"]).default("haproxy").describe("The proxy on the edge VM: haproxy or traefik."),
+    domain: text("Public host name of the app; when set, the edge gets a Let's Encrypt certificate and redirects HTTP to HTTPS.", ""),
+    acmeEmail: text("Contact e-mail for Let's Encrypt; required with a domain.", ""),
+    size: text("Edge VM size: small, medium, large, or an explicit instance/machine type.", "small"),
+  })
+  .describe("The edge VM: static public address, reverse proxy, SSH bastion.");
+
+export const appSchema = z
+  .strictObject({
+    name: text("Release name (the `mix release` name): names the unit, the user and the database.", "hello"),
+    release: text("Local path of the `mix release` tarball to ship.", "./releases/hello-0.1.0.tar.gz"),
+    version: text("Version of that release; changing it rolls the fleet over with zero downtime.", "0.1.0"),
+    healthPath: text("Path that answers 200 when the release is ready to serve.", "/ping"),
+    ports: z
+      .array(z.int())
+      .default([4000, 4001])
+      .describe("The two ports a release alternates between (blue and green)."),
+  })
+  .describe("The application and its release.");
+
+export const accessSchema = z
+  .strictObject({
+    adminCidrs: z
+      .array(z.string())
+      .default([])
+      .describe("Addresses (CIDR) allowed to SSH to the edge; the only way in for operators and rollouts."),
+    sshPublicKey: text("The operator's SSH public key, installed for the admin user on the edge and the nodes.", ""),
+  })
+  .describe("Who may reach the servers.");
+
+export const clusterSchema = z
+  .strictObject({
+    distributionPorts: z
+      .array(z.int())
+      .default([9100, 9155])
+      .describe("First and last port of the Erlang distribution range (inet_dist_listen_min/max), open between nodes only."),
+  })
+  .describe("Erlang clustering between the nodes.");
+
+export const rolloutSchema = z
+  .strictObject({
+    batchSize: whole("Nodes deployed at once; the next batch starts when this one is healthy.", 1, 1, 100),
+    healthTimeoutSeconds: whole("How long a new release may take to become healthy before it is stopped and the rollout fails.", 120, 10, 1800),
+  })
+  .describe("How a new version rolls over the fleet.");
+
+export const objectKeys = {
+  fleet: fleetSchema,
+  database: databaseSchema,
+  bucket: bucketSchema,
+  edge: edgeSchema,
+  app: appSchema,
+  access: accessSchema,
+  cluster: clusterSchema,
+  rollout: rolloutSchema,
+} as const;
+
+export const scalarKeys = {
+  provider: z.enum(["aws", "gcp"]).default("aws").describe("The cloud: aws or gcp. Changing it re-targets the whole stack."),
+  production: flag("A production stack: protected stateful resources, deletion protection, final snapshots, stricter checks.", false),
+  sshPrivateKey: z
+    .string()
+    .default("")
+    .describe("Secret. The operator's SSH private key, used by rollouts through the edge; empty uses the local ssh-agent."),
+} as const;
+
+export type ObjectKey = keyof typeof objectKeys;
+export type ScalarKey = keyof typeof scalarKeys;
+export const configKeys = [...Object.keys(scalarKeys), ...Object.keys(objectKeys)] as (ScalarKey | ObjectKey)[];
+
+export const configSchema = z.strictObject({
+  ...scalarKeys,
+  fleet: fleetSchema.prefault({}),
+  database: databaseSchema.prefault({}),
+  bucket: bucketSchema.prefault({}),
+  edge: edgeSchema.prefault({}),
+  app: appSchema.prefault({}),
+  access: accessSchema.prefault({}),
+  cluster: clusterSchema.prefault({}),
+  rollout: rolloutSchema.prefault({}),
+});
+
+export type RawConfig = z.output<typeof configSchema>;

@@ -1,0 +1,132 @@
+import { createHash } from "node:crypto";
+
+/**
+ * What the mock clouds answer: outputs a real provider computes (ids, ARNs, addresses, emails),
+ * made deterministic from the resource's name so that two runs of the same config print the same plan.
+ */
+
+const account = "123456789012";
+
+function hash(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** A stable private address for a named resource: 10.<a>.<b>.<c>, never .0/.255. */
+export function fakeAddress(name: string, prefix = "10"): string {
+  const h = hash(name);
+  const octet = (i: number, min = 0) => min + (parseInt(h.slice(i * 2, i * 2 + 2), 16) % (254 - min));
+  return `${prefix}.${octet(0, 100)}.${octet(1)}.${octet(2, 4)}`;
+}
+
+export function fakePublicAddress(name: string): string {
+  // 198.51.100.0/24 is TEST-NET-2: documentation only, never routed.
+  return `198.51.100.${4 + (parseInt(hash(name).slice(0, 2), 16) % 250)}`;
+}
+
+type State = Record<string, unknown>;
+
+/** Computed outputs by resource type; inputs pass through as the provider would echo them. */
+export function computedState(type: string, name: string, inputs: State, region: string): State {
+  const suffix = hash(name).slice(0, 7);
+  const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${account}:${resource}`;
+  switch (type) {
+    case "aws:ec2/instance:Instance":
+      return { privateIp: inputs.privateIp ?? fakeAddress(name), publicIp: "", arn: arn("ec2", `instance/i-${suffix}`) };
+    case "aws:ec2/eip:Eip":
+      return { publicIp: fakePublicAddress(name), allocationId: `eipalloc-${suffix}` };
+    case "aws:ec2/vpc:Vpc":
+      return { arn: arn("ec2", `vpc/vpc-${suffix}`), mainRouteTableId: `rtb-${suffix}`, defaultSecurityGroupId: `sg-${suffix}` };
+    case "aws:rds/instance:Instance":
+      return {
+        address: `${inputs.identifier ?? name}.${suffix}.${region}.rds.amazonaws.com`,
+        endpoint: `${inputs.identifier ?? name}.${suffix}.${region}.rds.amazonaws.com:5432`,
+        port: inputs.port ?? 5432,
+        arn: arn("rds", `db:${name}`),
+      };
+    case "aws:s3/bucket:Bucket":
+    case "aws:s3/bucketV2:BucketV2": {
+      const bucket = inputs.bucket ?? `${inputs.bucketPrefix ?? name}${suffix}`;
+      return { bucket, arn: `arn:aws:s3:::${String(bucket)}`, bucketRegionalDomainName: `${String(bucket)}.s3.${region}.amazonaws.com` };
+    }
+    case "aws:iam/role:Role":
+      return { arn: `arn:aws:iam::${account}:role/${name}`, name: inputs.name ?? `${name}-${suffix}` };
+    case "aws:iam/instanceProfile:InstanceProfile":
+      return { arn: `arn:aws:iam::${account}:instance-profile/${name}`, name: inputs.name ?? `${name}-${suffix}` };
+    case "aws:iam/policy:Policy":
+      return { arn: `arn:aws:iam::${account}:policy/${name}`, name: inputs.name ?? `${name}-${suffix}` };
+    case "aws:ssm/parameter:Parameter":
+      return { arn: arn("ssm", `parameter${String(inputs.name ?? `/${name}`)}`) };
+    case "aws:route53/zone:Zone":
+      return { zoneId: `Z${suffix.toUpperCase()}`, arn: `arn:aws:route53:::hostedzone/Z${suffix.toUpperCase()}` };
+    case "aws:kms/key:Key":
+      return { arn: arn("kms", `key/${suffix}`), keyId: suffix };
+    case "gcp:compute/instance:Instance": {
+      const nics = Array.isArray(inputs.networkInterfaces) ? (inputs.networkInterfaces as State[]) : [];
+      return {
+        networkInterfaces: nics.map((nic, i) => ({ ...nic, networkIp: nic.networkIp ?? fakeAddress(`${name}-${i}`) })),
+        selfLink: `https://www.googleapis.com/compute/v1/projects/p/zones/${String(inputs.zone)}/instances/${name}`,
+        instanceId: String(parseInt(suffix, 16)),
+      };
+    }
+    case "gcp:compute/address:Address":
+      return { address: inputs.addressType === "INTERNAL" ? fakeAddress(name) : fakePublicAddress(name), selfLink: `https://www.googleapis.com/compute/v1/${name}` };
+    case "gcp:compute/network:Network":
+    case "gcp:compute/subnetwork:Subnetwork":
+    case "gcp:compute/globalAddress:GlobalAddress":
+    case "gcp:compute/router:Router":
+      return { selfLink: `https://www.googleapis.com/compute/v1/projects/p/${name}`, name: inputs.name ?? `${name}-${suffix}` };
+    case "gcp:serviceaccount/account:Account":
+      return { email: `${String(inputs.accountId ?? name)}@p.iam.gserviceaccount.com`, name: `projects/p/serviceAccounts/${name}`, member: `serviceAccount:${String(inputs.accountId ?? name)}@p.iam.gserviceaccount.com` };
+    case "gcp:sql/databaseInstance:DatabaseInstance":
+      return {
+        name: inputs.name ?? `${name}-${suffix}`,
+        privateIpAddress: fakeAddress(name, "10"),
+        connectionName: `p:${String(inputs.region)}:${name}`,
+        publicIpAddress: "",
+      };
+    case "gcp:storage/bucket:Bucket":
+      return { name: inputs.name ?? `${name}-${suffix}`, url: `gs://${String(inputs.name ?? `${name}-${suffix}`)}` };
+    case "gcp:secretmanager/secret:Secret":
+      return { name: `projects/p/secrets/${String(inputs.secretId ?? name)}` };
+    case "gcp:dns/managedZone:ManagedZone":
+      return { name: inputs.name ?? `${name}-${suffix}` };
+    case "random:index/randomPassword:RandomPassword":
+    case "random:index/randomString:RandomString":
+      return { result: fakeSecret(name, Number(inputs.length ?? 32)) };
+    case "random:index/randomId:RandomId":
+      return { hex: suffix, b64Url: suffix };
+    default:
+      return {};
+  }
+}
+
+/** The value a mock RandomPassword returns: deterministic, so tests can search for it. */
+export function fakeSecret(name: string, length: number): string {
+  let out = "";
+  for (let i = 0; out.length < length; i++) out += hash(`secret:${name}:${i}`);
+  return `S3cr3t${out}`.slice(0, length);
+}
+
+/** Provider functions (invokes) the program calls. */
+export function invokeResult(token: string, inputs: State, region: string): State {
+  switch (token) {
+    case "aws:ec2/getAmi:getAmi":
+      return { id: `ami-0${hash(region).slice(0, 16)}`, imageId: `ami-0${hash(region).slice(0, 16)}`, name: "ubuntu-noble-24.04-amd64-server", architecture: "x86_64" };
+    case "aws:index/getAvailabilityZones:getAvailabilityZones":
+      return { names: ["a", "b", "c"].map((z) => `${region}${z}`), zoneIds: ["1", "2", "3"].map((z) => `${region}-az${z}`), id: region };
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return { accountId: account, arn: `arn:aws:iam::${account}:user/ci`, userId: "AIDA", id: account };
+    case "aws:index/getRegion:getRegion":
+      return { name: region, region, id: region };
+    case "aws:index/getPartition:getPartition":
+      return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+    case "gcp:compute/getImage:getImage":
+      return { selfLink: `https://www.googleapis.com/compute/v1/projects/ubuntu-os-cloud/global/images/${String(inputs.family ?? "image")}-v20261101`, name: `${String(inputs.family ?? "image")}-v20261101`, id: "image" };
+    case "gcp:compute/getZones:getZones":
+      return { names: ["a", "b", "c"].map((z) => `${String(inputs.region ?? region)}-${z}`), id: String(inputs.region ?? region) };
+    case "gcp:organizations/getProject:getProject":
+      return { number: "123456789", projectId: String(inputs.projectId ?? "p"), id: "p" };
+    default:
+      return {};
+  }
+}

@@ -1,0 +1,208 @@
+import * as pulumi from "@pulumi/pulumi";
+import { computedState, invokeResult } from "./mocks";
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+// Internals of the SDK's mock runtime that the public API does not expose: the monitor class
+// (to record resource options such as protect, parent and dependsOn) and the RPC queue.
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => MonitorLike };
+const settings = require("@pulumi/pulumi/runtime/settings") as {
+  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
+  waitForRPCs(): Promise<void>;
+};
+const rpc = require("@pulumi/pulumi/runtime/rpc") as { specialSigKey: string; specialSecretSig: string };
+
+interface MonitorLike {
+  registerResource(req: RegisterRequest, callback: (err: unknown, resp: unknown) => void): Promise<void>;
+  newUrn(parent: string, type: string, name: string): string;
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean | undefined;
+  getDependenciesList(): string[];
+  getProvider(): string;
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  getRetainondelete(): boolean | undefined;
+  getAdditionalsecretoutputsList(): string[];
+}
+
+/** The plain value of a program's outputs (secret values arrive wrapped in `Secret`). */
+export type Unwrapped<T> = T extends pulumi.Output<infer U>
+  ? Unwrapped<U>
+  : T extends readonly (infer E)[]
+    ? Unwrapped<E>[]
+    : T extends object
+      ? { [K in keyof T]: Unwrapped<T[K]> }
+      : T;
+
+/** A value Pulumi knows to be secret: kept as such so tests and plans can tell. */
+export class Secret {
+  constructor(readonly value: unknown) {}
+  toJSON(): string {
+    return "[secret]";
+  }
+}
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  urn: string;
+  parent?: string;
+  custom: boolean;
+  /** Inputs as the program sent them; secret values are wrapped in `Secret`. */
+  inputs: Record<string, unknown>;
+  options: {
+    protect: boolean;
+    dependsOn: string[];
+    provider?: string;
+    deleteBeforeReplace: boolean;
+    ignoreChanges: string[];
+    replaceOnChanges: string[];
+    retainOnDelete: boolean;
+    additionalSecretOutputs: string[];
+  };
+}
+
+export interface Invocation {
+  token: string;
+  inputs: Record<string, unknown>;
+}
+
+export interface OfflineResult<T> {
+  resources: RecordedResource[];
+  invokes: Invocation[];
+  /** The program's exported outputs, resolved; secrets wrapped in `Secret`. */
+  outputs: T | undefined;
+  /** What the program threw, if it threw. */
+  error?: Error;
+}
+
+export interface OfflineOptions {
+  /** Flat stack config as Pulumi passes it (`{"portage:fleet": "{...json}"}`). */
+  config: Record<string, string>;
+  secretKeys?: string[];
+  stack?: string;
+  project?: string;
+  preview?: boolean;
+  /** Outputs other stacks (or this stack's last update) expose to a StackReference, by stack name. */
+  stackReferences?: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * Runs a Pulumi program under the SDK's mock runtime, with no engine, CLI or cloud, and records every
+ * resource registered (inputs and options), every provider function called and the outputs.
+ */
+export async function runOffline<T extends object>(
+  program: () => T,
+  options: OfflineOptions,
+): Promise<OfflineResult<Unwrapped<T>>> {
+  const resources: RecordedResource[] = [];
+  const invokes: Invocation[] = [];
+  const providerRegions = new Map<string, string>();
+  const stack = options.stack ?? "dev";
+  const project = options.project ?? "portage";
+  const regionOf = (provider: string | undefined) => {
+    const urn = provider?.split("::").slice(0, -1).join("::");
+    return (urn && providerRegions.get(urn)) || options.config["aws:region"] || options.config["gcp:region"] || "us-east-1";
+  };
+
+  const mocks: pulumi.runtime.Mocks = {
+    newResource(args) {
+      if (args.type === "pulumi:pulumi:StackReference") {
+        const outputs = options.stackReferences?.[String(args.inputs.name)] ?? {};
+        return { id: String(args.inputs.name), state: { ...args.inputs, outputs } };
+      }
+      const region = String(args.inputs.region ?? regionOf(args.provider));
+      const id = args.custom === false ? undefined : `${args.name}-id`;
+      return { id, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs, region) } };
+    },
+    call(args) {
+      invokes.push({ token: args.token, inputs: unwrapSecrets(args.inputs) as Record<string, unknown> });
+      return invokeResult(args.token, args.inputs, regionOf(args.provider));
+    },
+  };
+
+  class RecordingMonitor extends MockMonitor {
+    override async registerResource(req: RegisterRequest, callback: (err: unknown, resp: unknown) => void) {
+      const urn = this.newUrn(req.getParent(), req.getType(), req.getName());
+      await super.registerResource(req, (err, resp) => {
+        if (!err) {
+          const inputs = unwrapSecrets(deserialize(req)) as Record<string, unknown>;
+          if (req.getType().startsWith("pulumi:providers:")) providerRegions.set(urn, String(inputs.region ?? ""));
+          resources.push({
+            type: req.getType(),
+            name: req.getName(),
+            urn,
+            parent: req.getParent() || undefined,
+            custom: req.getCustom(),
+            inputs,
+            options: {
+              protect: req.getProtect() === true,
+              dependsOn: req.getDependenciesList(),
+              provider: req.getProvider() || undefined,
+              deleteBeforeReplace: req.getDeletebeforereplace(),
+              ignoreChanges: req.getIgnorechangesList(),
+              replaceOnChanges: req.getReplaceonchangesList(),
+              retainOnDelete: req.getRetainondelete() === true,
+              additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            },
+          });
+        }
+        callback(err, resp);
+      });
+    }
+  }
+
+  pulumi.runtime.setAllConfig(options.config, options.secretKeys);
+  await pulumi.runtime.setMocks(mocks, project, stack, options.preview ?? false);
+  settings.setMockOptions(new RecordingMonitor(mocks), project, stack, options.preview ?? false);
+
+  let outputs: Unwrapped<T> | undefined;
+  let error: Error | undefined;
+  try {
+    const exported = program();
+    outputs = (await resolveOutputs(exported)) as Unwrapped<T>;
+    await settings.waitForRPCs();
+  } catch (thrown) {
+    error = thrown instanceof Error ? thrown : new Error(String(thrown));
+    await settings.waitForRPCs().catch(() => undefined);
+  }
+  return { resources, invokes, outputs, error };
+}
+
+/** Awaits every Output in a value, keeping secretness visible. */
+export async function resolveOutputs(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    const out = value as pulumi.Output<unknown> & { isSecret: Promise<boolean>; promise(): Promise<unknown> };
+    const [inner, secret] = await Promise.all([out.promise(), out.isSecret]);
+    const resolved = await resolveOutputs(inner);
+    return secret ? new Secret(resolved) : resolved;
+  }
+  if (value instanceof Promise) return resolveOutputs(await value);
+  if (Array.isArray(value)) return Promise.all(value.map(resolveOutputs));
+  if (value && typeof value === "object" && !(value instanceof Secret) && !pulumi.Resource.isInstance(value)) {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveOutputs(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+function deserialize(req: RegisterRequest): Record<string, unknown> {
+  const { deserializeProperties } = require("@pulumi/pulumi/runtime/rpc") as { deserializeProperties(s: unknown): Record<string, unknown> };
+  return deserializeProperties((req as unknown as { getObject(): unknown }).getObject());
+}
+
+/** Replaces the RPC's secret envelopes with `Secret` so callers can see and search them. */
+function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[rpc.specialSigKey] === rpc.specialSecretSig) return new Secret(unwrapSecrets(record.value));
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { portage, type StackOutputs } from "../../stacks/program";
+import { runOffline, type OfflineOptions, type OfflineResult, type RecordedResource, type Unwrapped } from "./run";
+
+export const projectRoot = join(__dirname, "..", "..");
+
+type ConfigValue = unknown;
+export type StackConfig = Record<string, ConfigValue>;
+
+/** The `config:` of Pulumi.<stack>.yaml, as written (objects stay objects). */
+export function readStackFile(stack: string, root = projectRoot): StackConfig {
+  const file = parse(readFileSync(join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config?: StackConfig } | null;
+  return { ...(file?.config ?? {}) };
+}
+
+/** Merges overrides into a stack config: object keys field by field (like `pulumi config set --path`), others replaced. */
+export function withOverrides(config: StackConfig, overrides: StackConfig = {}): StackConfig {
+  const out: StackConfig = { ...config };
+  for (const [key, value] of Object.entries(overrides)) {
+    const current = out[key];
+    out[key] =
+      isPlainObject(value) && isPlainObject(current) ? { ...current, ...value } : value;
+    if (value === undefined) delete out[key];
+  }
+  return out;
+}
+
+/** The flat string map Pulumi hands a program: objects and lists as JSON text. Encrypted values are left out. */
+export function flattenConfig(config: StackConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (isPlainObject(value) && "secure" in value) continue;
+    out[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return out;
+}
+
+export interface StackRunOptions extends Omit<OfflineOptions, "config" | "stack"> {
+  /** Pulumi.<stack>.yaml to start from; omit to start from an empty config. */
+  stack?: string;
+  provider?: "aws" | "gcp";
+  overrides?: StackConfig;
+  /** Used for the run's stack name when no stack file is read. */
+  stackName?: string;
+}
+
+/** The placeholder release the graph tests ship (a real tarball; the e2e tests build a real app). */
+export const placeholderRelease = join(projectRoot, "test", "fixtures", "placeholder", "hello-0.1.0.tar.gz");
+
+/** Runs the portage program offline with a stack's config. */
+export function runStack(options: StackRunOptions = {}): Promise<OfflineResult<Unwrapped<StackOutputs>>> {
+  const base = options.stack ? readStackFile(options.stack) : {};
+  const provider = options.provider ? { "portage:provider": options.provider } : {};
+  const config = withOverrides(withOverrides(base, provider), options.overrides);
+  return runOffline(portage, {
+    ...options,
+    config: flattenConfig(config),
+    stack: options.stack ?? options.stackName ?? "dev",
+  });
+}
+
+export function resourcesOfType(result: { resources: RecordedResource[] }, type: string): RecordedResource[] {
+  return result.resources.filter((r) => r.type === type);
+}
+
+export function resourceNamed(result: { resources: RecordedResource[] }, type: string, name: string): RecordedResource {
+  const found = result.resources.find((r) => r.type === type && r.name === name);
+  if (!found) {
+    const names = resourcesOfType(result, type).map((r) => r.name);
+    throw new Error(`no ${type} named ${name}; there are: ${names.join(", ") || "none"}`);
+  }
+  return found;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
