@@ -157,7 +157,7 @@ export function resolveSpec(raw: RawConfig, ctx: StackContext): { spec: Spec } |
       provider,
       production,
       prefix,
-      tags: { "portage-stack": prefix, "portage-managed": "true" },
+      tags: { "portage-stack": prefix, "portage-production": String(production) },
       fleet: {
         regions,
         nodesPerRegion: raw.fleet.nodesPerRegion,

@@ -32,7 +32,7 @@ export interface Spec {
   production: boolean;
   /** `<app>-<stack>`: prefix of cloud-side names (secret paths, bucket, DNS zone, tags). */
   prefix: string;
-  /** Tags / labels put on every resource that takes them. */
+  /** Tags / labels put on every resource that takes them (`portage-stack`, `portage-production`). */
   tags: Record<string, string>;
   fleet: {
     regions: RegionSpec[];
