@@ -7,6 +7,7 @@ import { ClusterDns } from "../components/dns";
 import { Edge } from "../components/edge";
 import { Fleet, type NodeInfo } from "../components/fleet";
 import { Network } from "../components/network";
+import { Release } from "../components/release";
 import { Secrets } from "../components/secrets";
 
 /** The stack outputs: the same names and shapes on AWS and GCP. */
@@ -42,8 +43,7 @@ export function portage(): StackOutputs {
   const secrets = new Secrets("secrets", { spec, cloud, database, host });
   const fleet = new Fleet("fleet", { spec, cloud, network, bucket });
   const dns = new ClusterDns("dns", { spec, cloud, network, fleet, edge });
-  void secrets;
-  void dns;
+  new Release("release", { spec, cloud, bucket, fleet, edge, secrets, dns });
 
   const user = spec.access.adminUser;
   return {

@@ -28,8 +28,8 @@ export interface NodeInfo {
 export interface CreatedNode {
   spec: NodeSpec;
   privateAddress: pulumi.Output<string>;
-  /** The VM resource, for `dependsOn`. */
-  instance: pulumi.Resource;
+  /** The VM resource: for `dependsOn`, and its id re-runs a rollout on a replaced VM. */
+  instance: pulumi.CustomResource;
 }
 
 /**
