@@ -6,6 +6,7 @@ import { Database } from "../components/database";
 import { ClusterDns } from "../components/dns";
 import { Edge } from "../components/edge";
 import { Fleet, type NodeInfo } from "../components/fleet";
+import { DataGuard } from "../components/guard";
 import { Network } from "../components/network";
 import { Release } from "../components/release";
 import { Secrets } from "../components/secrets";
@@ -34,7 +35,8 @@ export interface StackOutputs {
  */
 export function portage(): StackOutputs {
   const spec = loadSpec();
-  const cloud = new Cloud("cloud", { spec });
+  const guard = new DataGuard("data-guard", spec);
+  const cloud = new Cloud("cloud", { spec, guard });
   const network = new Network("network", { spec, cloud });
   const bucket = new Bucket("bucket", { spec, cloud });
   const database = new Database("database", { spec, cloud, network });

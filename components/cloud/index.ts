@@ -5,6 +5,8 @@ import type { RegionSpec, Spec } from "../config";
 
 export interface CloudArgs {
   spec: Spec;
+  /** Every provider waits for it, and so every cloud resource: a refused update touches nothing. */
+  guard?: pulumi.Resource;
 }
 
 /**
@@ -35,7 +37,7 @@ export class Cloud extends pulumi.ComponentResource {
               ...(spec.aws.profile ? { profile: spec.aws.profile } : {}),
               defaultTags: { tags: spec.tags },
             },
-            { parent: this },
+            { parent: this, dependsOn: args.guard ? [args.guard] : [] },
           ),
         );
       }
@@ -47,7 +49,7 @@ export class Cloud extends pulumi.ComponentResource {
           region: this.primaryRegion().region,
           defaultLabels: spec.tags,
         },
-        { parent: this },
+        { parent: this, dependsOn: args.guard ? [args.guard] : [] },
       );
     }
     this.aws = providers;

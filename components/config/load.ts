@@ -69,7 +69,7 @@ function parseJson(text: string): unknown {
 }
 
 function parseScalar(key: string, text: string): unknown {
-  if (key === "production") return text === "true" ? true : text === "false" ? false : text;
+  if (key === "production" || key === "allowDataLoss") return text === "true" ? true : text === "false" ? false : text;
   return text;
 }
 

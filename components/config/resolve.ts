@@ -156,6 +156,7 @@ export function resolveSpec(raw: RawConfig, ctx: StackContext): { spec: Spec } |
       stack: ctx.stack,
       provider,
       production,
+      allowDataLoss: raw.allowDataLoss,
       prefix,
       tags: { "portage-stack": prefix, "portage-production": String(production) },
       fleet: {

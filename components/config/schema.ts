@@ -107,6 +107,10 @@ export const objectKeys = {
 export const scalarKeys = {
   provider: z.enum(["aws", "gcp"]).default("aws").describe("The cloud: aws or gcp. Changing it re-targets the whole stack."),
   production: flag("A production stack: protected stateful resources, deletion protection, final snapshots, stricter checks.", false),
+  allowDataLoss: flag(
+    "Lets this one update delete or replace the database and the bucket (a provider switch on a dev stack; a database replacement in production). Set it, run the update, unset it.",
+    false,
+  ),
   sshPrivateKey: z
     .string()
     .default("")

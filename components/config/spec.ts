@@ -30,6 +30,8 @@ export interface Spec {
   stack: string;
   provider: CloudProvider;
   production: boolean;
+  /** The user allows this update to delete or replace the stack's data (see components/guard). */
+  allowDataLoss: boolean;
   /** `<app>-<stack>`: prefix of cloud-side names (secret paths, bucket, DNS zone, tags). */
   prefix: string;
   /** Tags / labels put on every resource that takes them (`portage-stack`, `portage-production`). */

@@ -1,0 +1,49 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Spec } from "../config";
+import { dataLossRefusals, type GuardedState } from "./rules";
+
+export { dataLossRefusals, type GuardedState } from "./rules";
+
+/**
+ * The engine-side half of the guard: `check` sees the inputs of the last update beside this one's,
+ * which a program cannot, and fails the preview (and so the update) with the reason.
+ */
+const provider: pulumi.dynamic.ResourceProvider = {
+  async check(olds: Partial<GuardedState>, news: GuardedState) {
+    const reasons = dataLossRefusals(olds, news);
+    return { inputs: news, failures: reasons.map((reason) => ({ property: "provider", reason })) };
+  },
+  async diff(_id: string, olds: GuardedState, news: GuardedState) {
+    return { changes: JSON.stringify(olds) !== JSON.stringify(news) };
+  },
+  async create(inputs: GuardedState) {
+    return { id: `guard-${inputs.stack}`, outs: inputs };
+  },
+  async update(_id: string, _olds: GuardedState, news: GuardedState) {
+    return { outs: news };
+  },
+};
+
+/**
+ * Stands in front of every cloud resource (the providers depend on it): an update that would delete
+ * or replace the stack's data without the user asking (a provider switch; in production, a database
+ * or bucket replacement) fails here, before anything is created or deleted.
+ */
+export class DataGuard extends pulumi.dynamic.Resource {
+  constructor(name: string, spec: Spec, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, guardedState(spec), opts, "guard", "DataGuard");
+  }
+}
+
+export function guardedState(spec: Spec): GuardedState {
+  const primary = spec.fleet.regions.find((r) => r.primary)?.region ?? "";
+  const aws = spec.provider === "aws";
+  return {
+    stack: spec.stack,
+    provider: spec.provider,
+    production: spec.production,
+    allowDataLoss: spec.allowDataLoss,
+    database: { service: aws ? "RDS" : "Cloud SQL", region: primary, version: spec.database.version, name: spec.database.name },
+    bucket: { service: aws ? "S3" : "GCS", region: primary },
+  };
+}
