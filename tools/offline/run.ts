@@ -9,7 +9,13 @@ const settings = require("@pulumi/pulumi/runtime/settings") as {
   setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
   waitForRPCs(): Promise<void>;
 };
-const rpc = require("@pulumi/pulumi/runtime/rpc") as { specialSigKey: string; specialSecretSig: string };
+const rpc = require("@pulumi/pulumi/runtime/rpc") as {
+  specialSigKey: string;
+  specialSecretSig: string;
+  specialAssetSig: string;
+  specialArchiveSig: string;
+  specialResourceSig: string;
+};
 
 interface MonitorLike {
   registerResource(req: RegisterRequest, callback: (err: unknown, resp: unknown) => void): Promise<void>;
@@ -191,18 +197,33 @@ export async function resolveOutputs(value: unknown): Promise<unknown> {
   return value;
 }
 
+/** The inputs exactly as serialized on the wire (synchronously: no asset promises to wait for). */
 function deserialize(req: RegisterRequest): Record<string, unknown> {
-  const { deserializeProperties } = require("@pulumi/pulumi/runtime/rpc") as { deserializeProperties(s: unknown): Record<string, unknown> };
-  return deserializeProperties((req as unknown as { getObject(): unknown }).getObject());
+  const struct = (req as unknown as { getObject(): { toJavaScript(): Record<string, unknown> } | undefined }).getObject();
+  return struct?.toJavaScript() ?? {};
 }
 
-/** Replaces the RPC's secret envelopes with `Secret` so callers can see and search them. */
+/**
+ * Turns the wire's signature envelopes into plain values: secrets into `Secret` (so callers can see
+ * and search them), assets and archives into `{ asset: path }` / `{ archive: path }`, resource
+ * references into their URN.
+ */
 function unwrapSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (record[rpc.specialSigKey] === rpc.specialSecretSig) return new Secret(unwrapSecrets(record.value));
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+    switch (record[rpc.specialSigKey]) {
+      case rpc.specialSecretSig:
+        return new Secret(unwrapSecrets(record.value));
+      case rpc.specialAssetSig:
+        return { asset: record.path ?? record.uri ?? "(text)" };
+      case rpc.specialArchiveSig:
+        return { archive: record.path ?? record.uri ?? "(assets)" };
+      case rpc.specialResourceSig:
+        return record.urn;
+      default:
+        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
   }
   return value;
 }

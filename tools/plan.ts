@@ -1,0 +1,80 @@
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { parse } from "yaml";
+import { buildPlan, formatPlan } from "./plan/format";
+import { placeholderRelease, projectRoot, readStackFile, runStack } from "./offline/stack";
+
+const usage = `usage: npm run plan -- --stack <name> [--provider aws|gcp] [--json] [--release <tarball>]
+
+Evaluates the program under Pulumi's mock runtime with the stack's config (Pulumi.<name>.yaml):
+no cloud credentials, no Pulumi CLI. Prints every resource, grouped by component, with the inputs
+that matter; the output is deterministic, so diffing two plans shows what a config change does.`;
+
+/** `npm run plan`: the offline plan of a stack. */
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      stack: { type: "string" },
+      provider: { type: "string" },
+      json: { type: "boolean", default: false },
+      release: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) return print(usage, 0);
+  if (!values.stack) return print(`--stack is required\n\n${usage}`, 2);
+  if (!existsSync(resolve(projectRoot, `Pulumi.${values.stack}.yaml`))) {
+    return print(`no Pulumi.${values.stack}.yaml in ${projectRoot}; create it (see the README's "Environments")`, 2);
+  }
+  if (values.provider && values.provider !== "aws" && values.provider !== "gcp") {
+    return print(`--provider: "${values.provider}" is not a provider; use aws or gcp`, 2);
+  }
+
+  // The tarball is built outside the repository; without it, plan with a placeholder and say so.
+  const notes: string[] = [];
+  const configured = releasePath(readStackFile(values.stack)["portage:app"]);
+  let release = values.release;
+  if (!release && !existsSync(resolve(projectRoot, configured))) {
+    release = placeholderRelease;
+    notes.push(`${configured} does not exist here; planned with a placeholder release (pass --release <tarball> to plan yours)`);
+  }
+  const result = await runStack({
+    stack: values.stack,
+    provider: values.provider as "aws" | "gcp" | undefined,
+    overrides: release ? { "portage:app": { release: isAbsolute(release) ? release : resolve(release) } } : {},
+  });
+  if (result.error) return print(result.error.message, 1);
+  const plan = buildPlan({
+    stack: values.stack,
+    provider: String(result.outputs?.provider ?? values.provider ?? ""),
+    resources: result.resources,
+    outputs: result.outputs,
+    notes,
+  });
+  process.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
+  return 0;
+}
+
+function releasePath(app: unknown): string {
+  const fromStack = (app as { release?: unknown } | undefined)?.release;
+  if (typeof fromStack === "string") return fromStack;
+  const project = parse(require("node:fs").readFileSync(resolve(projectRoot, "Pulumi.yaml"), "utf8")) as {
+    config: Record<string, { default?: { release?: string } }>;
+  };
+  return project.config["portage:app"]?.default?.release ?? "";
+}
+
+function print(text: string, code: number): number {
+  (code === 0 ? process.stdout : process.stderr).write(`${text}\n`);
+  return code;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
