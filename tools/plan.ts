@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
 function releasePath(app: unknown): string {
   const fromStack = (app as { release?: unknown } | undefined)?.release;
   if (typeof fromStack === "string") return fromStack;
-  const project = parse(require("node:fs").readFileSync(resolve(projectRoot, "Pulumi.yaml"), "utf8")) as {
+  const project = parse(readFileSync(resolve(projectRoot, "Pulumi.yaml"), "utf8")) as {
     config: Record<string, { default?: { release?: string } }>;
   };
   return project.config["portage:app"]?.default?.release ?? "";
