@@ -1,0 +1,44 @@
+import { Secret, type RecordedResource } from "../../tools/offline/run";
+import { placeholderRelease, type StackConfig } from "../../tools/offline/stack";
+
+/** A complete, valid config for graph tests: the stack files' example access, the placeholder release. */
+export const access = {
+  adminCidrs: ["203.0.113.10/32"],
+  sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u you@example.com",
+};
+
+export function validConfig(overrides: StackConfig = {}): StackConfig {
+  return {
+    "portage:access": access,
+    "gcp:project": "test-project",
+    ...overrides,
+    "portage:app": { release: placeholderRelease, ...((overrides["portage:app"] as object | undefined) ?? {}) },
+  };
+}
+
+/** Resource types that hold state users would lose. */
+export const vmTypes = ["aws:ec2/instance:Instance", "gcp:compute/instance:Instance"];
+export const databaseTypes = ["aws:rds/instance:Instance", "gcp:sql/databaseInstance:DatabaseInstance"];
+export const bucketTypes = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "gcp:storage/bucket:Bucket"];
+export const diskTypes = ["aws:ebs/volume:Volume", "gcp:compute/disk:Disk"];
+
+export function ofTypes(resources: RecordedResource[], types: string[]): RecordedResource[] {
+  return resources.filter((r) => types.includes(r.type));
+}
+
+/** The node VMs (not the edge). */
+export function nodeVms(resources: RecordedResource[]): RecordedResource[] {
+  return ofTypes(resources, vmTypes).filter((r) => !r.name.startsWith("edge"));
+}
+
+export function byUrn(resources: RecordedResource[]): Map<string, RecordedResource> {
+  return new Map(resources.map((r) => [r.urn, r]));
+}
+
+/** A deep copy with secrets shown as `{ secret: value }`, so tests can compare and search them. */
+export function reveal(value: unknown): unknown {
+  if (value instanceof Secret) return { secret: reveal(value.value) };
+  if (Array.isArray(value)) return value.map(reveal);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
+  return value;
+}
