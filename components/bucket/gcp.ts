@@ -1,14 +1,39 @@
+import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import type { BucketArgs } from ".";
-
-// Stub: the gcp implementation is being written; the portable contract is in index.ts.
+import { transform, type Transform } from "../transform";
 
 /** Per-resource escape hatches for the gcp bucket (see components/transform.ts). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface GcpBucketTransforms {}
+export interface GcpBucketTransforms {
+  bucket?: Transform<gcp.storage.BucketArgs>;
+}
 
-export type GcpBucket = { name: pulumi.Output<string> };
+export interface GcpBucket {
+  bucket: gcp.storage.Bucket;
+  name: pulumi.Output<string>;
+}
 
-export function createGcpBucket(_name: string, _args: BucketArgs, _parent: pulumi.Resource): GcpBucket {
-  throw new Error("gcp bucket is not implemented yet");
+/**
+ * A GCS bucket in the primary region: public access prevention enforced, uniform bucket-level access
+ * (IAM only, no object ACLs), versioned as configured. Encrypted at rest with Google-managed keys;
+ * no CMEK by default: a Cloud KMS key ring can never be deleted, so every dev stack would leave one
+ * behind, and it protects against nothing the bucket's IAM does not. Set `encryption` through the
+ * transform when a compliance regime asks for your own key.
+ */
+export function createGcpBucket(name: string, args: BucketArgs, parent: pulumi.Resource): GcpBucket {
+  const { spec } = args;
+  const region = args.cloud.primaryRegion().region;
+  const bucket = new gcp.storage.Bucket(
+    ...transform(args.transform?.gcp?.bucket, name, {
+      location: region.toUpperCase(),
+      storageClass: "STANDARD",
+      uniformBucketLevelAccess: true,
+      publicAccessPrevention: "enforced",
+      versioning: { enabled: spec.bucket.versioning },
+      // Dev stacks tear down with their objects; production keeps them (and is protected).
+      forceDestroy: !spec.production,
+      labels: { "portage-role": "bucket" },
+    }, { parent, provider: args.cloud.gcpProvider(), protect: spec.production }),
+  );
+  return { bucket, name: bucket.name };
 }

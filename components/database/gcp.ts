@@ -1,14 +1,116 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseArgs, DatabaseEndpoint } from ".";
-
-// Stub: the gcp implementation is being written; the portable contract is in index.ts.
+import type { Spec } from "../config";
+import { transform, type Transform } from "../transform";
 
 /** Per-resource escape hatches for the gcp database (see components/transform.ts). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface GcpDatabaseTransforms {}
+export interface GcpDatabaseTransforms {
+  instance?: Transform<gcp.sql.DatabaseInstanceArgs>;
+  database?: Transform<gcp.sql.DatabaseArgs>;
+  user?: Transform<gcp.sql.UserArgs>;
+}
 
-export type GcpDatabase = DatabaseEndpoint;
+export interface GcpDatabase extends DatabaseEndpoint {
+  instance: gcp.sql.DatabaseInstance;
+  database: gcp.sql.Database;
+  user: gcp.sql.User;
+}
 
-export function createGcpDatabase(_name: string, _args: DatabaseArgs & { password: pulumi.Output<string> }, _parent: pulumi.Resource): GcpDatabase {
-  throw new Error("gcp database is not implemented yet");
+/**
+ * Cloud SQL for Postgres in the primary region, reachable on its private address only (private
+ * services access), TLS required, backups with point-in-time recovery, a standby in another zone
+ * when `database.highAvailability`. In production it cannot be deleted: not by Pulumi (protect,
+ * deletionProtection) and not from the console or gcloud (deletionProtectionEnabled), and a final
+ * backup is taken if it ever is.
+ */
+export function createGcpDatabase(name: string, args: DatabaseArgs & { password: pulumi.Output<string> }, parent: pulumi.Resource): GcpDatabase {
+  const { spec } = args;
+  const network = args.network.gcp;
+  if (!network) throw new Error("the gcp database needs the gcp network");
+  const t = args.transform?.gcp;
+  const opts = { parent, provider: args.cloud.gcpProvider(), protect: spec.production };
+  const db = spec.database;
+
+  const instance = new gcp.sql.DatabaseInstance(
+    ...transform(t?.instance, `${name}-postgres`, {
+      region: args.cloud.primaryRegion().region,
+      databaseVersion: `POSTGRES_${db.version}`,
+      // The provider's default is true: a dev stack must stay easy to tear down.
+      deletionProtection: spec.production,
+      settings: {
+        // Custom and shared-core tiers exist on ENTERPRISE only; Postgres 16+ defaults to ENTERPRISE_PLUS.
+        edition: "ENTERPRISE",
+        tier: db.tier,
+        availabilityType: db.highAvailability ? "REGIONAL" : "ZONAL",
+        diskType: "PD_SSD",
+        diskSize: db.storageGb,
+        diskAutoresize: true,
+        ipConfiguration: {
+          ipv4Enabled: false, // the API's default is a public address
+          privateNetwork: network.network.id,
+          allocatedIpRange: network.privateServicesRange.name,
+          // Postgrex with `ssl: true` encrypts without a client certificate; plain connections are refused.
+          sslMode: "ENCRYPTED_ONLY",
+        },
+        backupConfiguration: backups(spec),
+        deletionProtectionEnabled: spec.production,
+        ...(spec.production ? { finalBackupConfig: { enabled: true, retentionDays: 30 } } : {}),
+        databaseFlags: [
+          { name: "log_connections", value: "on" },
+          { name: "log_disconnections", value: "on" },
+          { name: "log_checkpoints", value: "on" },
+          { name: "log_lock_waits", value: "on" },
+        ],
+        // Provider default labels reach top-level `labels` only; Cloud SQL's are in settings.
+        userLabels: { ...spec.tags, "portage-role": "database" },
+      },
+    }, {
+      ...opts,
+      dependsOn: [network.privateServicesConnection],
+      // Autoresize grows the disk; applying storageGb again would mean shrinking it, which Cloud SQL
+      // can only do by replacing the instance. storageGb is the initial size.
+      ignoreChanges: ["settings.diskSize"],
+    }),
+  );
+
+  // ABANDON: Postgres refuses to drop a database or role that owns objects; the instance's own
+  // deletion removes them. A renamed app leaves its old database in place rather than dropping it.
+  const database = new gcp.sql.Database(
+    ...transform(t?.database, `${name}-db`, { instance: instance.name, name: db.name, deletionPolicy: "ABANDON" }, opts),
+  );
+  const user = new gcp.sql.User(
+    ...transform(t?.user, `${name}-user`, {
+      instance: instance.name,
+      name: db.user,
+      type: "BUILT_IN",
+      password: args.password,
+      deletionPolicy: "ABANDON",
+    }, opts),
+  );
+
+  return { instance, database, user, host: instance.privateIpAddress, port: pulumi.output(db.port) };
+}
+
+/**
+ * Cloud SQL keeps a COUNT of daily backups and 1-7 days of write-ahead log on ENTERPRISE, and
+ * requires more backups than log days. So PITR over `backupDays - 1` days (at most 7), and never fewer
+ * than 2 backups while backups are on, so that even `backupDays: 1` gets a day of point-in-time recovery.
+ */
+export function backups(spec: Pick<Spec, "database">): gcp.types.input.sql.DatabaseInstanceSettingsBackupConfiguration {
+  const days = spec.database.backupDays;
+  if (days <= 0) {
+    if (spec.database.highAvailability) {
+      throw new Error("portage:database.highAvailability: Cloud SQL's standby needs backups and point-in-time recovery; set portage:database.backupDays to 1 or more");
+    }
+    return { enabled: false, pointInTimeRecoveryEnabled: false };
+  }
+  const retained = Math.max(days, 2);
+  return {
+    enabled: true,
+    startTime: "03:00",
+    pointInTimeRecoveryEnabled: true,
+    transactionLogRetentionDays: Math.min(7, retained - 1),
+    backupRetentionSettings: { retainedBackups: retained, retentionUnit: "COUNT" },
+  };
 }

@@ -1,12 +1,35 @@
+import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import type { SecretsArgs, SecretValue } from ".";
-
-// Stub: the gcp implementation is being written; the portable contract is in index.ts.
+import { transform, type Transform } from "../transform";
 
 /** Per-resource escape hatches for the gcp secrets (see components/transform.ts). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface GcpSecretsTransforms {}
+export interface GcpSecretsTransforms {
+  /** Applied to each Secret Manager secret; the callback's `name` says which. */
+  secret?: Transform<gcp.secretmanager.SecretArgs>;
+  /** Applied to each secret's version (the value). */
+  version?: Transform<gcp.secretmanager.SecretVersionArgs>;
+}
 
-export function createGcpSecrets(_name: string, _args: SecretsArgs & { values: SecretValue[] }, _parent: pulumi.Resource): pulumi.Resource[] {
-  throw new Error("gcp secrets is not implemented yet");
+/**
+ * One Secret Manager secret per entry (id from secrets/names.ts, automatic replication) holding the
+ * value as its version. Who may read them is granted by the readers (fleet, edge), by name.
+ */
+export function createGcpSecrets(name: string, args: SecretsArgs & { values: SecretValue[] }, parent: pulumi.Resource): pulumi.Resource[] {
+  const t = args.transform?.gcp;
+  const opts = { parent, provider: args.cloud.gcpProvider() };
+  return args.values.flatMap((entry) => {
+    const key = entry.env.toLowerCase().replace(/_/g, "-");
+    const secret = new gcp.secretmanager.Secret(
+      ...transform(t?.secret, `${name}-${key}`, {
+        secretId: entry.ref,
+        replication: { auto: {} },
+      // The id is fixed by the stack's names: a replacement must free it first.
+      }, { ...opts, deleteBeforeReplace: true }),
+    );
+    const version = new gcp.secretmanager.SecretVersion(
+      ...transform(t?.version, `${name}-${key}`, { secret: secret.id, secretData: entry.value }, opts),
+    );
+    return [secret, version];
+  });
 }
