@@ -1,14 +1,100 @@
+import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { EdgeArgs, EdgeAddresses } from ".";
-
-// Stub: the aws implementation is being written; the portable contract is in index.ts.
+import type { EdgeAddresses, EdgeArgs } from ".";
+import {
+  createVmIdentity,
+  encryptedRoot,
+  iamPath,
+  metadataOptions,
+  parameterArn,
+  policyDocument,
+  ubuntuAmi,
+  vmOptions,
+  type IdentityTransforms,
+  type VmIdentity,
+} from "../fleet/aws-vm";
+import { secretRef } from "../secrets/names";
+import { transform, type Transform } from "../transform";
 
 /** Per-resource escape hatches for the aws edge (see components/transform.ts). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface AwsEdgeTransforms {}
+export interface AwsEdgeTransforms extends IdentityTransforms {
+  instance?: Transform<aws.ec2.InstanceArgs>;
+  networkInterface?: Transform<aws.ec2.NetworkInterfaceArgs>;
+  address?: Transform<aws.ec2.EipArgs>;
+  addressAssociation?: Transform<aws.ec2.EipAssociationArgs>;
+}
 
-export type AwsEdge = EdgeAddresses;
+export interface AwsEdge extends EdgeAddresses {
+  instance: aws.ec2.Instance;
+  address: aws.ec2.Eip;
+  networkInterface: aws.ec2.NetworkInterface;
+  identity: VmIdentity;
+}
 
-export function createAwsEdge(_name: string, _args: EdgeArgs & { userData: string }, _parent: pulumi.Resource): AwsEdge {
-  throw new Error("aws edge is not implemented yet");
+/**
+ * The edge: an EC2 instance in the primary region's public subnet. Its network interface and Elastic
+ * IP are created first and the instance boots on that interface, so it has its public address (and
+ * the internet, for packages and ACME) from its first second, and keeps its private and public
+ * address when it is replaced. Its own IAM role reads only the edge admin password.
+ */
+export function createAwsEdge(name: string, args: EdgeArgs & { userData: string }, parent: pulumi.Resource): AwsEdge {
+  const { spec, cloud } = args;
+  const t = args.transform?.aws ?? {};
+  const net = args.network.aws;
+  if (!net) throw new Error("the aws edge needs the aws network");
+  const region = net.primary.region.region;
+  const provider = cloud.awsProvider(region);
+  const opts = { provider, parent };
+  const labels = { Name: `${spec.prefix}-edge`, "portage-role": "edge" };
+
+  const caller = aws.getCallerIdentityOutput({}, opts);
+  const password = secretRef(spec, "EDGE_ADMIN_PASSWORD").ref;
+  const policy = caller.apply((who) =>
+    policyDocument([{ Sid: "ReadEdgeAdminPassword", Effect: "Allow", Action: "ssm:GetParameter", Resource: parameterArn(who, region, password) }]),
+  );
+  const identity = createVmIdentity(
+    name,
+    { path: iamPath(spec.prefix), description: `portage ${spec.prefix} edge: reads the edge admin password`, policy, tags: labels },
+    opts,
+    t,
+  );
+
+  const networkInterface = new aws.ec2.NetworkInterface(
+    ...transform(
+      t.networkInterface,
+      `${name}-interface`,
+      { subnetId: net.primary.publicSubnet.id, securityGroups: [net.edgeSecurityGroup.id], description: `portage ${spec.prefix} edge`, tags: labels },
+      opts,
+    ),
+  );
+  const address = new aws.ec2.Eip(...transform(t.address, `${name}-address`, { domain: "vpc", tags: labels }, opts));
+  const association = new aws.ec2.EipAssociation(
+    ...transform(
+      t.addressAssociation,
+      `${name}-address-association`,
+      { allocationId: address.allocationId, networkInterfaceId: networkInterface.id },
+      { ...opts, dependsOn: [net.primary.internetGateway] },
+    ),
+  );
+  const instance = new aws.ec2.Instance(
+    ...transform(
+      t.instance,
+      name,
+      {
+        ami: ubuntuAmi(provider, parent),
+        instanceType: spec.edge.machineType,
+        primaryNetworkInterface: { networkInterfaceId: networkInterface.id },
+        iamInstanceProfile: identity.profile.name,
+        userData: args.userData,
+        userDataReplaceOnChange: true,
+        metadataOptions,
+        rootBlockDevice: encryptedRoot(),
+        volumeTags: { ...spec.tags, ...labels },
+        tags: labels,
+      },
+      // The interface can serve one instance at a time: a replacement stops the old edge first.
+      { ...opts, ...vmOptions, deleteBeforeReplace: true, dependsOn: [association, identity.policy] },
+    ),
+  );
+  return { instance, address, networkInterface, identity, publicAddress: address.publicIp, privateAddress: instance.privateIp };
 }

@@ -1,12 +1,40 @@
+import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { SecretsArgs, SecretValue } from ".";
-
-// Stub: the aws implementation is being written; the portable contract is in index.ts.
+import { transform, type Transform } from "../transform";
+import { edgeSecretEnv } from "./names";
 
 /** Per-resource escape hatches for the aws secrets (see components/transform.ts). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface AwsSecretsTransforms {}
+export interface AwsSecretsTransforms {
+  /** Called once per entry; the resource name tells which (`secrets-database-url`). */
+  parameter?: Transform<aws.ssm.ParameterArgs>;
+}
 
-export function createAwsSecrets(_name: string, _args: SecretsArgs & { values: SecretValue[] }, _parent: pulumi.Resource): pulumi.Resource[] {
-  throw new Error("aws secrets is not implemented yet");
+/**
+ * One SSM parameter per entry in the primary region, under the stack's path (`/portage/<prefix>/`),
+ * which is what the nodes' IAM policy grants. Secret entries are SecureString, encrypted with the
+ * account's `aws/ssm` key (its key policy lets the account's principals decrypt through SSM, so the
+ * nodes need no KMS grant); PHX_HOST is a plain String.
+ */
+export function createAwsSecrets(name: string, args: SecretsArgs & { values: SecretValue[] }, parent: pulumi.Resource): pulumi.Resource[] {
+  const { spec, cloud } = args;
+  const t = args.transform?.aws ?? {};
+  const opts = { provider: cloud.awsProvider(), parent };
+  return args.values.map(
+    (entry) =>
+      new aws.ssm.Parameter(
+        ...transform(
+          t.parameter,
+          `${name}-${entry.env.toLowerCase().replace(/_/g, "-")}`,
+          {
+            name: entry.ref,
+            type: entry.secret ? "SecureString" : "String",
+            value: entry.value,
+            tier: "Standard",
+            description: `${entry.env} of ${spec.prefix}, read by ${edgeSecretEnv.includes(entry.env) ? "the edge and the nodes" : "the nodes"} at boot`,
+          },
+          opts,
+        ),
+      ),
+  );
 }

@@ -1,0 +1,127 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { RegionSpec, Spec } from "../config";
+import { transform } from "../transform";
+import { regionAddressPlan, slotZones, zoneSlots, type RegionAddressPlan } from "./aws-plan";
+import type { AwsNetworkTransforms } from "./aws";
+
+/** One region's VPC and what routes through it (its security groups are added by aws-firewall.ts). */
+export interface AwsRegionVpc {
+  region: RegionSpec;
+  provider: aws.Provider;
+  plan: RegionAddressPlan;
+  vpc: aws.ec2.Vpc;
+  /** The zone of each slot (`zoneSlots` entries; repeats when the region has fewer zones). */
+  zones: pulumi.Output<string[]>;
+  internetGateway: aws.ec2.InternetGateway;
+  natGateway: aws.ec2.NatGateway;
+  /** The NAT gateway's and (primary region) the edge's subnet. */
+  publicSubnet: aws.ec2.Subnet;
+  /** One per zone slot; hold nothing but nodes. */
+  nodeSubnets: aws.ec2.Subnet[];
+  /** One per zone slot in the primary region (RDS needs two zones), empty elsewhere. */
+  databaseSubnets: aws.ec2.Subnet[];
+  publicRoutes: aws.ec2.RouteTable;
+  /** Nodes: default route through the NAT gateway. */
+  privateRoutes: aws.ec2.RouteTable;
+  /** Primary region: the database subnets, with no route out of the stack's networks. */
+  databaseRoutes?: aws.ec2.RouteTable;
+}
+
+export interface RegionContext {
+  name: string;
+  spec: Spec;
+  provider: aws.Provider;
+  parent: pulumi.Resource;
+  t: AwsNetworkTransforms;
+}
+
+export function createRegionVpc(region: RegionSpec, ctx: RegionContext): AwsRegionVpc {
+  const { spec, provider, parent, t } = ctx;
+  const base = `${ctx.name}-${region.key}`;
+  const opts: pulumi.CustomResourceOptions = { provider, parent };
+  const plan = regionAddressPlan(region.cidr);
+  const label = (what: string) => ({ Name: `${spec.prefix}-${region.key}-${what}` });
+
+  const vpc = new aws.ec2.Vpc(
+    ...transform(t.vpc, `${base}-vpc`, { cidrBlock: plan.vpc, enableDnsSupport: true, enableDnsHostnames: true, tags: label("vpc") }, opts),
+  );
+  const zones = regionZones(region, spec, opts);
+
+  // Subnets keep the zone they were created in: a zone that is impaired (or stops offering a type)
+  // at the next `pulumi up` must not move a subnet, which would replace every VM in it.
+  const subnetOpts = { ...opts, ignoreChanges: ["availabilityZone"] };
+  const subnet = (id: string, cidr: string, slot: number) =>
+    new aws.ec2.Subnet(
+      ...transform(
+        t.subnet,
+        `${base}-${id}`,
+        { vpcId: vpc.id, cidrBlock: cidr, availabilityZone: zones.apply((z) => z[slot] as string), mapPublicIpOnLaunch: false, tags: label(id) },
+        subnetOpts,
+      ),
+    );
+  const publicSubnet = subnet("public", plan.public, 0);
+  const nodeSubnets = plan.nodes.map((cidr, slot) => subnet(`nodes-${slot + 1}`, cidr, slot));
+  const databaseSubnets = region.primary ? plan.database.map((cidr, slot) => subnet(`database-${slot + 1}`, cidr, slot)) : [];
+
+  const internetGateway = new aws.ec2.InternetGateway(...transform(t.internetGateway, `${base}-igw`, { vpcId: vpc.id, tags: label("igw") }, opts));
+  const natAddress = new aws.ec2.Eip(...transform(t.natAddress, `${base}-nat-address`, { domain: "vpc", tags: label("nat") }, opts));
+  const natGateway = new aws.ec2.NatGateway(
+    ...transform(
+      t.natGateway,
+      `${base}-nat`,
+      { connectivityType: "public", allocationId: natAddress.allocationId, subnetId: publicSubnet.id, tags: label("nat") },
+      { ...opts, dependsOn: [internetGateway] },
+    ),
+  );
+
+  const routeTable = (id: string) => new aws.ec2.RouteTable(...transform(t.routeTable, `${base}-${id}-routes`, { vpcId: vpc.id, tags: label(id) }, opts));
+  const publicRoutes = routeTable("public");
+  const privateRoutes = routeTable("nodes");
+  const databaseRoutes = region.primary ? routeTable("database") : undefined;
+  route(ctx, `${base}-public-to-internet`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id });
+  route(ctx, `${base}-nodes-to-internet`, { routeTableId: privateRoutes.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: natGateway.id });
+
+  const associate = (subnets: aws.ec2.Subnet[], table: aws.ec2.RouteTable, id: string) =>
+    subnets.forEach((s, i) =>
+      new aws.ec2.RouteTableAssociation(
+        ...transform(t.routeTableAssociation, `${base}-${id}-${i + 1}-routes`, { subnetId: s.id, routeTableId: table.id }, opts),
+      ),
+    );
+  associate([publicSubnet], publicRoutes, "public");
+  associate(nodeSubnets, privateRoutes, "nodes");
+  if (databaseRoutes) associate(databaseSubnets, databaseRoutes, "database");
+
+  if (region.primary) {
+    // The bucket lives here: nodes fetch releases through a free gateway endpoint instead of paying
+    // the NAT gateway's per-GB charge.
+    new aws.ec2.VpcEndpoint(
+      ...transform(
+        t.s3Endpoint,
+        `${base}-s3`,
+        { vpcId: vpc.id, serviceName: `com.amazonaws.${region.region}.s3`, vpcEndpointType: "Gateway", routeTableIds: [privateRoutes.id], tags: label("s3") },
+        opts,
+      ),
+    );
+  }
+
+  return { region, provider, plan, vpc, zones, internetGateway, natGateway, publicSubnet, nodeSubnets, databaseSubnets, publicRoutes, privateRoutes, databaseRoutes };
+}
+
+export function route(ctx: Pick<RegionContext, "provider" | "parent" | "t">, name: string, args: aws.ec2.RouteArgs): aws.ec2.Route {
+  return new aws.ec2.Route(...transform(ctx.t.route, name, args, { provider: ctx.provider, parent: ctx.parent }));
+}
+
+/** One lookup per region: standard zones (no Local or Wavelength Zones) that offer the region's VM types. */
+function regionZones(region: RegionSpec, spec: Spec, opts: pulumi.InvokeOutputOptions): pulumi.Output<string[]> {
+  const types = [...new Set(region.primary ? [spec.fleet.machineType, spec.edge.machineType] : [spec.fleet.machineType])];
+  const available = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] }, opts);
+  const offerings = aws.ec2.getInstanceTypeOfferingsOutput(
+    { locationType: "availability-zone", filters: [{ name: "instance-type", values: types }] },
+    opts,
+  );
+  return pulumi.all([available.names, offerings]).apply(([names, offered]) => {
+    if (names.length === 0) throw new Error(`${region.region} lists no available zone`);
+    return slotZones([...names].sort(), offered, types).slice(0, zoneSlots);
+  });
+}
