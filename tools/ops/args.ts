@@ -1,0 +1,95 @@
+import { parseArgs } from "node:util";
+import { OpsError } from "./errors";
+
+export const commands = ["nodes", "status", "ssh", "logs", "reboot", "rollback", "help"] as const;
+export type Command = (typeof commands)[number];
+
+export interface OpsArgs {
+  command: Command;
+  /** The node a command acts on (`ssh`, `logs`, `reboot`; `rollback --node`). */
+  node?: string;
+  stack?: string;
+  /** A saved `pulumi stack output --json`, instead of asking the Pulumi CLI. */
+  outputs?: string;
+  identity?: string;
+  lines: number;
+  follow: boolean;
+  wait: boolean;
+  dryRun: boolean;
+}
+
+export const usage = `portage ops: day-2 commands from the stack's outputs
+
+usage: npm run ops -- <command> [options]
+
+commands:
+  nodes              every node: region, address, the release it serves, its health on the edge
+  status             the edge's health table: each node's two ports as the edge sees them
+  ssh <node|edge>    a shell on a node, through the edge (ssh -J)
+  logs <node>        the release's journal on a node (--lines N, --follow)
+  reboot <node>      reboot a node and wait until the edge sees it serving again (--no-wait)
+  rollback           set portage:app.version (and app.release) to the version deployed before
+                     the current one, read from a node's history; then run pulumi up
+
+options:
+  --stack <name>     the stack (default: the selected one)
+  --outputs <file>   read a saved \`pulumi stack output --json\` instead of asking Pulumi
+  --identity <key>   the SSH private key to use (default: ssh-agent and ~/.ssh keys)
+  --node <name>      rollback: the node whose history to read (default: the first)
+  --lines <n>        logs: how many lines (default 200)
+  --follow, -f       logs: keep printing new lines
+  --no-wait          reboot: return once the reboot is queued
+  --dry-run          print the commands instead of running them
+`;
+
+/** Parses `npm run ops -- ...` arguments; a mistake is an OpsError that says what is allowed. */
+export function parseOpsArgs(argv: readonly string[]): OpsArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        stack: { type: "string", short: "s" },
+        outputs: { type: "string" },
+        identity: { type: "string", short: "i" },
+        node: { type: "string" },
+        lines: { type: "string", short: "n" },
+        follow: { type: "boolean", short: "f" },
+        "no-wait": { type: "boolean" },
+        "dry-run": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    throw new OpsError(`${(e as Error).message}\n\n${usage}`);
+  }
+  const { values, positionals } = parsed;
+  const [name = "help", ...rest] = positionals;
+  const command = values.help ? "help" : name;
+  if (!isCommand(command)) throw new OpsError(`unknown command "${command}"; use one of: ${commands.join(", ")}\n\n${usage}`);
+
+  const takesNode = command === "ssh" || command === "logs" || command === "reboot";
+  if (takesNode && rest.length !== 1) throw new OpsError(`${command} needs one node name: npm run ops -- ${command} <node>`);
+  if (!takesNode && rest.length > 0) throw new OpsError(`${command} takes no argument "${rest.join(" ")}"`);
+
+  const lines = values.lines === undefined ? 200 : Number(values.lines);
+  if (!Number.isInteger(lines) || lines < 1) throw new OpsError(`--lines ${values.lines}: give a whole number of lines, e.g. --lines 500`);
+
+  return {
+    command,
+    node: takesNode ? rest[0] : values.node,
+    stack: values.stack,
+    outputs: values.outputs,
+    identity: values.identity,
+    lines,
+    follow: values.follow ?? false,
+    wait: !(values["no-wait"] ?? false),
+    dryRun: values["dry-run"] ?? false,
+  };
+}
+
+function isCommand(value: string): value is Command {
+  return (commands as readonly string[]).includes(value);
+}
