@@ -9,6 +9,7 @@ const settings = require("@pulumi/pulumi/runtime/settings") as {
   setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
   waitForRPCs(): Promise<void>;
 };
+const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsSecrets: boolean } };
 const rpc = require("@pulumi/pulumi/runtime/rpc") as {
   specialSigKey: string;
   specialSecretSig: string;
@@ -166,6 +167,9 @@ export async function runOffline<T extends object>(
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
   await pulumi.runtime.setMocks(mocks, project, stack, options.preview ?? false);
   settings.setMockOptions(new RecordingMonitor(mocks), project, stack, options.preview ?? false);
+  // setMockOptions resets the secrets flag setMocks had set, and secrets would then be sent (and
+  // recorded) as plain values. Set synchronously: concurrent runs must not interleave here.
+  state.getStore().supportsSecrets = true;
 
   let outputs: Unwrapped<T> | undefined;
   let error: Error | undefined;
