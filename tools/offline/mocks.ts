@@ -48,6 +48,10 @@ export function computedState(type: string, name: string, inputs: State, region:
       const bucket = inputs.bucket ?? `${inputs.bucketPrefix ?? name}${suffix}`;
       return { bucket, arn: `arn:aws:s3:::${String(bucket)}`, bucketRegionalDomainName: `${String(bucket)}.s3.${region}.amazonaws.com` };
     }
+    case "aws:rds/parameterGroup:ParameterGroup":
+    case "aws:rds/subnetGroup:SubnetGroup":
+      // Autonamed by the provider; the instance refers to them by this name.
+      return { name: inputs.name ?? `${name}-${suffix}`, arn: arn("rds", `${type.includes("parameter") ? "pg" : "subgrp"}:${name}`) };
     case "aws:iam/role:Role":
       return { arn: `arn:aws:iam::${account}:role/${name}`, name: inputs.name ?? `${name}-${suffix}` };
     case "aws:iam/instanceProfile:InstanceProfile":
