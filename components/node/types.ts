@@ -6,6 +6,13 @@ import type { SecretRef } from "../secrets/names";
  * here is a secret: secrets are fetched at boot from the store by name (`secrets.entries`).
  */
 
+/** A file a VM gets: absolute path on the VM, content, octal mode (e.g. "0755"). */
+export interface VmFile {
+  path: string;
+  content: string;
+  mode: string;
+}
+
 /** Where a VM fetches secrets and releases from. `file` is a local directory (the test fleet). */
 export interface StoreLocation {
   provider: CloudProvider | "file";
@@ -16,12 +23,20 @@ export interface StoreLocation {
 export interface NodeRuntime {
   provider: CloudProvider | "file";
   app: { name: string; ports: [number, number]; healthPath: string };
-  node: { name: string };
+  /**
+   * `address` pins the node's private address (the local test fleet); the stack leaves it unset so
+   * user-data never depends on the address: `portage-boot` finds it on the VM.
+   */
+  node: { name: string; address?: string };
   admin: { user: string; sshPublicKey: string };
   /** aws: SSM region; gcp: project id; file: directory holding one file per env name. */
   secrets: StoreLocation & { entries: SecretRef[] };
-  /** The bucket and key prefix of releases: `releases/<app>-<version>.tar.gz` and the pointer `releases/current`. */
-  releases: StoreLocation & { bucket: string; prefix: string };
+  /**
+   * The bucket and key prefix of releases: `releases/<app>-<version>.tar.gz` and the pointer
+   * `releases/current`. `region` is the bucket's region for the app's BUCKET_REGION (defaults to
+   * `location` on aws, empty on gcp where clients do not need it).
+   */
+  releases: StoreLocation & { bucket: string; prefix: string; region?: string };
   cluster: { nodesName: string; epmdPort: number; distributionPorts: [number, number] };
   edge: { kind: "haproxy" | "traefik"; /** e.g. http://edge.dev.hello.internal:8404 */ adminUrl: string };
   deploy: { healthTimeoutSeconds: number };

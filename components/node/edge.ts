@@ -1,0 +1,89 @@
+import { cloudConfig } from "./cloud-config";
+import { envFile } from "./env";
+import { haproxyConfig } from "./haproxy";
+import { storeTools } from "./node";
+import { script } from "./scripts";
+import { traefikAdminConfig, traefikPaths, traefikRelease, traefikRoutesYaml, traefikStaticConfig, yamlFile } from "./traefik";
+import type { EdgeRoutes, EdgeRuntime, VmFile } from "./types";
+import { acmeUnits, edgeBootUnit, haproxyDropIn, traefikUnit } from "./units";
+
+export const edgeSettingsPath = "/etc/portage/edge.env";
+export const haproxyInitialPath = "/etc/portage/haproxy-initial.cfg";
+
+function edgeSettings(rt: EdgeRuntime): string {
+  const password = rt.secrets.entries.find((e) => e.env === "EDGE_ADMIN_PASSWORD");
+  if (!password) throw new Error("the edge needs the EDGE_ADMIN_PASSWORD entry of the secret store");
+  return envFile(
+    [
+      ["EDGE_KIND", rt.kind],
+      ["APP", rt.app.name],
+      ["DOMAIN", rt.domain],
+      ["ACME_EMAIL", rt.acmeEmail],
+      ["ADMIN_PORT", rt.adminPort],
+      ["SECRETS_PROVIDER", rt.secrets.provider],
+      ["SECRETS_LOCATION", rt.secrets.location],
+      ["EDGE_ADMIN_PASSWORD_REF", password.ref],
+      ["TRAEFIK_VERSION", traefikRelease.version],
+      ["TRAEFIK_SHA256", traefikRelease.sha256],
+    ],
+    "portage edge settings (cloud-init writes this file; no secret in it)",
+  );
+}
+
+/** Every file the edge gets from its user-data: no route, no secret; routes come from portage-edge-apply. */
+export function edgeFiles(rt: EdgeRuntime): VmFile[] {
+  const common: VmFile[] = [
+    { path: edgeSettingsPath, content: edgeSettings(rt), mode: "0644" },
+    script("lib.sh"),
+    script("portage-fetch"),
+    script("portage-edge-boot"),
+    script("portage-edge-apply"),
+    script("portage-edge-status"),
+    edgeBootUnit(rt),
+  ];
+  if (rt.kind === "haproxy") {
+    // Until routes arrive: the app backend has no server, the admin API already answers.
+    const initial = haproxyConfig({
+      kind: "haproxy",
+      app: rt.app,
+      domain: rt.domain,
+      acmeEmail: rt.acmeEmail,
+      privateAddress: "${EDGE_PRIVATE_ADDRESS}",
+      adminPort: rt.adminPort,
+      nodes: [],
+    });
+    return [
+      ...common,
+      { path: haproxyInitialPath, content: initial, mode: "0644" },
+      haproxyDropIn(),
+      ...(rt.domain ? [script("portage-edge-acme"), ...acmeUnits()] : []),
+    ];
+  }
+  return [
+    ...common,
+    { path: traefikPaths.staticTemplate, content: yamlFile("portage: Traefik static config (portage-edge-boot fills in the private address)", traefikStaticConfig(rt)), mode: "0644" },
+    { path: traefikPaths.admin, content: yamlFile("portage: Traefik API and dashboard, private address only", traefikAdminConfig()), mode: "0644" },
+    traefikUnit(),
+  ];
+}
+
+/** cloud-config of the edge: writes exactly `edgeFiles(rt)`, installs the proxy, starts portage-edge-boot. */
+export function edgeUserData(rt: EdgeRuntime): string {
+  const tools = storeTools(rt.provider);
+  const proxy = rt.kind === "haproxy" ? ["haproxy", "socat", ...(rt.domain ? ["certbot"] : [])] : [];
+  return cloudConfig({
+    admin: rt.admin,
+    systemUsers: rt.kind === "traefik" ? [{ name: "traefik", home: "/var/lib/traefik" }] : [],
+    files: edgeFiles(rt),
+    packages: [...proxy, ...tools.packages],
+    snaps: tools.snaps,
+    enable: ["portage-edge-boot.service"],
+  });
+}
+
+/** The files pushed to the edge when the node list changes (applied by `portage-edge-apply`, stdin = the first). */
+export function edgeRoutesFiles(routes: EdgeRoutes): VmFile[] {
+  return routes.kind === "haproxy"
+    ? [{ path: "/etc/haproxy/haproxy.cfg", content: haproxyConfig(routes), mode: "0644" }]
+    : [{ path: traefikPaths.routes, content: traefikRoutesYaml(routes), mode: "0644" }];
+}

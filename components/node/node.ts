@@ -1,0 +1,40 @@
+import { cloudConfig } from "./cloud-config";
+import { appStaticEnv, nodePaths, nodeSettings } from "./env";
+import { script } from "./scripts";
+import type { NodeRuntime, VmFile } from "./types";
+import { appUnit, epmdUnit, nodeBootUnit } from "./units";
+
+/** Every file a node gets from its user-data. None is secret; none depends on the app version. */
+export function nodeFiles(rt: NodeRuntime): VmFile[] {
+  return [
+    { path: nodePaths.settings, content: nodeSettings(rt), mode: "0644" },
+    { path: nodePaths.appStatic, content: appStaticEnv(rt), mode: "0644" },
+    script("lib.sh"),
+    script("portage-fetch"),
+    script("portage-boot"),
+    script("portage-deploy"),
+    appUnit(rt),
+    epmdUnit(rt),
+    nodeBootUnit(),
+  ];
+}
+
+/** What the store access needs on the VM: aws the AWS CLI (a snap on Ubuntu 24.04), gcp curl and python3. */
+export function storeTools(provider: NodeRuntime["provider"]): { packages: string[]; snaps: string[] } {
+  if (provider === "aws") return { packages: [], snaps: ["aws-cli --classic"] };
+  if (provider === "gcp") return { packages: ["curl", "python3"], snaps: [] };
+  return { packages: [], snaps: [] };
+}
+
+/** cloud-config that writes exactly `nodeFiles(rt)`, creates the admin and app users, and starts portage-boot. */
+export function nodeUserData(rt: NodeRuntime): string {
+  const tools = storeTools(rt.provider);
+  return cloudConfig({
+    admin: rt.admin,
+    systemUsers: [{ name: rt.app.name, home: `/var/lib/${rt.app.name}` }],
+    files: nodeFiles(rt),
+    packages: tools.packages,
+    snaps: tools.snaps,
+    enable: [`${rt.app.name}-epmd.service`, "portage-boot.service"],
+  });
+}

@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { VmFile } from "./types";
+
+/** The real script files under components/node/files/, read at render time (shellcheck-clean bash). */
+export const scriptDir = join(__dirname, "files");
+
+/** Where each script goes on a VM. Libraries are sourced, not run. */
+export const scriptPaths = {
+  "lib.sh": "/usr/local/lib/portage/lib.sh",
+  "portage-fetch": "/usr/local/bin/portage-fetch",
+  "portage-boot": "/usr/local/bin/portage-boot",
+  "portage-deploy": "/usr/local/bin/portage-deploy",
+  "portage-edge-boot": "/usr/local/bin/portage-edge-boot",
+  "portage-edge-apply": "/usr/local/bin/portage-edge-apply",
+  "portage-edge-status": "/usr/local/bin/portage-edge-status",
+  "portage-edge-acme": "/usr/local/bin/portage-edge-acme",
+} as const;
+
+export type ScriptName = keyof typeof scriptPaths;
+
+export function script(name: ScriptName): VmFile {
+  return {
+    path: scriptPaths[name],
+    content: forVm(readFileSync(join(scriptDir, name), "utf8")),
+    mode: name.endsWith(".sh") ? "0644" : "0755",
+  };
+}
+
+/**
+ * The copy a VM gets: the opening comment block (what the script does, its usage) is kept, comments
+ * inside the body are left in the repository, so that everything fits AWS's 16 KB of user-data.
+ */
+export function forVm(source: string): string {
+  const lines = source.split("\n");
+  let header = true;
+  return lines
+    .filter((line, i) => {
+      const comment = /^\s*#/.test(line);
+      if (i === 0 || (header && comment)) return true;
+      header = false;
+      return !comment;
+    })
+    .join("\n");
+}

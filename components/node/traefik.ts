@@ -1,0 +1,118 @@
+import { Document, isMap, isScalar, isSeq, stringify } from "yaml";
+import type { EdgeRoutes, EdgeRuntime } from "./types";
+
+/**
+ * Traefik v3 on the edge: a static config (entry points, the file provider, ACME) written at boot,
+ * and the dynamic config (routers, the app service with every node on both ports, health checks,
+ * retries) pushed by portage-edge-apply when nodes change; the file provider reloads it by itself.
+ * The API and dashboard answer only on the private address, behind basic auth from a users file.
+ */
+
+/** Pinned release, checked against its published sha256 before it is installed. */
+export const traefikRelease = {
+  version: "v3.7.10",
+  sha256: "01811bb12d44f17280550f425f5e3128d6c325f2665c09e67a651ca535f490ce",
+};
+
+/** Replaced by portage-edge-boot with the edge's private address (unknown when user-data is written). */
+export const privateAddressPlaceholder = "@EDGE_PRIVATE_ADDRESS@";
+
+export const traefikPaths = {
+  staticTemplate: "/etc/portage/traefik.yml.in",
+  static: "/etc/traefik/traefik.yml",
+  dynamicDir: "/etc/traefik/dynamic",
+  routes: "/etc/traefik/dynamic/portage.yml",
+  admin: "/etc/traefik/dynamic/admin.yml",
+  users: "/etc/traefik/admin.users",
+  acme: "/var/lib/traefik/acme.json",
+};
+
+const resolver = "letsencrypt";
+
+export function traefikStaticConfig(rt: Pick<EdgeRuntime, "domain" | "acmeEmail" | "adminPort">, privateAddress = privateAddressPlaceholder): object {
+  const tls = rt.domain !== "";
+  return {
+    global: { checkNewVersion: false, sendAnonymousUsage: false },
+    log: { level: "INFO" },
+    entryPoints: {
+      web: {
+        address: ":80",
+        // The ACME HTTP challenge is answered before this redirection applies.
+        ...(tls ? { http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } } } : {}),
+      },
+      ...(tls ? { websecure: { address: ":443", http: { tls: { certResolver: resolver } } } } : {}),
+      admin: { address: `${privateAddress}:${rt.adminPort}` },
+    },
+    providers: { file: { directory: traefikPaths.dynamicDir, watch: true } },
+    api: { dashboard: true },
+    ...(tls
+      ? { certificatesResolvers: { [resolver]: { acme: { email: rt.acmeEmail, storage: traefikPaths.acme, httpChallenge: { entryPoint: "web" } } } } }
+      : {}),
+    serversTransport: { maxIdleConnsPerHost: 256, forwardingTimeouts: { dialTimeout: "2s", idleConnTimeout: "30s" } },
+  };
+}
+
+/** The API and dashboard router: on the private `admin` entry point only, behind basic auth. */
+export function traefikAdminConfig(): object {
+  return {
+    http: {
+      routers: {
+        admin: {
+          entryPoints: ["admin"],
+          rule: "PathPrefix(`/api`) || PathPrefix(`/dashboard`)",
+          service: "api@internal",
+          middlewares: ["admin-auth"],
+        },
+      },
+      middlewares: { "admin-auth": { basicAuth: { usersFile: traefikPaths.users, realm: "portage" } } },
+    },
+  };
+}
+
+export function traefikRoutesConfig(routes: EdgeRoutes): object {
+  const tls = routes.domain !== "";
+  return {
+    http: {
+      routers: {
+        app: {
+          entryPoints: [tls ? "websecure" : "web"],
+          rule: tls ? `Host(\`${routes.domain}\`)` : "PathPrefix(`/`)",
+          service: "app",
+          middlewares: ["retry"],
+          ...(tls ? { tls: { certResolver: resolver } } : {}),
+        },
+      },
+      middlewares: {
+        // Resends a request only when the server could not be reached (Traefik stops once a server answers).
+        retry: { retry: { attempts: 3, initialInterval: "100ms" } },
+      },
+      services: {
+        app: {
+          loadBalancer: {
+            servers: routes.nodes.flatMap((n) => routes.app.ports.map((p) => ({ url: `http://${n.address}:${p}` }))),
+            healthCheck: { path: routes.app.healthPath, interval: "2s", timeout: "1s" },
+            passHostHeader: true,
+          },
+        },
+      },
+    },
+  };
+}
+
+/** The routes file, each server's url followed by its name (what portage-edge-status prints). */
+export function traefikRoutesYaml(routes: EdgeRoutes): string {
+  const doc = new Document(traefikRoutesConfig(routes));
+  const names = routes.nodes.flatMap((n) => routes.app.ports.map((p) => `${n.name}-${p}`));
+  const servers = doc.getIn(["http", "services", "app", "loadBalancer", "servers"], true);
+  if (isSeq(servers)) {
+    servers.items.forEach((item, i) => {
+      const url = isMap(item) ? item.items[0]?.value : undefined;
+      if (isScalar(url)) url.comment = ` ${names[i] ?? ""}`;
+    });
+  }
+  return `# portage: Traefik routes for ${routes.app.name} (replaced by portage-edge-apply when nodes change)\n${doc.toString({ lineWidth: 0 })}`;
+}
+
+export function yamlFile(header: string, value: object): string {
+  return `# ${header}\n${stringify(value, { lineWidth: 0 })}`;
+}
