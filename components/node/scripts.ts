@@ -36,7 +36,8 @@ export function forVm(source: string): string {
   let header = true;
   return lines
     .filter((line, i) => {
-      const comment = /^\s*#/.test(line);
+      // shellcheck directives stay: the VM copy is checked too.
+      const comment = /^\s*#/.test(line) && !/^\s*# shellcheck /.test(line);
       if (i === 0 || (header && comment)) return true;
       header = false;
       return !comment;

@@ -1,0 +1,179 @@
+/**
+ * Everything portage puts on a VM, checked by the tools that will read it there: HAProxy's own
+ * config check, cloud-init's schema, systemd's unit verifier, shellcheck, and Traefik's published
+ * JSON schemas (no Traefik binary can be installed here).
+ */
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { edgeFiles, edgeRoutesFiles, edgeUserData, haproxyInitialPath } from "../../components/node/edge";
+import { haproxyConfig } from "../../components/node/haproxy";
+import { nodeFiles, nodeUserData } from "../../components/node/node";
+import { forVm, scriptDir } from "../../components/node/scripts";
+import { privateAddressPlaceholder, traefikPaths } from "../../components/node/traefik";
+import type { VmFile } from "../../components/node/types";
+import { scratchDir } from "./support/scratch";
+import { edgeRt, nodeRt, routes, userDataVariants } from "./support/variants";
+
+const password = { EDGE_ADMIN_PASSWORD: "check-only", EDGE_PRIVATE_ADDRESS: "10.100.0.10" };
+
+function haproxyCheck(config: string): { ok: boolean; output: string } {
+  const dir = scratchDir("haproxy-check");
+  const file = join(dir, "haproxy.cfg");
+  writeFileSync(file, config);
+  const r = spawnSync("haproxy", ["-c", "-f", file], { env: { ...process.env, ...password }, encoding: "utf8" });
+  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+}
+
+/** A throwaway certificate for the TLS variants (HAProxy loads it during the check). */
+function throwawayCert(): string {
+  const dir = scratchDir("cert");
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=app.example.com", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+  const pem = join(dir, "site.pem");
+  writeFileSync(pem, readFileSync(join(dir, "cert.pem"), "utf8") + readFileSync(join(dir, "key.pem"), "utf8"));
+  return pem;
+}
+
+describe("haproxy -c accepts every rendered HAProxy config", () => {
+  const cert = throwawayCert();
+  const cases = [
+    { name: "one node, no domain", domain: false, nodes: 1 },
+    { name: "many nodes, no domain", domain: false, nodes: 12 },
+    { name: "one node, with a domain (TLS)", domain: true, nodes: 1 },
+    { name: "many nodes, with a domain (TLS)", domain: true, nodes: 12 },
+  ];
+  it.each(cases)("$name", ({ domain, nodes }) => {
+    const r = routes("haproxy", domain, nodes);
+    const [file] = edgeRoutesFiles(r);
+    // The pushed file uses the production certificate path; the check loads the throwaway one instead.
+    const config = domain ? file!.content.replace("/etc/haproxy/certs/site.pem", cert) : file!.content;
+    expect(config).toBe(domain ? haproxyConfig(r, { certFile: cert }) : haproxyConfig(r));
+    const check = haproxyCheck(config);
+    expect(check.output).not.toMatch(/ALERT/);
+    expect(check.ok, check.output).toBe(true);
+  });
+
+  it.each([false, true])("the edge's first config, before any route (domain: %s)", (domain) => {
+    const initial = edgeFiles(edgeRt("aws", "haproxy", domain)).find((f) => f.path === haproxyInitialPath);
+    const check = haproxyCheck(initial!.content.replace("/etc/haproxy/certs/site.pem", cert));
+    expect(check.output).not.toMatch(/ALERT/);
+    expect(check.ok, check.output).toBe(true);
+  });
+
+  it("haproxy -c rejects a broken config (the check can fail)", () => {
+    expect(haproxyCheck(haproxyConfig(routes("haproxy", false, 1)).replace("balance roundrobin", "balance nonsense")).ok).toBe(false);
+  });
+});
+
+describe("cloud-init schema accepts every user-data", () => {
+  it.each(userDataVariants())("$name", ({ kind, node, edge }) => {
+    const dir = scratchDir("cloud-init");
+    const file = join(dir, "user-data.yaml");
+    writeFileSync(file, kind === "node" ? nodeUserData(node!) : edgeUserData(edge!));
+    const r = spawnSync("cloud-init", ["schema", "--config-file", file], { encoding: "utf8" });
+    expect(`${r.stdout}${r.stderr}`).toContain("Valid cloud-config");
+    expect(r.status).toBe(0);
+  });
+
+  it("cloud-init schema rejects a malformed user-data (the check can fail)", () => {
+    const dir = scratchDir("cloud-init");
+    const file = join(dir, "user-data.yaml");
+    writeFileSync(file, nodeUserData(nodeRt("aws")).replace("write_files:", "write_files: 3\nx_files:"));
+    expect(spawnSync("cloud-init", ["schema", "--config-file", file]).status).not.toBe(0);
+  });
+});
+
+/** Units under a scratch root with the system's own targets and stand-ins for the executables they run. */
+function verifyUnits(files: VmFile[], units: string[]): { status: number | null; output: string } {
+  const root = scratchDir("systemd");
+  mkdirSync(join(root, "lib/systemd"), { recursive: true });
+  cpSync("/lib/systemd/system", join(root, "lib/systemd/system"), { recursive: true });
+  for (const f of files.filter((f) => f.path.startsWith("/etc/systemd/system/"))) {
+    mkdirSync(join(root, f.path, ".."), { recursive: true });
+    writeFileSync(join(root, f.path), f.content);
+  }
+  const execs = new Set<string>();
+  for (const f of files) for (const m of f.content.matchAll(/^Exec\w+=[-@+!]*(\/\S+)/gm)) execs.add(m[1]!.replace(/%i/g, "4000"));
+  for (const exe of execs) {
+    mkdirSync(join(root, exe, ".."), { recursive: true });
+    writeFileSync(join(root, exe), "#!/bin/sh\n", { mode: 0o755 });
+  }
+  const r = spawnSync("systemd-analyze", ["verify", `--root=${root}`, ...units], { encoding: "utf8" });
+  return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
+}
+
+describe("systemd-analyze verify accepts the units", () => {
+  it("node: the release template (as an instance), epmd and boot", () => {
+    const files = nodeFiles(nodeRt("aws"));
+    const r = verifyUnits(files, ["hello@4000.service", "hello-epmd.service", "portage-boot.service"]);
+    expect(r.output).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it("edge: boot, Traefik, and the ACME retry timer", () => {
+    const files = [...edgeFiles(edgeRt("gcp", "traefik", false)), ...edgeFiles(edgeRt("gcp", "haproxy", true))];
+    const r = verifyUnits(files, ["portage-edge-boot.service", "traefik.service", "portage-acme.service", "portage-acme.timer"]);
+    expect(r.output).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it("reports a unit with a typo (the check can fail)", () => {
+    const [unit] = nodeFiles(nodeRt("aws")).filter((f) => f.path.endsWith("hello@.service"));
+    const broken = { ...unit!, content: unit!.content.replace("Restart=on-failure", "Restart=on-failur") };
+    expect(verifyUnits([broken], ["hello@4000.service"]).output).toMatch(/restart specifier/i);
+  });
+});
+
+describe("shellcheck passes every script", () => {
+  const sources = readdirSync(scriptDir);
+  it.each(sources)("%s as written", (name) => {
+    const r = spawnSync("shellcheck", ["-x", "-P", "SCRIPTDIR", join(scriptDir, name)], { encoding: "utf8" });
+    expect(r.stdout).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it.each(sources)("%s as a VM gets it (body comments left out)", (name) => {
+    const dir = scratchDir("shellcheck");
+    for (const s of sources) writeFileSync(join(dir, s), forVm(readFileSync(join(scriptDir, s), "utf8")));
+    const r = spawnSync("shellcheck", ["-x", "-P", "SCRIPTDIR", join(dir, name)], { encoding: "utf8" });
+    expect(r.stdout).toBe("");
+    expect(r.status).toBe(0);
+  });
+});
+
+describe("Traefik configs match Traefik's published JSON schemas", () => {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const schema = (name: string) => JSON.parse(readFileSync(join(__dirname, "../../../shared/reference/traefik", name), "utf8")) as object;
+  const staticSchema = ajv.compile(schema("traefik-v3.json"));
+  const dynamicSchema = ajv.compile(schema("traefik-v3-file-provider.json"));
+
+  it.each([false, true])("static config (domain: %s)", (domain) => {
+    const file = edgeFiles(edgeRt("aws", "traefik", domain)).find((f) => f.path === traefikPaths.staticTemplate)!;
+    const config = parse(file.content.replace(privateAddressPlaceholder, "10.100.0.10")) as object;
+    expect(staticSchema(config), JSON.stringify(staticSchema.errors)).toBe(true);
+  });
+
+  it.each([
+    { domain: false, nodes: 1 },
+    { domain: true, nodes: 12 },
+  ])("dynamic routes (domain: $domain, $nodes nodes)", ({ domain, nodes }) => {
+    const [file] = edgeRoutesFiles(routes("traefik", domain, nodes));
+    expect(dynamicSchema(parse(file!.content)), JSON.stringify(dynamicSchema.errors)).toBe(true);
+  });
+
+  it("the dashboard's router", () => {
+    const file = edgeFiles(edgeRt("aws", "traefik", false)).find((f) => f.path === traefikPaths.admin)!;
+    expect(dynamicSchema(parse(file.content)), JSON.stringify(dynamicSchema.errors)).toBe(true);
+  });
+
+  it("rejects a misspelt key (the schema check can fail)", () => {
+    const [file] = edgeRoutesFiles(routes("traefik", false, 1));
+    const broken = parse(file!.content.replace("healthCheck", "healthCheckk")) as object;
+    expect(dynamicSchema(broken)).toBe(false);
+  });
+});

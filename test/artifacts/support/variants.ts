@@ -1,0 +1,53 @@
+/**
+ * The runtimes the stack really builds (from the stack files, through the fleet's and the edge's own
+ * `nodeRuntime` / `edgeRuntime`), in every variant the renderers have: providers, edge kinds, with
+ * and without a domain, one and many nodes.
+ */
+import { parseStackConfig, type Spec } from "../../../components/config";
+import { edgeRuntime } from "../../../components/edge";
+import { nodeRuntime } from "../../../components/fleet";
+import type { EdgeRoutes, EdgeRuntime, NodeRuntime } from "../../../components/node/types";
+import { flattenConfig, placeholderRelease, projectRoot, readStackFile, withOverrides, type StackConfig } from "../../../tools/offline/stack";
+
+export type Provider = "aws" | "gcp";
+export const providers: Provider[] = ["aws", "gcp"];
+export const edgeKinds = ["haproxy", "traefik"] as const;
+
+export function stackSpec(stack: "dev" | "prod", provider: Provider, overrides: StackConfig = {}): Spec {
+  const config = withOverrides(withOverrides(readStackFile(stack), { "portage:provider": provider, "portage:app": { release: placeholderRelease } }), overrides);
+  return parseStackConfig(flattenConfig(config), { project: "portage", stack, cwd: projectRoot });
+}
+
+export function nodeRt(provider: Provider, stack: "dev" | "prod" = "prod", overrides: StackConfig = {}): NodeRuntime {
+  const spec = stackSpec(stack, provider, overrides);
+  const node = spec.fleet.nodes[0];
+  if (!node) throw new Error("the stack has no node");
+  return nodeRuntime(spec, node, `${spec.prefix}-releases-0a1b2c3`);
+}
+
+export function edgeRt(provider: Provider, kind: "haproxy" | "traefik", domain: boolean): EdgeRuntime {
+  const spec = stackSpec("prod", provider, { "portage:edge": { kind, domain: domain ? "app.example.com" : "", acmeEmail: domain ? "ops@example.com" : "" } });
+  return edgeRuntime(spec);
+}
+
+export function routes(kind: "haproxy" | "traefik", domain: boolean, nodeCount: number): EdgeRoutes {
+  return {
+    kind,
+    app: { name: "hello", ports: [4000, 4001], healthPath: "/ping" },
+    domain: domain ? "app.example.com" : "",
+    acmeEmail: domain ? "ops@example.com" : "",
+    privateAddress: "10.100.0.10",
+    adminPort: 8404,
+    nodes: Array.from({ length: nodeCount }, (_, i) => ({ name: `virginia-${i + 1}`, address: `10.100.${1 + (i % 3) * 16}.${10 + i}` })),
+  };
+}
+
+/** Every user-data the stack can render, named for test titles. */
+export function userDataVariants(): { name: string; kind: "node" | "edge"; node?: NodeRuntime; edge?: EdgeRuntime }[] {
+  const out: { name: string; kind: "node" | "edge"; node?: NodeRuntime; edge?: EdgeRuntime }[] = [];
+  for (const p of providers) {
+    out.push({ name: `node ${p}`, kind: "node", node: nodeRt(p) });
+    for (const k of edgeKinds) for (const d of [false, true]) out.push({ name: `edge ${p} ${k}${d ? " with domain" : ""}`, kind: "edge", edge: edgeRt(p, k, d) });
+  }
+  return out;
+}
