@@ -93,7 +93,7 @@ export function createAwsEdge(name: string, args: EdgeArgs & { userData: string 
         tags: labels,
       },
       // The interface can serve one instance at a time: a replacement stops the old edge first.
-      { ...opts, ...vmOptions, deleteBeforeReplace: true, dependsOn: [association, identity.policy] },
+      { ...opts, ...vmOptions, deleteBeforeReplace: true, dependsOn: [association] },
     ),
   );
   return { instance, address, networkInterface, identity, publicAddress: address.publicIp, privateAddress: instance.privateIp };

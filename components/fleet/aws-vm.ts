@@ -60,16 +60,18 @@ export function policyDocument(statements: PolicyStatement[]): string {
 }
 
 export interface IdentityTransforms {
+  /** The role, with its policy inline (`inlinePolicies`). */
   role?: Transform<aws.iam.RoleArgs>;
-  rolePolicy?: Transform<aws.iam.RolePolicyArgs>;
   instanceProfile?: Transform<aws.iam.InstanceProfileArgs>;
 }
 
 export interface VmIdentity {
   role: aws.iam.Role;
-  policy: aws.iam.RolePolicy;
   profile: aws.iam.InstanceProfile;
 }
+
+/** The name of the one inline policy each VM role has. */
+export const vmPolicyName = "portage";
 
 /** The EC2 service may assume the role; nobody else. */
 export const ec2TrustPolicy = JSON.stringify({
@@ -78,8 +80,10 @@ export const ec2TrustPolicy = JSON.stringify({
 });
 
 /**
- * A VM's own IAM role, inline policy and instance profile. Roles live under the path
- * `/portage/<prefix>/`, so a stack's identities are easy to find and to audit.
+ * A VM's own IAM role and instance profile. The policy is inline and exclusive: the role holds exactly
+ * the grants declared here (one added out of band is removed on the next `pulumi up`), and it is in
+ * place before the profile, so before the VM boots. Roles live under the path `/portage/<prefix>/`,
+ * so a stack's identities are easy to find and to audit.
  */
 export function createVmIdentity(
   name: string,
@@ -88,11 +92,21 @@ export function createVmIdentity(
   t: IdentityTransforms,
 ): VmIdentity {
   const role = new aws.iam.Role(
-    ...transform(t.role, `${name}-role`, { path: what.path, description: what.description, assumeRolePolicy: ec2TrustPolicy, tags: what.tags }, opts),
+    ...transform(
+      t.role,
+      `${name}-role`,
+      {
+        path: what.path,
+        description: what.description,
+        assumeRolePolicy: ec2TrustPolicy,
+        inlinePolicies: [{ name: vmPolicyName, policy: what.policy }],
+        tags: what.tags,
+      },
+      opts,
+    ),
   );
-  const policy = new aws.iam.RolePolicy(...transform(t.rolePolicy, `${name}-policy`, { role: role.id, policy: what.policy }, opts));
   const profile = new aws.iam.InstanceProfile(...transform(t.instanceProfile, `${name}-profile`, { path: what.path, role: role.name, tags: what.tags }, opts));
-  return { role, policy, profile };
+  return { role, profile };
 }
 
 /** `arn:<partition>:ssm:<region>:<account>:parameter/<name>`, with the partition taken from the caller's ARN. */

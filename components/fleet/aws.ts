@@ -100,8 +100,7 @@ export function createAwsFleet(
           volumeTags: { ...spec.tags, ...labels },
           tags: labels,
         },
-        // The policy is in place before the node boots and fetches its secrets and release.
-        { provider, parent, ...vmOptions, dependsOn: [identity.policy] },
+        { provider, parent, ...vmOptions },
       ),
     );
     return { spec: node, privateAddress: instance.privateIp, instance, identity };

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../tools/offline/run";
-import { A, all, grants, idOf, nodeInstances, one, policyOf, regionOf, runAws, type Run } from "./aws-support";
+import { A, all, grants, idOf, inlinePolicies, nodeInstances, one, policyOf, regionOf, runAws, vmPolicy, type Run } from "./aws-support";
 
 /** The account the mock runtime's getCallerIdentity answers. */
 const account = "123456789012";
@@ -91,22 +91,25 @@ describe("aws fleet and edge", () => {
     }
   });
 
-  it("each node has its own role, policy and instance profile, and boots only once its policy is in place", () => {
+  it("each node has its own role, with its one policy inline, and its own instance profile", () => {
     for (const n of nodeInstances(run)) {
       const id = n.name;
+      const role = one(run, A.role, `${id}-role`);
       const profile = one(run, A.profile, `${id}-profile`);
+      expect(Object.keys(inlinePolicies(role))).toEqual(["portage"]);
       expect(String(profile.inputs.role)).toMatch(new RegExp(`^${id}-role-`));
+      expect(profile.options.dependsOn).toContain(role.urn);
       expect(String(n.inputs.iamInstanceProfile)).toMatch(new RegExp(`^${id}-profile-`));
-      expect(one(run, A.rolePolicy, `${id}-policy`).inputs.role).toBe(idOf(`${id}-role`));
-      expect(n.options.dependsOn).toContain(one(run, A.rolePolicy, `${id}-policy`).urn);
+      expect(n.options.dependsOn).toContain(profile.urn);
     }
     expect(all(run, A.role)).toHaveLength(9);
+    expect(all(run, A.profile)).toHaveLength(9);
   });
 
   it("a node's policy reads the bucket and the stack's SSM parameters, nothing else (least privilege)", () => {
     const bucket = `arn:aws:s3:::${run.outputs?.bucketName}`;
     for (const n of nodeInstances(run)) {
-      const doc = policyOf(one(run, A.rolePolicy, `${n.name}-policy`));
+      const doc = vmPolicy(one(run, A.role, `${n.name}-role`));
       expect(doc.Version).toBe("2012-10-17");
       expect(grants(doc)).toEqual(
         [
@@ -145,7 +148,7 @@ describe("aws fleet and edge", () => {
   });
 
   it("the edge's policy reads the edge admin password and nothing else", () => {
-    expect(grants(policyOf(one(run, A.rolePolicy, "edge-policy")))).toEqual([
+    expect(grants(vmPolicy(one(run, A.role, "edge-role")))).toEqual([
       `ssm:GetParameter arn:aws:ssm:us-east-1:${account}:parameter/portage/hello-dev/EDGE_ADMIN_PASSWORD`,
     ]);
     expect(edge.inputs.iamInstanceProfile).toMatch(/^edge-profile-/);

@@ -7,7 +7,7 @@ import { A, all, runAws, type Run } from "./aws-support";
  * What a user must never see replaced or rebooted by growing the fleet: the VMs (their root volumes are
  * part of the instance's inputs), the database and where they sit (network, groups, identity).
  */
-const kept = [A.instance, A.db, A.dbSubnets, A.dbParameters, A.vpc, A.subnet, A.sg, A.eni, A.role, A.rolePolicy, A.profile, A.nat, A.bucket];
+const kept = [A.instance, A.db, A.dbSubnets, A.dbParameters, A.vpc, A.subnet, A.sg, A.eni, A.role, A.profile, A.nat, A.bucket];
 
 const fleet = (regions: string[], nodesPerRegion: number) => ({ "portage:fleet": { regions, nodesPerRegion } });
 

@@ -22,7 +22,6 @@ export const A = {
   eni: "aws:ec2/networkInterface:NetworkInterface",
   eipAssociation: "aws:ec2/eipAssociation:EipAssociation",
   role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
   profile: "aws:iam/instanceProfile:InstanceProfile",
   bucket: "aws:s3/bucket:Bucket",
   publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -88,6 +87,19 @@ export interface PolicyDocument {
 
 export function policyOf(r: RecordedResource, key = "policy"): PolicyDocument {
   return JSON.parse(String(r.inputs[key])) as PolicyDocument;
+}
+
+/** The one policy a VM role holds (inline, named "portage"). */
+export function vmPolicy(role: RecordedResource): PolicyDocument {
+  const doc = inlinePolicies(role).portage;
+  if (!doc) throw new Error(`role ${role.name} has no inline policy "portage"`);
+  return doc;
+}
+
+/** A VM role's inline policies, by name. */
+export function inlinePolicies(role: RecordedResource): Record<string, PolicyDocument> {
+  const list = (role.inputs.inlinePolicies ?? []) as { name: string; policy: string }[];
+  return Object.fromEntries(list.map((p) => [p.name, JSON.parse(p.policy) as PolicyDocument]));
 }
 
 /** Every (action, resource) pair a policy allows, sorted: what least privilege is judged on. */
