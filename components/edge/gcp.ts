@@ -5,7 +5,7 @@ import { projectNumber, regionZones, ubuntuImage } from "../fleet/gcp-lookups";
 import { createVmIdentity, hardenedVm, vmIgnoreChanges } from "../fleet/gcp-vm";
 import { gcpSubnet } from "../network/gcp";
 import { gcpProject } from "../network/gcp-names";
-import { grantSecretAccess } from "../secrets/gcp-access";
+import { grantSecretAccess, secretCondition } from "../secrets/gcp-access";
 import { edgeSecretEnv } from "../secrets/names";
 import { transform, type Transform } from "../transform";
 
@@ -44,10 +44,8 @@ export function createGcpEdge(name: string, args: EdgeArgs & { userData: string 
   // By name: the secret is written after the edge exists (PHX_HOST is the edge's address).
   const secretAccess = grantSecretAccess(`${name}-secret-access`, {
     spec,
-    projectNumber: projectNumber(cloud, gcpProject(spec), parent),
     member: serviceAccount.member,
-    envs: edgeSecretEnv,
-    reader: "edge",
+    condition: secretCondition(spec, projectNumber(cloud, gcpProject(spec), parent), edgeSecretEnv, "edge"),
     transform: t?.secretAccess,
   }, opts);
 

@@ -4,7 +4,7 @@ import type { CreatedNode, FleetArgs } from ".";
 import type { NodeSpec } from "../config";
 import { gcpSubnet } from "../network/gcp";
 import { gcpProject } from "../network/gcp-names";
-import { grantSecretAccess } from "../secrets/gcp-access";
+import { grantSecretAccess, secretCondition } from "../secrets/gcp-access";
 import { nodeSecretEnv } from "../secrets/names";
 import { transform, type Transform } from "../transform";
 import { projectNumber, regionZones, ubuntuImage } from "./gcp-lookups";
@@ -51,7 +51,7 @@ export function createGcpFleet(
   const opts = { parent, provider: cloud.gcpProvider() };
 
   const image = ubuntuImage(cloud, parent);
-  const number = projectNumber(cloud, gcpProject(spec), parent);
+  const condition = secretCondition(spec, projectNumber(cloud, gcpProject(spec), parent), nodeSecretEnv, "node");
   const zones = new Map(spec.fleet.regions.map((r) => [r.region, regionZones(cloud, r.region, parent)]));
 
   const nodes = spec.fleet.nodes.map((node): GcpNode => {
@@ -63,14 +63,7 @@ export function createGcpFleet(
       what: `node ${node.name}`,
       transform: t?.serviceAccount,
     }, opts);
-    const secretAccess = grantSecretAccess(`${name}-${node.name}-secrets`, {
-      spec,
-      projectNumber: number,
-      member: serviceAccount.member,
-      envs: nodeSecretEnv,
-      reader: "node",
-      transform: t?.secretAccess,
-    }, opts);
+    const secretAccess = grantSecretAccess(`${name}-${node.name}-secrets`, { spec, member: serviceAccount.member, condition, transform: t?.secretAccess }, opts);
     const instance = new gcp.compute.Instance(
       ...transform(t?.instance, `${name}-${node.name}`, hardenedVm({
         spec,

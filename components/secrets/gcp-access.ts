@@ -5,39 +5,46 @@ import { gcpProject } from "../network/gcp-names";
 import { transform, type Transform } from "../transform";
 import { secretRefs, type SecretEnv } from "./names";
 
-export interface SecretAccessArgs {
-  spec: Spec;
-  /** The project's number (see fleet/gcp-lookups.ts `projectNumber`). */
-  projectNumber: pulumi.Input<string>;
-  /** `serviceAccount:<email>`. */
-  member: pulumi.Input<string>;
-  envs: readonly SecretEnv[];
-  /** Names the condition: every member granted the same entries shares one binding in the policy. */
-  reader: "node" | "edge";
-  transform?: Transform<gcp.projects.IAMMemberArgs>;
+/** An IAM condition that matches the named secrets of the stack, and no other. */
+export interface SecretCondition {
+  title: string;
+  description: string;
+  expression: pulumi.Output<string>;
 }
 
 /**
- * Lets one identity read the payload of the named secrets, and no other secret in the project.
+ * The condition for a reader of `envs`. Identical for every reader of the same entries, so the
+ * project's policy keeps them in one binding (however many nodes); build it once and share it.
+ */
+export function secretCondition(spec: Spec, projectNumber: pulumi.Input<string>, envs: readonly SecretEnv[], reader: "node" | "edge"): SecretCondition {
+  const entries = secretRefs(spec, envs);
+  return {
+    title: `${spec.prefix} ${reader} secrets`.slice(0, 100),
+    description: `portage: read ${entries.map((e) => e.env).join(", ")} of ${spec.prefix}`.slice(0, 256),
+    expression: secretNamesCondition(projectNumber, entries.map((e) => e.ref)),
+  };
+}
+
+/**
+ * Lets one identity read the payload of the secrets a condition names, and no other secret.
  *
  * Granted on the project with an IAM condition on the secrets' names rather than on each secret:
  * a grant on a secret needs the secret to exist, and the secrets are written after the database and
  * the edge exist (DATABASE_URL, PHX_HOST), while the VMs that read them are created earlier. A grant
  * by name depends on nothing but the service account, as on AWS (IAM on the SSM path).
+ * Non-authoritative (a member): the project's policy is shared with everything else in it.
  */
-export function grantSecretAccess(name: string, args: SecretAccessArgs, opts: pulumi.CustomResourceOptions): gcp.projects.IAMMember {
-  const { spec } = args;
-  const entries = secretRefs(spec, args.envs);
+export function grantSecretAccess(
+  name: string,
+  args: { spec: Spec; member: pulumi.Input<string>; condition: SecretCondition; transform?: Transform<gcp.projects.IAMMemberArgs> },
+  opts: pulumi.CustomResourceOptions,
+): gcp.projects.IAMMember {
   return new gcp.projects.IAMMember(
     ...transform(args.transform, name, {
-      project: gcpProject(spec),
+      project: gcpProject(args.spec),
       role: "roles/secretmanager.secretAccessor",
       member: args.member,
-      condition: {
-        title: `${spec.prefix} ${args.reader} secrets`.slice(0, 100),
-        description: `portage: read ${entries.map((e) => e.env).join(", ")} of ${spec.prefix}`.slice(0, 256),
-        expression: secretNamesCondition(args.projectNumber, entries.map((e) => e.ref)),
-      },
+      condition: args.condition,
     }, opts),
   );
 }
