@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { haproxyConfig, type HaproxyOptions } from "../../../components/node/haproxy";
 import { nodeFiles } from "../../../components/node/node";
+import { script } from "../../../components/node/scripts";
 import type { EdgeRoutes, NodeRuntime, VmFile } from "../../../components/node/types";
 import { secretRefs } from "../../../components/secrets/names";
 
@@ -128,6 +129,8 @@ export function scratchNode(ports: [number, number], edgeAdminUrl: string, secre
 
 export interface ScratchEdge {
   root: string;
+  /** What the edge's scripts need to find this HAProxy's socket and state file. */
+  env: Record<string, string>;
   adminPort: number;
   httpPort: number;
   options: Partial<HaproxyOptions>;
@@ -153,10 +156,16 @@ export async function scratchEdge(nodes: EdgeRoutes["nodes"], ports: [number, nu
     { path: "/etc/haproxy/haproxy.cfg", content: haproxyConfig(routes, options), mode: "0644" },
     { path: "/etc/portage/edge-admin.env", content: `EDGE_ADMIN_PASSWORD=${quote(password)}\n`, mode: "0600" },
     { path: "/etc/portage/edge-address.env", content: 'EDGE_PRIVATE_ADDRESS="127.0.0.1"\n', mode: "0644" },
+    { path: "/etc/portage/edge.env", content: `EDGE_KIND="haproxy"\nAPP="${app}"\nADMIN_PORT="${adminPort}"\nDOMAIN=""\n`, mode: "0644" },
+    { path: "/var/lib/portage/edge-ready", content: "", mode: "0644" },
+    script("lib.sh"),
+    script("portage-edge-apply"),
+    script("portage-edge-status"),
   ]);
   mkdirSync(join(root, "var/lib/haproxy"), { recursive: true });
   shim(root, "start", "haproxy.service");
-  return { root, adminPort, httpPort, options, routes, stop: () => shim(root, "stop", "haproxy.service") };
+  const env = { HAPROXY_SOCKET: join(root, "run/admin.sock"), HAPROXY_STATE_FILE: join(root, "var/lib/haproxy/server-state") };
+  return { root, env, adminPort, httpPort, options, routes, stop: () => shim(root, "stop", "haproxy.service") };
 }
 
 function quote(v: string): string {
