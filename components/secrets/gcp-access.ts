@@ -49,12 +49,20 @@ export function grantSecretAccess(
   );
 }
 
-/** CEL matching the secrets and their versions by full name (`projects/<number>/secrets/<id>[/versions/<v>]`). */
+/**
+ * CEL matching the versions of the named secrets by full name (`projects/<number>/secrets/<id>/versions/<v>`:
+ * reading a payload is checked on the version). The trailing slash keeps `hello-dev-phx-host` from
+ * matching another stack's `hello-dev-phx-host-x-...`. IAM allows 12 logical operators per condition:
+ * one `||` per secret after the first.
+ */
 export function secretNamesCondition(projectNumber: pulumi.Input<string>, secretIds: string[]): pulumi.Output<string> {
+  if (secretIds.length > maxSecretsPerCondition) {
+    throw new Error(`an IAM condition can name at most ${maxSecretsPerCondition} secrets; got ${secretIds.length}`);
+  }
   return pulumi.output(projectNumber).apply((number) =>
-    secretIds
-      .map((id) => `projects/${number}/secrets/${id}`)
-      .map((secret) => `resource.name == "${secret}" || resource.name.startsWith("${secret}/")`)
-      .join(" || "),
+    secretIds.map((id) => `resource.name.startsWith("projects/${number}/secrets/${id}/")`).join(" || "),
   );
 }
+
+/** 12 logical operators allowed in a condition (cloud.google.com/iam/quotas). */
+export const maxSecretsPerCondition = 13;
