@@ -176,7 +176,7 @@ describe("errors an operator can act on", () => {
 
   it("a stack without outputs says to run pulumi up", async () => {
     const h = harness(fleet({ outputs: "{}" }));
-    await expect(h.run("nodes", "--stack", "dev")).rejects.toThrow("the outputs of stack dev has no outputs: the stack has not been deployed yet. Run pulumi up first.");
+    await expect(h.run("nodes", "--stack", "dev")).rejects.toThrow("stack dev has no outputs: the stack has not been deployed yet. Run pulumi up first.");
   });
 
   it("no Pulumi CLI points at --outputs", async () => {

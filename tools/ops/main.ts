@@ -86,7 +86,7 @@ async function loadStack(args: OpsArgs, deps: Deps): Promise<OpsStack> {
     throw new OpsError("the Pulumi CLI is not installed here; pass --outputs <file> with a saved `pulumi stack output --json`.");
   }
   if (result.code !== 0) throw new OpsError(`${displayCommand(argv)} failed: ${result.stderr.trim() || `exit ${result.code}`}`);
-  return parseOutputs(result.stdout, `the outputs of stack ${args.stack ?? "(selected)"}`);
+  return parseOutputs(result.stdout, `stack ${args.stack ?? "(the selected one)"}`);
 }
 
 async function checkSshKey(args: OpsArgs, deps: Deps): Promise<void> {
