@@ -27,11 +27,6 @@ export function serviceAccountId(spec: Pick<Spec, "prefix">, suffix: string): st
   return id.length >= 6 ? id : `${id}-account`;
 }
 
-/** The principal of a service account id in the project, known before the account exists. */
-export function serviceAccountMember(project: string, accountId: string): string {
-  return `serviceAccount:${accountId}@${project}.iam.gserviceaccount.com`;
-}
-
 /** `[a-z]([-a-z0-9]*[a-z0-9])?` within `max` characters; cut names end with a hash of the full name. */
 export function shortName(text: string, max: number): string {
   let name = text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-+|-+$/g, "");
