@@ -5,6 +5,7 @@ import { relatedResource } from "./stack";
 export const awsInstance = "aws:ec2/instance:Instance";
 const eip = "aws:ec2/eip:Eip";
 const eipAssociation = "aws:ec2/eipAssociation:EipAssociation";
+const subnet = "aws:ec2/subnet:Subnet";
 
 export interface AwsInstanceProps {
   associatePublicIpAddress?: boolean;
@@ -72,16 +73,31 @@ interface EipProps {
 interface EipAssociationProps {
   instanceId?: string;
 }
+export interface SubnetProps {
+  mapPublicIpOnLaunch?: boolean;
+}
 
-/** An Elastic IP attached to a node would make it public as surely as associatePublicIpAddress. */
-export const awsElasticIpOnlyOnEdge = stackPolicy({
-  name: "aws-elastic-ip-only-on-edge",
-  description: "Elastic IPs attach to the edge instance only (Checkov CKV_AWS_88).",
+/**
+ * The other ways an instance gets a public address: an Elastic IP attached to it, or a subnet that
+ * hands one to every instance launched in it.
+ */
+export const awsPublicAddressOnlyOnEdge = stackPolicy({
+  name: "aws-public-address-only-on-edge",
+  description: "Elastic IPs and auto-assigned public addresses reach the edge instance only (Checkov CKV_AWS_88).",
   severity: "critical",
-  remediationSteps: "Attach Elastic IPs to the instance tagged portage-role=edge only.",
-  types: [eip, eipAssociation, awsInstance],
+  remediationSteps: "Attach Elastic IPs to the edge only; launch nodes in private subnets (or set associatePublicIpAddress: false).",
+  types: [eip, eipAssociation, awsInstance, subnet],
   validate: (args, report) => {
     for (const resource of args.resources) {
+      if (resource.type === awsInstance) {
+        const props = resource.props as AwsInstanceProps & { subnetId?: string };
+        if (isEdge(props) || props.associatePublicIpAddress === false) continue;
+        const home = relatedResource(resource, "subnetId", props.subnetId, args.resources, [subnet]);
+        if ((home?.props as SubnetProps | undefined)?.mapPublicIpOnLaunch === true) {
+          report(`${resource.name} is launched in subnet ${home?.name}, which gives every instance a public address; nodes go in private subnets.`, resource.urn);
+        }
+        continue;
+      }
       const key = resource.type === eip ? "instance" : resource.type === eipAssociation ? "instanceId" : undefined;
       if (!key) continue;
       const props = resource.props as EipProps & EipAssociationProps;

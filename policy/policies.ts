@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import type { PortagePolicy } from "./define";
 import { awsS3BucketGuarded, awsS3Encryption, awsS3PublicAccessBlock, awsS3Versioning } from "./aws-bucket";
 import { awsRdsBackups, awsRdsDeletionProtection, awsRdsEncrypted, awsRdsFinalSnapshot, awsRdsPrivate, awsRdsTlsRequired } from "./aws-database";
-import { awsElasticIpOnlyOnEdge, awsInstanceEncryptedDisks, awsInstanceImdsv2, awsInstanceNoPublicIp } from "./aws-instance";
+import { awsPublicAddressOnlyOnEdge, awsInstanceEncryptedDisks, awsInstanceImdsv2, awsInstanceNoPublicIp } from "./aws-instance";
 import { awsNoSshFromInternet, awsNoWorldIngressButWeb, awsSecurityGroupRulesDescribed, awsWebIngressOnlyOnEdge } from "./aws-network";
 import { gcpStoragePublicAccessPrevention, gcpStorageUniformAccess, gcpStorageVersioning } from "./gcp-bucket";
 import { gcpSqlBackups, gcpSqlDeletionProtection, gcpSqlFinalBackup, gcpSqlPrivate, gcpSqlTlsRequired } from "./gcp-database";
@@ -21,7 +21,7 @@ export const policies: PortagePolicy<ResourceValidationPolicy | StackValidationP
   awsInstanceImdsv2,
   awsInstanceEncryptedDisks,
   awsInstanceNoPublicIp,
-  awsElasticIpOnlyOnEdge,
+  awsPublicAddressOnlyOnEdge,
   awsNoSshFromInternet,
   awsNoWorldIngressButWeb,
   awsWebIngressOnlyOnEdge,

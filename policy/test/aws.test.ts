@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { awsS3BucketGuarded, awsS3Encryption, awsS3PublicAccessBlock, awsS3Versioning } from "../aws-bucket";
 import { awsRdsBackups, awsRdsDeletionProtection, awsRdsEncrypted, awsRdsFinalSnapshot, awsRdsPrivate, awsRdsTlsRequired } from "../aws-database";
-import { awsElasticIpOnlyOnEdge, awsInstanceEncryptedDisks, awsInstanceImdsv2, awsInstanceNoPublicIp } from "../aws-instance";
+import { awsPublicAddressOnlyOnEdge, awsInstanceEncryptedDisks, awsInstanceImdsv2, awsInstanceNoPublicIp } from "../aws-instance";
 import { awsNoSshFromInternet, awsNoWorldIngressButWeb, awsSecurityGroupRulesDescribed, awsWebIngressOnlyOnEdge } from "../aws-network";
 import { awsDevProvider, awsProductionProvider, resourceViolations, stackViolations } from "./harness";
 
@@ -67,15 +67,26 @@ describe("aws instances", () => {
     ]);
   });
 
-  it("aws-elastic-ip-only-on-edge (CKV_AWS_88): passes an Elastic IP on the edge, fails one on a node", async () => {
+  it("aws-public-address-only-on-edge (CKV_AWS_88): passes an Elastic IP on the edge, fails one on a node", async () => {
     const resources = (target: string) => [
       { type: instance, name: "edge-vm", urn: "urn:edge", props: { ...edge, id: "i-0edge" } },
       { type: instance, name: "fleet-virginia-1", urn: "urn:node", props: { ...node, id: "i-0node" } },
       { type: "aws:ec2/eip:Eip", name: "edge-address", urn: "urn:eip", props: { domain: "vpc", instance: target }, dependencies: [target === "i-0edge" ? "urn:edge" : "urn:node"] },
     ];
-    expect(await stackViolations(awsElasticIpOnlyOnEdge, resources("i-0edge"))).toEqual([]);
-    expect(await stackViolations(awsElasticIpOnlyOnEdge, resources("i-0node"))).toEqual([
+    expect(await stackViolations(awsPublicAddressOnlyOnEdge, resources("i-0edge"))).toEqual([]);
+    expect(await stackViolations(awsPublicAddressOnlyOnEdge, resources("i-0node"))).toEqual([
       "edge-address: edge-address gives instance fleet-virginia-1 a public address, but only the edge (portage-role=edge) may have one.",
+    ]);
+  });
+
+  it("aws-public-address-only-on-edge (CKV_AWS_88): fails a node launched in a subnet that maps public addresses", async () => {
+    const resources = (mapPublicIpOnLaunch: boolean) => [
+      { type: "aws:ec2/subnet:Subnet", name: "network-virginia-public-a", urn: "urn:subnet", props: { cidrBlock: "10.100.0.0/24", mapPublicIpOnLaunch } },
+      { type: instance, name: "fleet-virginia-1", urn: "urn:node", props: node, propertyDependencies: { subnetId: ["urn:subnet"] } },
+    ];
+    expect(await stackViolations(awsPublicAddressOnlyOnEdge, resources(false))).toEqual([]);
+    expect(await stackViolations(awsPublicAddressOnlyOnEdge, resources(true))).toEqual([
+      "fleet-virginia-1: fleet-virginia-1 is launched in subnet network-virginia-public-a, which gives every instance a public address; nodes go in private subnets.",
     ]);
   });
 });

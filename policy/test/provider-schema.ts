@@ -8,7 +8,7 @@ import type * as gcp from "@pulumi/gcp";
 import type { Unwrap } from "@pulumi/pulumi";
 import type { BucketEncryptionProps, BucketVersioningProps, PublicAccessBlockProps, S3BucketProps } from "../aws-bucket";
 import type { RdsInstanceProps, RdsParameterGroupProps } from "../aws-database";
-import type { AwsInstanceProps } from "../aws-instance";
+import type { AwsInstanceProps, SubnetProps } from "../aws-instance";
 import type { InlineRule, SecurityGroupProps, SecurityGroupRuleProps, VpcRuleProps } from "../aws-rules";
 import type { GcsBucketProps } from "../gcp-bucket";
 import type { SqlInstanceProps } from "../gcp-database";
@@ -37,7 +37,8 @@ type Args<T> = NonNullable<Unwrap<T>>;
 type None<T extends never> = T;
 
 export type Checked = [
-  None<Mismatch<AwsInstanceProps, Args<aws.ec2.InstanceArgs>>>,
+  None<Mismatch<AwsInstanceProps & { subnetId?: string }, Args<aws.ec2.InstanceArgs>>>,
+  None<Mismatch<SubnetProps, Args<aws.ec2.SubnetArgs>>>,
   None<Mismatch<SecurityGroupProps, Args<aws.ec2.SecurityGroupArgs>>>,
   None<Mismatch<InlineRule, Args<aws.types.input.ec2.SecurityGroupIngress>>>,
   None<Mismatch<InlineRule, Args<aws.types.input.ec2.SecurityGroupEgress>>>,
