@@ -159,6 +159,14 @@ describe("npm run ops -- ssh / logs", () => {
     ]);
   });
 
+  it("shows the edge's own journal for \"edge\"", async () => {
+    const h = harness(fleet());
+    await h.run("logs", "edge");
+    expect(h.attached).toEqual([
+      ["ssh", "-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=10", `portage@${edge}`, "--", "sudo -n journalctl --no-pager -o short-iso -u haproxy -u portage-edge-boot -u portage-acme -n 200"],
+    ]);
+  });
+
   it("prints the command instead with --dry-run, needing no key", async () => {
     const h = harness(fleet({ agentStatus: 1 }));
     await h.run("ssh", "london-1", "--dry-run");

@@ -26,7 +26,7 @@ commands:
   nodes              every node: region, address, the release it serves, its health on the edge
   status             the edge's health table: each node's two ports as the edge sees them
   ssh <node|edge>    a shell on a node, through the edge (ssh -J)
-  logs <node>        the release's journal on a node (--lines N, --follow)
+  logs <node|edge>   the release's journal on a node, or the edge's proxy (--lines N, --follow)
   reboot <node>      reboot a node and wait until the edge sees it serving again (--no-wait)
   rollback           set portage:app.version (and app.release) to the version deployed before
                      the current one, read from a node's history; then run pulumi up

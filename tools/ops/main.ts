@@ -67,8 +67,8 @@ export async function ops(argv: readonly string[], deps: Deps): Promise<number> 
     case "ssh":
       return attach(args, sshArgv(access, addressOf(stack, args.node ?? "")), deps);
     case "logs": {
-      const address = addressOf(stack, args.node ?? "", false);
-      return attach(args, sshArgv(access, address, remote.logs(stack.app.name, args.lines, args.follow), { tty: args.follow }), deps);
+      const command = args.node === "edge" ? remote.edgeLogs(stack.edgeKind, args.lines, args.follow) : remote.logs(stack.app.name, args.lines, args.follow);
+      return attach(args, sshArgv(access, addressOf(stack, args.node ?? ""), command, { tty: args.follow }), deps);
     }
     case "reboot":
       return reboot(args, stack, access, deps);
@@ -101,8 +101,8 @@ async function checkSshKey(args: OpsArgs, deps: Deps): Promise<void> {
 }
 
 /** The address to ssh to: a node's private address, or the edge's public one for "edge". */
-function addressOf(stack: OpsStack, name: string, edgeAllowed = true): string {
-  if (name === "edge" && edgeAllowed) return stack.edgeAddress;
+function addressOf(stack: OpsStack, name: string): string {
+  if (name === "edge") return stack.edgeAddress;
   return findNode(stack, name).privateAddress;
 }
 

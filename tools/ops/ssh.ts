@@ -64,6 +64,11 @@ export const remote = {
     const units = [`${app}@*`, `${app}-epmd`, "portage-boot"].flatMap((u) => ["-u", shellQuote(u)]);
     return ["sudo", "-n", "journalctl", "--no-pager", "-o", "short-iso", ...units, "-n", String(lines), ...(follow ? ["-f"] : [])].join(" ");
   },
+  /** The edge's proxy and its boot and certificate services. */
+  edgeLogs(kind: string, lines: number, follow: boolean): string {
+    const units = [kind, "portage-edge-boot", "portage-acme"].flatMap((u) => ["-u", shellQuote(u)]);
+    return ["sudo", "-n", "journalctl", "--no-pager", "-o", "short-iso", ...units, "-n", String(lines), ...(follow ? ["-f"] : [])].join(" ");
+  },
   /** Queued rather than run, so the command returns before the connection drops. */
   reboot: "sudo -n systemctl --no-block reboot",
 };
