@@ -91,6 +91,9 @@ export function haproxyConfig(routes: EdgeRoutes, options: Partial<HaproxyOption
     // Successful requests are not logged (they cost CPU on every request); errors and retries are.
     "    option dontlog-normal",
     "    option http-keep-alive",
+    // On reload the old process answers one more request on each idle client connection with
+    // `Connection: close` instead of closing it under a client that is about to reuse it.
+    "    option idle-close-on-response",
     "    option forwardfor",
     "    http-reuse safe",
     // A connection that fails is retried on another server: nothing reached the app, any method is safe.

@@ -37,6 +37,8 @@ describe("HAProxy config", () => {
     const defaults = section(config, "defaults");
     expect(defaults).toContain("option http-keep-alive");
     expect(defaults).toContain("http-reuse safe");
+    // A reload never closes an idle client connection under a request: the old process answers it first.
+    expect(defaults).toContain("option idle-close-on-response");
     expect(config).not.toMatch(/httpclose|http-server-close|forceclose/);
   });
 

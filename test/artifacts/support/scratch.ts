@@ -24,8 +24,23 @@ export function scratchDir(name: string): string {
   return mkdtempSync(join(tmpdir(), `portage-${name}-`));
 }
 
-/** Ports nothing listens on right now (the kernel picks them). */
+const handedOut = new Set<number>();
+
+/** Ports nothing listens on right now (the kernel picks them), never the same twice in a test file. */
 export async function freePorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    for (const p of await kernelPorts(count - ports.length)) {
+      if (!handedOut.has(p)) {
+        handedOut.add(p);
+        ports.push(p);
+      }
+    }
+  }
+  return ports;
+}
+
+async function kernelPorts(count: number): Promise<number[]> {
   const ports: number[] = [];
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
