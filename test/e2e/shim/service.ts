@@ -4,7 +4,7 @@
  * stop timeout. A process group stands in for the control group.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, chownSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { lastValue, listValue, parseEnvironment, signalName, parseEnvironmentFile, parseExec, parseSeconds, resolveSpecifiers, type ExecCommand } from "./unit-file";
@@ -70,13 +70,47 @@ export function commands(ctx: Context, key: string, extraEnv: Record<string, str
   );
 }
 
-/** argv with the executable resolved and, for User=, setpriv in front (supplementary groups included). */
+/** Limit*= settings as prlimit(1) resources, with their line in /proc/<pid>/limits. */
+const limits: Record<string, { resource: string; line: string }> = {
+  LimitNOFILE: { resource: "nofile", line: "Max open files" },
+  LimitNPROC: { resource: "nproc", line: "Max processes" },
+  LimitCORE: { resource: "core", line: "Max core file size" },
+  LimitMEMLOCK: { resource: "memlock", line: "Max locked memory" },
+  LimitSTACK: { resource: "stack", line: "Max stack size" },
+};
+
+/**
+ * A Limit*= value as prlimit's soft:hard. Raising a hard limit needs CAP_SYS_RESOURCE, which systemd
+ * has; a machine whose root lacks it (some sandboxes) gets the limit clamped to its own hard limit,
+ * and the unit's log says so.
+ */
+function limitOption(ctx: Context, key: string, value: string): string {
+  const { resource, line } = limits[key] ?? { resource: "", line: "" };
+  const [soft = "", hard = soft] = value.replace(/infinity/g, "unlimited").split(":");
+  const canRaise = ((BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? "0"}`) >> 24n) & 1n) === 1n;
+  const current = readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith(line))?.slice(line.length).trim().split(/\s+/)[1] ?? "unlimited";
+  const cap = (v: string) => (canRaise || current === "unlimited" || (v !== "unlimited" && Number(v) <= Number(current)) ? v : current);
+  const [s, h] = [cap(soft), cap(hard)];
+  if (s !== soft || h !== hard) appendFileSync(logFile(ctx.unit), `systemctl shim: ${key}=${value} clamped to ${s}:${h} (this machine's hard limit; raising it needs CAP_SYS_RESOURCE)\n`);
+  return `--${resource}=${s}:${h}`;
+}
+
+/**
+ * argv with the executable resolved, prlimit in front for Limit*=, and setpriv for User= (with the
+ * user's supplementary groups). Both exec the command, so its pid stays the main pid.
+ */
 function commandLine(ctx: Context, cmd: ExecCommand): string[] {
   const [exe = "", ...args] = cmd.argv;
   const resolved = exe.startsWith("/") ? exe : defaultPath.split(":").map((d) => join(d, exe)).find((p) => existsSync(p));
   if (!resolved || !existsSync(resolved)) throw new Error(`${exe}: executable not found`);
-  if (!ctx.user || cmd.privileged || ctx.user.uid === 0) return [resolved, ...args];
-  return ["setpriv", `--reuid=${ctx.user.uid}`, `--regid=${ctx.user.gid}`, "--init-groups", "--", resolved, ...args];
+  const line = [resolved, ...args];
+  if (ctx.user && !cmd.privileged && ctx.user.uid !== 0) line.unshift("setpriv", `--reuid=${ctx.user.uid}`, `--regid=${ctx.user.gid}`, "--init-groups", "--");
+  const limitOptions = Object.keys(limits).flatMap((key) => {
+    const value = lastValue(ctx.unit.settings, `Service.${key}`);
+    return value ? [limitOption(ctx, key, value)] : [];
+  });
+  if (limitOptions.length > 0) line.unshift("prlimit", ...limitOptions, "--");
+  return line;
 }
 
 /** Runs a command to completion; its output goes to the unit's log. Returns whether it succeeded. */
@@ -131,7 +165,8 @@ export async function startMain(ctx: Context, cmd: ExecCommand, type: string): P
       let seen = "";
       l.stdout?.on("data", (d: Buffer) => {
         seen += d.toString();
-        if (/(^|\n)READY=1/.test(seen)) resolve();
+        // socat writes datagrams back to back ("RELOADING=1READY=1\n..."): look anywhere.
+        if (seen.includes("READY=1")) resolve();
       });
     });
     for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 10));

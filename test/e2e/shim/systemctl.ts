@@ -3,10 +3,11 @@
  * real (see docs/readme/local-fleet.md for what it emulates and what not). Installed first on PATH
  * inside each host by test/e2e/harness/shim.ts.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { lastValue, listValue, parseSeconds, signalName } from "./unit-file";
-import { activeState, loadUnit, logFile, markFailed, readState, writeState, type Unit } from "./units";
+import { activatingPid, activeState, loadUnit, logFile, markFailed, readState, setActivating, writeState, type Unit } from "./units";
 import { commands, context, createDirectories, removeRuntimeDirectories, runToEnd, startMain, stopMain } from "./service";
 
 class Failure extends Error {
@@ -26,6 +27,13 @@ function mustLoad(name: string, verb: string): Unit {
 
 async function start(unit: Unit, starting = new Set<string>()): Promise<void> {
   if (activeState(unit) === "active" || starting.has(unit.name.full)) return;
+  // A job already runs (start --no-block): wait for it, as systemd joins the running job.
+  const running = activatingPid(unit);
+  if (running !== undefined && running !== process.pid) {
+    while (activeState(unit) === "activating") await new Promise((r) => setTimeout(r, 200));
+    if (activeState(unit) !== "active") throw new Failure(`Job for ${unit.name.full} failed. See ${logFile(unit)}.`);
+    return;
+  }
   starting.add(unit.name.full);
   // Requires=/BindsTo= must start; Wants= may be missing. Targets are not units here.
   for (const key of ["Unit.Requires", "Unit.BindsTo", "Unit.Wants"]) {
@@ -43,6 +51,12 @@ async function start(unit: Unit, starting = new Set<string>()): Promise<void> {
     return new Failure(`Job for ${unit.name.full} failed: ${why}. See "systemctl status ${unit.name.full}" and ${logFile(unit)}.`);
   };
   markFailed(unit, false);
+  const unmet = unmetCondition(unit);
+  if (unmet) {
+    // systemd skips a unit whose condition fails: the start succeeds, the unit stays inactive.
+    console.error(`${unit.name.full}: condition ${unmet} not met, skipped`);
+    return;
+  }
   let ctx;
   try {
     ctx = context(unit);
@@ -51,10 +65,16 @@ async function start(unit: Unit, starting = new Set<string>()): Promise<void> {
   }
   createDirectories(ctx);
   const type = lastValue(unit.settings, "Service.Type") ?? "simple";
-  const timeout = parseSeconds(lastValue(unit.settings, "Service.TimeoutStartSec"), 90);
+  // systemd has no start timeout for oneshot units unless one is set.
+  const timeout = parseSeconds(lastValue(unit.settings, "Service.TimeoutStartSec"), type === "oneshot" ? Infinity : 90);
   for (const cmd of commands(ctx, "ExecStartPre")) if (!runToEnd(ctx, cmd, {}, timeout)) throw failed(`ExecStartPre ${cmd.argv.join(" ")} failed`);
   if (type === "oneshot") {
-    for (const cmd of commands(ctx, "ExecStart")) if (!runToEnd(ctx, cmd)) throw failed(`ExecStart ${cmd.argv.join(" ")} failed`);
+    setActivating(unit, process.pid);
+    try {
+      for (const cmd of commands(ctx, "ExecStart")) if (!runToEnd(ctx, cmd, {}, timeout)) throw failed(`ExecStart ${cmd.argv.join(" ")} failed`);
+    } finally {
+      setActivating(unit, undefined);
+    }
     if (lastValue(unit.settings, "Service.RemainAfterExit") === "yes") writeState(unit, { pid: 0, startTime: "" });
   } else if (["simple", "exec", "notify"].includes(type)) {
     const [main] = commands(ctx, "ExecStart");
@@ -69,6 +89,38 @@ async function start(unit: Unit, starting = new Set<string>()): Promise<void> {
   }
   const mainPid = String(readState(unit)?.pid ?? "");
   for (const cmd of commands(ctx, "ExecStartPost", { MAINPID: mainPid })) if (!runToEnd(ctx, cmd, { MAINPID: mainPid })) throw failed(`ExecStartPost ${cmd.argv.join(" ")} failed`);
+}
+
+/** The first Condition*= that does not hold (the common file conditions; `!` negates). */
+function unmetCondition(unit: Unit): string | undefined {
+  const checks: Record<string, (path: string) => boolean> = {
+    PathExists: (p) => existsSync(p),
+    PathIsDirectory: (p) => existsSync(p) && statSync(p).isDirectory(),
+    FileIsExecutable: (p) => {
+      try {
+        accessSync(p, constants.X_OK);
+        return statSync(p).isFile();
+      } catch {
+        return false;
+      }
+    },
+    FileNotEmpty: (p) => existsSync(p) && statSync(p).size > 0,
+  };
+  for (const [kind, check] of Object.entries(checks)) {
+    for (const value of unit.settings.get(`Unit.Condition${kind}`) ?? []) {
+      const negated = value.startsWith("!");
+      const path = value.replace(/^[|!]+/, "");
+      if (check(path) === negated) return `Condition${kind}=${value}`;
+    }
+  }
+  return undefined;
+}
+
+/** `start --no-block` of a oneshot: the job runs on in the background, the unit is "activating" meanwhile. */
+function startInBackground(unit: Unit): void {
+  const child = spawn(process.execPath, [process.argv[1] ?? "", "start", unit.name.full], { detached: true, stdio: "ignore" });
+  setActivating(unit, child.pid);
+  child.unref();
 }
 
 async function stop(unit: Unit): Promise<void> {
@@ -158,7 +210,10 @@ async function main(argv: string[]): Promise<number> {
       for (const n of names) markFailed(mustLoad(n, verb), false);
       return 0;
     case "start":
-      for (const u of units(verb)) await start(u);
+      for (const u of units(verb)) {
+        if (flags.has("--no-block") && lastValue(u.settings, "Service.Type") === "oneshot" && activeState(u) !== "active") startInBackground(u);
+        else await start(u);
+      }
       return 0;
     case "stop":
       for (const u of units(verb)) await stop(u);

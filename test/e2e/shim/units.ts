@@ -69,9 +69,29 @@ export function markFailed(unit: Unit, failed: boolean): void {
   else rmSync(failedPath(unit), { force: true });
 }
 
-export type ActiveState = "active" | "inactive" | "failed";
+const activatingPath = (unit: Unit) => join(stateDir, `${unit.name.full}.activating`);
+
+/** A oneshot whose job runs: the pid of the systemctl running it, or undefined when it ended. */
+export function setActivating(unit: Unit, pid: number | undefined): void {
+  mkdirSync(stateDir, { recursive: true });
+  if (pid) writeFileSync(activatingPath(unit), `${pid} ${processStartTime(pid)}`);
+  else rmSync(activatingPath(unit), { force: true });
+}
+
+/** The pid of the systemctl whose job is starting the unit, if one runs. */
+export function activatingPid(unit: Unit): number | undefined {
+  try {
+    const [pid = "", startTime] = readFileSync(activatingPath(unit), "utf8").trim().split(" ");
+    return processAlive(Number(pid), startTime) ? Number(pid) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export type ActiveState = "active" | "activating" | "inactive" | "failed";
 
 export function activeState(unit: Unit): ActiveState {
+  if (activatingPid(unit) !== undefined) return "activating";
   const state = readState(unit);
   if (state && (state.pid === 0 || processAlive(state.pid, state.startTime))) return "active";
   // A main process that went away without a stop is what systemd calls failed (Restart= is not emulated).
