@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import type { EdgeAddresses, EdgeArgs } from ".";
-import { projectNumber, regionZones, ubuntuImage } from "../fleet/gcp-lookups";
+import { projectNumber, regionZones, ubuntuImage, zoneAt } from "../fleet/gcp-lookups";
 import { createVmIdentity, hardenedVm, vmIgnoreChanges } from "../fleet/gcp-vm";
 import { gcpSubnet } from "../network/gcp";
 import { gcpProject } from "../network/gcp-names";
@@ -63,7 +63,7 @@ export function createGcpEdge(name: string, args: EdgeArgs & { userData: string 
       spec,
       role: "edge",
       description: `portage ${spec.prefix}: the edge (${spec.edge.kind}), SSH bastion`,
-      zone: regionZones(cloud, primary.region, parent).apply((zones) => zones[0] ?? `${primary.region}-a`),
+      zone: regionZones(cloud, primary.region, parent).apply((zones) => zoneAt(zones, 0)),
       machineType: spec.edge.machineType,
       image: ubuntuImage(cloud, parent),
       diskGb: edgeDiskGb,

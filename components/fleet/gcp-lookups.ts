@@ -24,3 +24,10 @@ export function regionZones(cloud: Cloud, region: string, parent: pulumi.Resourc
 export function projectNumber(cloud: Cloud, project: string, parent: pulumi.Resource): pulumi.Output<string> {
   return gcp.organizations.getProjectOutput({ projectId: project }, { provider: cloud.gcpProvider(), parent }).number;
 }
+
+/** The zone of the `index`-th VM of a region: round-robin over its zones. */
+export function zoneAt(zones: readonly string[], index: number): string {
+  const zone = zones[index % zones.length];
+  if (zone === undefined) throw new Error("no zone to place a VM in");
+  return zone;
+}

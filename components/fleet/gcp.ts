@@ -7,7 +7,7 @@ import { gcpProject } from "../network/gcp-names";
 import { grantSecretAccess, secretCondition } from "../secrets/gcp-access";
 import { nodeSecretEnv } from "../secrets/names";
 import { transform, type Transform } from "../transform";
-import { projectNumber, regionZones, ubuntuImage } from "./gcp-lookups";
+import { projectNumber, regionZones, ubuntuImage, zoneAt } from "./gcp-lookups";
 import { createVmIdentity, hardenedVm, vmIgnoreChanges } from "./gcp-vm";
 
 /** Per-resource escape hatches for the gcp fleet (see components/transform.ts); each applies to every node. */
@@ -69,7 +69,7 @@ export function createGcpFleet(
         spec,
         role: "node",
         description: `portage ${spec.prefix}: node ${node.name}`,
-        zone: regionZoneList.apply((list) => list[node.index % list.length] ?? `${node.region.region}-a`),
+        zone: regionZoneList.apply((list) => zoneAt(list, node.index)),
         machineType: spec.fleet.machineType,
         image,
         diskGb: spec.fleet.diskGb,
