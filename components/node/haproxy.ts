@@ -127,7 +127,8 @@ export function haproxyConfig(routes: EdgeRoutes, options: Partial<HaproxyOption
     "backend app",
     "    balance roundrobin",
     "    option httpchk",
-    `    http-check send meth GET uri ${routes.app.healthPath} ver HTTP/1.1 hdr Host ${tls ? routes.domain : "localhost"}`,
+    // X-Forwarded-Proto: an app behind `force_ssl` (rewrite_on x_forwarded_proto) answers the check instead of redirecting it.
+    `    http-check send meth GET uri ${routes.app.healthPath} ver HTTP/1.1 hdr Host ${tls ? routes.domain : "localhost"} hdr X-Forwarded-Proto https`,
     "    http-check expect status 200-299",
     // Beyond connection failures, only GET and HEAD are resent: the app may have acted on anything else.
     "    http-request disable-l7-retry unless METH_GET",

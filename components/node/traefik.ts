@@ -90,7 +90,7 @@ export function traefikRoutesConfig(routes: EdgeRoutes): object {
         app: {
           loadBalancer: {
             servers: routes.nodes.flatMap((n) => routes.app.ports.map((p) => ({ url: `http://${n.address}:${p}` }))),
-            healthCheck: { path: routes.app.healthPath, interval: "2s", timeout: "1s" },
+            healthCheck: { path: routes.app.healthPath, interval: "2s", timeout: "1s", headers: { "X-Forwarded-Proto": "https" } },
             passHostHeader: true,
           },
         },

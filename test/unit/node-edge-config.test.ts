@@ -28,7 +28,7 @@ describe("HAProxy config", () => {
       r.nodes.flatMap((n) => [`server ${n.name}-4000 ${n.address}:4000`, `server ${n.name}-4001 ${n.address}:4001`]),
     );
     expect(app).toContain("option httpchk");
-    expect(app).toContain("http-check send meth GET uri /ping ver HTTP/1.1 hdr Host localhost");
+    expect(app).toContain("http-check send meth GET uri /ping ver HTTP/1.1 hdr Host localhost hdr X-Forwarded-Proto https");
     expect(app).toContain("http-check expect status 200-299");
     expect(app).toContain("default-server check inter 2s fall 2 rise 2");
   });
@@ -78,7 +78,7 @@ describe("HAProxy config", () => {
     expect(web).toContain("http-request redirect scheme https code 301 unless { ssl_fc } || { path_beg /.well-known/acme-challenge/ }");
     expect(web).toContain("use_backend acme if { path_beg /.well-known/acme-challenge/ }");
     expect(section(tls, "backend acme")).toEqual(["server certbot 127.0.0.1:8888"]);
-    expect(section(tls, "backend app")).toContain("http-check send meth GET uri /ping ver HTTP/1.1 hdr Host app.example.com");
+    expect(section(tls, "backend app")).toContain("http-check send meth GET uri /ping ver HTTP/1.1 hdr Host app.example.com hdr X-Forwarded-Proto https");
     expect(section(tls, "global")).toContain("ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets");
   });
 
@@ -105,7 +105,7 @@ describe("Traefik config", () => {
     expect(http.services!.app).toEqual({
       loadBalancer: {
         servers: r.nodes.flatMap((n) => [{ url: `http://${n.address}:4000` }, { url: `http://${n.address}:4001` }]),
-        healthCheck: { path: "/ping", interval: "2s", timeout: "1s" },
+        healthCheck: { path: "/ping", interval: "2s", timeout: "1s", headers: { "X-Forwarded-Proto": "https" } },
         passHostHeader: true,
       },
     });
