@@ -6,7 +6,6 @@ import { nodeSecretEnv, type SecretRef } from "../../../components/secrets/names
 import { applyUserData } from "./cloud-init";
 import { startDns, type Dns } from "./dns";
 import { serverStats, type ServerStat } from "./haproxy-api";
-import { fitHaproxyToMachine } from "./machine-fit";
 import { createHost, exec, pathOnMachine, readFile, type Host } from "./host";
 import { bridgeAddress, createBridge, createNamespace, killNamespace, removeNetwork, type NetworkPlan } from "./network";
 import type { BuiltRelease } from "./release";
@@ -110,8 +109,7 @@ export class Fleet {
    * pointer's release when there is one.
    */
   private async boot(initialRelease: BuiltRelease | undefined): Promise<void> {
-    const files = edgeFiles(this.edgeRuntime).map((f) => (f.path.endsWith(".cfg") ? { ...f, content: this.fit(f.content) } : f));
-    await applyUserData(this.edge, edgeUserData(this.edgeRuntime), files);
+    await applyUserData(this.edge, edgeUserData(this.edgeRuntime), edgeFiles(this.edgeRuntime));
     await this.waitForBoot(this.edge, "portage-edge-boot.service");
     const routes = await this.applyRoutes(this.nodes);
     if (routes.code !== 0) throw new Error(`portage-edge-apply failed: ${routes.stderr}`);
@@ -166,16 +164,7 @@ export class Fleet {
   applyRoutes(nodes: readonly FleetNode[]): Promise<RunResult> {
     const [file] = edgeRoutesFiles(this.routes(nodes));
     if (!file) throw new Error("edgeRoutesFiles returned no file");
-    return exec(this.edge, "portage-edge-apply", [], { input: this.fit(file.content), timeoutMs: 120_000 });
-  }
-
-  /** What the fleet had to change in portage's files to run on this machine (printed by the tests). */
-  readonly adaptations = new Set<string>();
-
-  private fit(haproxyConfig: string): string {
-    const { config, note } = fitHaproxyToMachine(haproxyConfig);
-    if (note) this.adaptations.add(note);
-    return config;
+    return exec(this.edge, "portage-edge-apply", [], { input: file.content, timeoutMs: 120_000 });
   }
 
   routes(nodes: readonly FleetNode[]): EdgeRoutes {

@@ -37,7 +37,7 @@ function logicalLines(text: string): string[] {
     const line = raw.trim();
     if (pending === "" && (line === "" || line.startsWith("#") || line.startsWith(";"))) continue;
     if (line.endsWith("\\")) {
-      pending += `${line.slice(0, -1)} `;
+      pending += `${line.slice(0, -1).trimEnd()} `;
       continue;
     }
     out.push(pending + line);
@@ -142,7 +142,11 @@ export function parseEnvironment(value: string): [string, string][] {
   });
 }
 
-/** An EnvironmentFile=: KEY=VALUE lines, # or ; comments, values optionally quoted. */
+/**
+ * An EnvironmentFile=, read as systemd does: KEY=VALUE lines, # or ; comments; in "double quotes"
+ * a backslash escapes only \\ " $ and `; 'single quotes' are literal; unquoted, a backslash escapes
+ * any character and surrounding blanks go.
+ */
 export function parseEnvironmentFile(text: string): [string, string][] {
   const out: [string, string][] = [];
   for (const raw of text.split("\n")) {
@@ -152,8 +156,11 @@ export function parseEnvironmentFile(text: string): [string, string][] {
     if (eq <= 0) continue;
     const key = line.slice(0, eq).trim();
     const value = line.slice(eq + 1).trim();
-    const quoted = /^(["'])(.*)\1$/.exec(value);
-    out.push([key, quoted ? (quoted[1] === '"' ? (quoted[2] ?? "").replace(/\\(.)/g, "$1") : (quoted[2] ?? "")) : value]);
+    const double = /^"(.*)"$/.exec(value);
+    const single = /^'(.*)'$/.exec(value);
+    if (double) out.push([key, (double[1] ?? "").replace(/\\([\\"$`])/g, "$1")]);
+    else if (single) out.push([key, single[1] ?? ""]);
+    else out.push([key, value.replace(/\\(.)/g, "$1")]);
   }
   return out;
 }
