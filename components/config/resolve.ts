@@ -66,7 +66,9 @@ export function resolveSpec(raw: RawConfig, ctx: StackContext): { spec: Spec } |
   if (!supportedPostgres.includes(raw.database.version)) {
     problem("database.version", `${shown(raw.database.version)} is not a supported Postgres major version; use one of ${supportedPostgres.join(", ")}`);
   }
-  if (production && raw.database.backupDays === 0) {
+  if (raw.database.highAvailability && raw.database.backupDays === 0) {
+    problem("database.backupDays", "0 turns backups off, but portage:database.highAvailability is true: a standby needs backups and point-in-time recovery (Cloud SQL requires them); use 1 to 35");
+  } else if (production && raw.database.backupDays === 0) {
     problem("database.backupDays", "0 turns backups off, which a production stack does not allow; use 1 to 35 (7 is a good start)");
   }
 

@@ -53,8 +53,31 @@ describe.each(cloudProviders)("%s: generated secrets stay in the secret store", 
     }
   });
 
+  it("the operator's SSH private key is only ever sent as a secret (the rollout's connections)", async () => {
+    const key = privateKeyForTests();
+    const withKey = await runStack({ provider, overrides: validConfig({ "portage:sshPrivateKey": key }) });
+    expect(withKey.error).toBeUndefined();
+    const body = key.split("\n")[1] ?? "";
+    // Secret values serialize as "[secret]": what is left is what a state file or a log would show.
+    for (const r of withKey.resources) expect(JSON.stringify(r.inputs).includes(body), `${r.type} ${r.name}`).toBe(false);
+    const used = withKey.resources.filter((r) => JSON.stringify(reveal(r.inputs)).includes(body));
+    expect(used.length).toBeGreaterThan(0);
+    expect(JSON.stringify(reveal(withKey.outputs)).includes(body)).toBe(false);
+  });
+
   it("no generated value appears in the stack outputs, even encrypted", () => {
     const text = JSON.stringify(reveal(run.outputs));
     for (const value of values) expect(text.includes(value)).toBe(false);
   });
 });
+
+/** A throwaway key in OpenSSH format (never used anywhere but here). */
+function privateKeyForTests(): string {
+  return [
+    "-----BEGIN OPENSSH PRIVATE KEY-----",
+    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
+    "QyNTUxOQAAACBmYWtla2V5Zm9ydGVzdHNvbmx5bm90dXNlZGFueXdoZXJlAAAAkGZha2Vr",
+    "-----END OPENSSH PRIVATE KEY-----",
+    "",
+  ].join("\n");
+}

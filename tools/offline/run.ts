@@ -103,10 +103,19 @@ export interface OfflineOptions {
  * Runs a Pulumi program under the SDK's mock runtime, with no engine, CLI or cloud, and records every
  * resource registered (inputs and options), every provider function called and the outputs.
  */
-export async function runOffline<T extends object>(
-  program: () => T,
-  options: OfflineOptions,
-): Promise<OfflineResult<Unwrapped<T>>> {
+export function runOffline<T extends object>(program: () => T, options: OfflineOptions): Promise<OfflineResult<Unwrapped<T>>> {
+  // Pulumi's runtime state (config, monitor, stack) is process-global: one run at a time.
+  const run = queue.then(() => runAlone(program, options));
+  queue = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
+}
+
+let queue: Promise<void> = Promise.resolve();
+
+async function runAlone<T extends object>(program: () => T, options: OfflineOptions): Promise<OfflineResult<Unwrapped<T>>> {
   const resources: RecordedResource[] = [];
   const invokes: Invocation[] = [];
   const providerRegions = new Map<string, string>();
