@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootEnvFiles } from "../../components/node/env";
 import { startLoad, versions } from "./support/load";
-import { freePorts, password, publishRelease, runScript, scratchEdge, scratchNode, setPointer, shim, type ScratchEdge, type ScratchNode } from "./support/scratch";
+import { freePorts, password, removeScratchDirs, publishRelease, runScript, scratchEdge, scratchNode, setPointer, shim, type ScratchEdge, type ScratchNode } from "./support/scratch";
 
 const secrets = {
   DATABASE_URL: "postgres://hello:s3cr3t@db.internal:5432/hello",
@@ -43,6 +43,7 @@ describe("portage-boot and portage-deploy on a scratch node behind a real HAProx
   afterAll(() => {
     for (const p of ports ?? []) shim(node.root, "stop", `hello@${p}.service`);
     edge?.stop();
+    removeScratchDirs();
   });
 
   it("boot writes the env files the release reads (0600), then serves the pointer's version", async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { haproxyConfig } from "../../components/node/haproxy";
 import type { EdgeRoutes } from "../../components/node/types";
 import { startLoad } from "./support/load";
-import { freePorts, runScript, scratchDir, scratchEdge, support, type ScratchEdge } from "./support/scratch";
+import { freePorts, removeScratchDirs, runScript, scratchDir, scratchEdge, support, type ScratchEdge } from "./support/scratch";
 
 /** A stand-in app listening on a port, as a node's serving color would. */
 function serve(port: number, version: string): ChildProcess {
@@ -61,6 +61,7 @@ describe("portage-edge-apply and portage-edge-status", () => {
   afterAll(() => {
     for (const a of apps) a.kill("SIGTERM");
     edge?.stop();
+    removeScratchDirs();
   });
 
   /** One backend per node pair in the scratch setup: node i has ports[2i] (serving) and ports[2i+1] (stopped). */

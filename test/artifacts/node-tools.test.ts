@@ -9,14 +9,14 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { edgeFiles, edgeRoutesFiles, edgeUserData, haproxyInitialPath } from "../../components/node/edge";
 import { haproxyConfig } from "../../components/node/haproxy";
 import { nodeFiles, nodeUserData } from "../../components/node/node";
 import { forVm, scriptDir } from "../../components/node/scripts";
 import { privateAddressPlaceholder, traefikPaths } from "../../components/node/traefik";
 import type { VmFile } from "../../components/node/types";
-import { scratchDir } from "./support/scratch";
+import { scratchDir, removeScratchDirs } from "./support/scratch";
 import { edgeRt, nodeRt, routes, userDataVariants } from "./support/variants";
 
 const password = { EDGE_ADMIN_PASSWORD: "check-only", EDGE_PRIVATE_ADDRESS: "10.100.0.10" };
@@ -177,3 +177,5 @@ describe("Traefik configs match Traefik's published JSON schemas", () => {
     expect(dynamicSchema(broken)).toBe(false);
   });
 });
+
+afterAll(removeScratchDirs);

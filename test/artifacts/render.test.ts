@@ -2,12 +2,12 @@ import { execFile } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { edgeRoutesFiles } from "../../components/node/edge";
 import { fakeSecret } from "../../tools/offline/mocks";
 import { placeholderRelease, projectRoot, runStack } from "../../tools/offline/stack";
 import { render } from "../../tools/render";
-import { scratchDir } from "./support/scratch";
+import { scratchDir, removeScratchDirs } from "./support/scratch";
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
@@ -73,3 +73,5 @@ describe("npm run render", () => {
     expect(readdirSync(out).sort()).toEqual(["edge", "virginia-1"]);
   });
 });
+
+afterAll(removeScratchDirs);

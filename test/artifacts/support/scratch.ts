@@ -5,7 +5,7 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -20,8 +20,17 @@ export const app = "hello";
 export const bucket = "hello-test-bucket";
 export const password = 'pa$$ "word" `x` \\ end';
 
+const scratchDirs: string[] = [];
+
 export function scratchDir(name: string): string {
-  return mkdtempSync(join(tmpdir(), `portage-${name}-`));
+  const dir = mkdtempSync(join(tmpdir(), `portage-${name}-`));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+/** Removes every scratch directory this test file made (call once its processes are stopped). */
+export function removeScratchDirs(): void {
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 const handedOut = new Set<number>();
