@@ -10,8 +10,6 @@ import { waitFor } from "./run";
  */
 export interface Dns {
   address: string;
-  /** Replaces the records (name -> addresses) and makes dnsmasq re-read them. */
-  setRecords(records: Record<string, string[]>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,10 +48,6 @@ export async function startDns(opts: { address: string; zone: string; dir: strin
   );
   return {
     address: opts.address,
-    async setRecords(records) {
-      writeHosts(hostsFile, records);
-      child.kill("SIGHUP");
-    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");

@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { edgeFiles, edgeRoutesFiles, edgeUserData, nodeFiles, nodeUserData, type EdgeRoutes, type EdgeRuntime, type NodeRuntime } from "../../../components/node";
-import { nodeSecretEnv, type SecretRef } from "../../../components/secrets/names";
 import { applyUserData } from "./cloud-init";
+import { adminPort, app, bucket, releasePrefix, runtimes, zone } from "./fleet-settings";
 import { startDns, type Dns } from "./dns";
 import { serverStats, type ServerStat } from "./haproxy-api";
 import { createHost, exec, pathOnMachine, readFile, type Host } from "./host";
@@ -38,14 +37,9 @@ export interface FleetNode {
   runtime: NodeRuntime;
 }
 
-export const app = { name: "hello", ports: [4000, 4001] as [number, number], healthPath: "/ping" };
-export const zone = "e2e.hello.internal";
-const bucket = "hello-e2e-bucket";
-const releasePrefix = "releases/";
-const adminPort = 8404;
 
 /** The machine must have these (bin/setup-test-machine installs them). */
-const requiredCommands = ["ip", "nsenter", "unshare", "setpriv", "dnsmasq", "haproxy", "socat", "curl", "flock", "useradd", "mix"];
+const requiredCommands = ["ip", "nsenter", "unshare", "mount", "setpriv", "prlimit", "hostname", "dnsmasq", "haproxy", "socat", "curl", "flock", "useradd", "mix"];
 
 export class Fleet {
   readonly edgeUrl: string;
@@ -231,47 +225,6 @@ export class Fleet {
     await removeNetwork(this.plan);
     if (!this.keepWorkDir) rmSync(this.workDir, { recursive: true, force: true });
   }
-}
-
-/** The store (one file per secret, the bucket as a directory) and what the edge's and nodes' renderers take. */
-function runtimes(storeDir: string, healthTimeoutSeconds: number): { edge: EdgeRuntime; node: (name: string, address: string) => NodeRuntime } {
-  const secrets: SecretRef[] = nodeSecretEnv.map((env) => ({ env, ref: `hello-e2e-${env.toLowerCase().replace(/_/g, "-")}` }));
-  const values: Record<string, string> = {
-    DATABASE_URL: "ecto://hello:unused@127.0.0.1/hello",
-    SECRET_KEY_BASE: randomBytes(48).toString("base64"),
-    RELEASE_COOKIE: randomBytes(24).toString("hex"),
-    PHX_HOST: `edge.${zone}`,
-    EDGE_ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
-  };
-  mkdirSync(join(storeDir, "secrets"), { recursive: true });
-  mkdirSync(join(storeDir, "releases", bucket, releasePrefix), { recursive: true });
-  for (const s of secrets) writeFileSync(join(storeDir, "secrets", s.ref), values[s.env] ?? "", { mode: 0o600 });
-
-  const admin = { user: "portage", sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u local-fleet" };
-  const store = (location: string) => ({ provider: "file" as const, location: join(storeDir, location) });
-  return {
-    edge: {
-      provider: "file",
-      kind: "haproxy",
-      admin,
-      app,
-      domain: "",
-      acmeEmail: "",
-      adminPort,
-      secrets: { ...store("secrets"), entries: secrets.filter((s) => s.env === "EDGE_ADMIN_PASSWORD") },
-    },
-    node: (name, address) => ({
-      provider: "file",
-      app,
-      node: { name, address },
-      admin,
-      secrets: { ...store("secrets"), entries: secrets },
-      releases: { ...store("releases"), bucket, prefix: releasePrefix },
-      cluster: { nodesName: `nodes.${zone}`, epmdPort: 4369, distributionPorts: [9100, 9155] },
-      edge: { kind: "haproxy", adminUrl: `http://edge.${zone}:${adminPort}` },
-      deploy: { healthTimeoutSeconds },
-    }),
-  };
 }
 
 async function checkMachine(): Promise<void> {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import ts from "typescript";
 import { writeFile, type Host } from "./host";
 
-const shimSources = ["unit-file", "units", "service", "systemctl"];
+const shimSources = ["unit-file", "units", "service", "jobs", "systemctl"];
 const shimDir = join(__dirname, "..", "shim");
 /** Where a host gets the shim: /usr/local/sbin comes first on systemd's and sudo's PATH. */
 export const shimCommand = "/usr/local/sbin/systemctl";

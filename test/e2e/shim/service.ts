@@ -29,6 +29,14 @@ function account(user: string): Account {
   return { name: f[0] ?? user, uid: Number(f[2]), gid: Number(f[3]), home: f[5] ?? "/", shell: f[6] ?? "/bin/sh" };
 }
 
+function groupId(group: string): number {
+  const line = readFileSync("/etc/group", "utf8")
+    .split("\n")
+    .find((l) => l.split(":")[0] === group || l.split(":")[2] === group);
+  if (!line) throw new Error(`Group=${group}: no such group in /etc/group`);
+  return Number(line.split(":")[2]);
+}
+
 /** How the unit's commands run: resolved once per systemctl call. */
 export interface Context {
   unit: Unit;
@@ -40,7 +48,8 @@ export interface Context {
 export function context(unit: Unit): Context {
   const s = unit.settings;
   const userName = lastValue(s, "Service.User");
-  const user = userName ? account(userName) : undefined;
+  const groupName = lastValue(s, "Service.Group");
+  const user = userName ? { ...account(userName), ...(groupName ? { gid: groupId(groupName) } : {}) } : undefined;
   const spec = (v: string) => resolveSpecifiers(v, { name: unit.name, hostname: hostname(), home: user?.home ?? "/root", user: user?.name ?? "root" });
   const env: Record<string, string> = { PATH: defaultPath, LANG: "C.UTF-8" };
   // systemd sets these only for units with User= (a root unit without it has no HOME).

@@ -183,7 +183,7 @@ export function parseExec(line: string, env: Readonly<Record<string, string>>): 
   const argv = words.flatMap((w) => {
     const whole = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(w);
     if (whole) return (env[whole[1] ?? ""] ?? "").split(/\s+/).filter(Boolean);
-    return [w.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (m, name?: string) => (name ? (env[name] ?? "") : "$"))];
+    return [w.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name?: string) => (name ? (env[name] ?? "") : "$"))];
   });
   if (argv.length === 0) throw new Error(`empty command: ${line}`);
   return { ignoreFailure: prefix.includes("-"), privileged: prefix.includes("+") || prefix.includes("!"), argv };
