@@ -73,7 +73,7 @@ export function nodeRuntime(spec: Spec, node: NodeSpec, bucket: string): NodeRun
     node: { name: node.name },
     admin: { user: spec.access.adminUser, sshPublicKey: spec.access.sshPublicKey },
     secrets: { provider: spec.provider, location, entries: secretRefs(spec) },
-    releases: { provider: spec.provider, location, bucket, prefix: "releases/" },
+    releases: { provider: spec.provider, location, bucket, prefix: "releases/", region: primary },
     cluster: { nodesName: spec.cluster.nodesName, epmdPort: spec.cluster.epmdPort, distributionPorts: spec.cluster.distributionPorts },
     edge: { kind: spec.edge.kind, adminUrl: `http://${spec.cluster.edgeName}:${spec.edge.adminPort}` },
     deploy: { healthTimeoutSeconds: spec.rollout.healthTimeoutSeconds },

@@ -62,8 +62,8 @@ describe("the release's environment", () => {
     ]);
   });
 
-  it("gcp: the bucket region is left empty (GCS clients do not need it)", () => {
-    expect(parseEnv(appStaticEnv(nodeRt("gcp"))).BUCKET_REGION).toBe("");
+  it("gcp: the bucket region is the primary region, where the bucket lives", () => {
+    expect(parseEnv(appStaticEnv(nodeRt("gcp"))).BUCKET_REGION).toBe("us-east4");
   });
 
   it("the distribution range follows cluster.distributionPorts", () => {

@@ -51,6 +51,26 @@ write_file() {
   mv -f "$tmp" "$1"
 }
 
+# AWS instances default to jumbo frames (MTU 9001) but inter-region VPC peering carries at most 8500
+# bytes, and nothing in the security groups lets the "fragmentation needed" ICMP back in. TCP sizes its
+# segments from each side's MTU, so capping ours keeps cross-region connections (Erlang distribution,
+# Postgres from another region, the edge to remote nodes) from stalling on large packets.
+cap_mtu_for_peering() {
+  local dev mtu limit=8500
+  [ "$1" = aws ] || return 0
+  dev=$(ip -4 -o route show default 2>/dev/null | awk '{print $5; exit}')
+  [ -n "$dev" ] && [ -r "$root/sys/class/net/$dev/mtu" ] || return 0
+  mtu=$(cat "$root/sys/class/net/$dev/mtu")
+  [ "$mtu" -gt "$limit" ] || return 0
+  # Persist it (and stop DHCP's MTU option from raising it again on renewal), then apply it now.
+  if ! command -v netplan >/dev/null 2>&1 ||
+    ! { netplan set "ethernets.$dev.mtu=$limit" && netplan set "ethernets.$dev.dhcp4-overrides.use-mtu=false"; }; then
+    say "could not persist the MTU with netplan; it holds until reboot (portage-boot sets it again)"
+  fi
+  ip link set dev "$dev" mtu "$limit"
+  say "capped the MTU of $dev at $limit (was $mtu) for inter-region peering"
+}
+
 # This host's private address: NODE_ADDRESS when set, else the source address of the default route.
 private_address() {
   local a=${NODE_ADDRESS:-}
