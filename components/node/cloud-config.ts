@@ -59,5 +59,13 @@ function writeFile(f: VmFile): Record<string, string> {
  * Node version, which would change the user-data and make the cloud update the VM.
  */
 export function gzip(text: string): string {
-  return Buffer.from(gzipSync(strToU8(text), { level: 9, mem: 8, mtime: 0 })).toString("base64");
+  let packed = packedFiles.get(text);
+  if (packed === undefined) {
+    packed = Buffer.from(gzipSync(strToU8(text), { level: 9, mem: 8, mtime: 0 })).toString("base64");
+    packedFiles.set(text, packed);
+  }
+  return packed;
 }
+
+/** Every node gets the same scripts: compress each once per run, not once per node. */
+const packedFiles = new Map<string, string>();
