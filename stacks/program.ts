@@ -10,6 +10,7 @@ import { DataGuard } from "../components/guard";
 import { Network } from "../components/network";
 import { Release } from "../components/release";
 import { Secrets } from "../components/secrets";
+import { transforms, type StackTransforms } from "./transforms";
 
 /** The stack outputs: the same names and shapes on AWS and GCP. */
 export interface StackOutputs {
@@ -33,18 +34,18 @@ export interface StackOutputs {
  * The portage program: validates the stack config, then composes the components.
  * Provider code lives in the components; this file never branches on the cloud.
  */
-export function portage(): StackOutputs {
+export function portage(t: StackTransforms = transforms): StackOutputs {
   const spec = loadSpec();
   const guard = new DataGuard("data-guard", spec);
   const cloud = new Cloud("cloud", { spec, guard });
-  const network = new Network("network", { spec, cloud });
-  const bucket = new Bucket("bucket", { spec, cloud });
-  const database = new Database("database", { spec, cloud, network });
-  const edge = new Edge("edge", { spec, cloud, network });
+  const network = new Network("network", { spec, cloud, transform: t.network });
+  const bucket = new Bucket("bucket", { spec, cloud, transform: t.bucket });
+  const database = new Database("database", { spec, cloud, network, transform: t.database });
+  const edge = new Edge("edge", { spec, cloud, network, transform: t.edge });
   const host = spec.edge.domain || edge.publicAddress;
-  const secrets = new Secrets("secrets", { spec, cloud, database, host });
-  const fleet = new Fleet("fleet", { spec, cloud, network, bucket });
-  const dns = new ClusterDns("dns", { spec, cloud, network, fleet, edge });
+  const secrets = new Secrets("secrets", { spec, cloud, database, host, transform: t.secrets });
+  const fleet = new Fleet("fleet", { spec, cloud, network, bucket, transform: t.fleet });
+  const dns = new ClusterDns("dns", { spec, cloud, network, fleet, edge, transform: t.dns });
   new Release("release", { spec, cloud, bucket, fleet, edge, secrets, dns });
 
   const user = spec.access.adminUser;

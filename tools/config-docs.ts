@@ -2,7 +2,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { z } from "zod";
+import { parseStackConfig } from "../components/config";
 import { objectKeys, scalarKeys } from "../components/config/schema";
+import { placeholderRelease, stackConfigMap } from "./offline/stack";
+import { estimateMonthlyCost, priceRegion } from "./plan/costs";
 
 /**
  * Pulumi.yaml's config declarations and the README's config reference, generated from the one
@@ -70,19 +73,48 @@ export function referenceTable(): string {
   return rows.join("\n");
 }
 
-export const readmeMarkers = ["<!-- config-reference:start -->", "<!-- config-reference:end -->"] as const;
+/** The monthly cost of the shipped stack files on each provider, item by item (`npm run plan` prints the same for any stack). */
+export function costTable(): string {
+  const stacks = ["dev", "prod"] as const;
+  const providers = ["aws", "gcp"] as const;
+  const estimates = stacks.flatMap((stack) =>
+    providers.map((provider) => {
+      const options = { stack, provider, overrides: { "portage:app": { release: placeholderRelease } } };
+      const spec = parseStackConfig(stackConfigMap(options), { project: "portage", stack, cwd: root });
+      return { stack, provider, estimate: estimateMonthlyCost(spec) };
+    }),
+  );
+  const money = (n: number) => `$${n.toFixed(2)}`;
+  const rows = ["| stack | cloud | per month | what |", "| --- | --- | --- | --- |"];
+  for (const { stack, provider, estimate } of estimates) {
+    const items = estimate.lines.map((l) => `${l.item} ${money(l.monthly)}`).join("; ");
+    rows.push(`| ${stack} | ${provider} (${priceRegion[provider]} prices) | **${money(estimate.total)}** | ${items} |`);
+  }
+  return rows.join("\n");
+}
+
+/** Generated sections of the README, between their markers. */
+const generated: Record<string, () => string> = {
+  "config-reference": referenceTable,
+  costs: costTable,
+};
 
 export function renderReadme(readme: string): string {
-  const [start, end] = readmeMarkers;
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`README.md lacks the ${start} ... ${end} markers`);
-  return `${readme.slice(0, from + start.length)}\n${referenceTable()}\n${readme.slice(to)}`;
+  let out = readme;
+  for (const [name, render] of Object.entries(generated)) {
+    const start = `<!-- ${name}:start -->`;
+    const end = `<!-- ${name}:end -->`;
+    const from = out.indexOf(start);
+    const to = out.indexOf(end);
+    if (from < 0 || to < from) throw new Error(`README.md lacks the ${start} ... ${end} markers`);
+    out = `${out.slice(0, from + start.length)}\n${render()}\n${out.slice(to)}`;
+  }
+  return out;
 }
 
 if (require.main === module) {
   writeFileSync(join(root, "Pulumi.yaml"), renderProjectFile());
   const readmePath = join(root, "README.md");
   writeFileSync(readmePath, renderReadme(readFileSync(readmePath, "utf8")));
-  console.log("wrote Pulumi.yaml and the README's config reference");
+  console.log("wrote Pulumi.yaml and the README's config reference and costs");
 }

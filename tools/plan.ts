@@ -2,8 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
+import { parseStackConfig } from "../components/config";
+import { estimateMonthlyCost } from "./plan/costs";
 import { buildPlan, formatPlan } from "./plan/format";
-import { placeholderRelease, projectRoot, readStackFile, runStack } from "./offline/stack";
+import { placeholderRelease, projectRoot, readStackFile, runStack, stackConfigMap, type StackRunOptions } from "./offline/stack";
 
 const usage = `usage: npm run plan -- --stack <name> [--provider aws|gcp] [--json] [--release <tarball>]
 
@@ -40,18 +42,21 @@ async function main(argv: string[]): Promise<number> {
     release = placeholderRelease;
     notes.push(`${configured} does not exist here; planned with a placeholder release (pass --release <tarball> to plan yours)`);
   }
-  const result = await runStack({
+  const options: StackRunOptions = {
     stack: values.stack,
     provider: values.provider as "aws" | "gcp" | undefined,
     overrides: release ? { "portage:app": { release: isAbsolute(release) ? release : resolve(release) } } : {},
-  });
+  };
+  const result = await runStack(options);
   if (result.error) return print(result.error.message, 1);
+  const spec = parseStackConfig(stackConfigMap(options), { project: "portage", stack: values.stack, cwd: projectRoot });
   const plan = buildPlan({
     stack: values.stack,
-    provider: String(result.outputs?.provider ?? values.provider ?? ""),
+    provider: spec.provider,
     resources: result.resources,
     outputs: result.outputs,
     notes,
+    cost: estimateMonthlyCost(spec),
   });
   process.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
   return 0;

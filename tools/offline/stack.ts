@@ -49,14 +49,18 @@ export interface StackRunOptions extends Omit<OfflineOptions, "config" | "stack"
 /** The placeholder release the graph tests ship (a real tarball; the e2e tests build a real app). */
 export const placeholderRelease = join(projectRoot, "test", "fixtures", "placeholder", "hello-0.1.0.tar.gz");
 
-/** Runs the portage program offline with a stack's config. */
-export function runStack(options: StackRunOptions = {}): Promise<OfflineResult<Unwrapped<StackOutputs>>> {
+/** The flat config a run uses: the stack file, then the provider, then the overrides. */
+export function stackConfigMap(options: StackRunOptions = {}): Record<string, string> {
   const base = options.stack ? readStackFile(options.stack) : {};
   const provider = options.provider ? { "portage:provider": options.provider } : {};
-  const config = withOverrides(withOverrides(base, provider), options.overrides);
+  return flattenConfig(withOverrides(withOverrides(base, provider), options.overrides));
+}
+
+/** Runs the portage program offline with a stack's config. */
+export function runStack(options: StackRunOptions = {}): Promise<OfflineResult<Unwrapped<StackOutputs>>> {
   return runOffline(portage, {
     ...options,
-    config: flattenConfig(config),
+    config: stackConfigMap(options),
     stack: options.stack ?? options.stackName ?? "dev",
   });
 }

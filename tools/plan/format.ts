@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { RecordedResource } from "../offline/run";
 import { Secret } from "../offline/run";
+import { formatCost, type CostEstimate } from "./costs";
 
 /** A resource as the plan shows it. */
 export interface PlannedResource {
@@ -24,6 +25,8 @@ export interface Plan {
   components: PlannedComponent[];
   outputs: unknown;
   notes: string[];
+  /** The estimated monthly cost as configured, when the caller priced it. */
+  cost?: CostEstimate;
 }
 
 /** Inputs that are noise in a review: the serialized code of dynamic providers. */
@@ -42,6 +45,7 @@ export function buildPlan(args: {
   resources: RecordedResource[];
   outputs: unknown;
   notes?: string[];
+  cost?: CostEstimate;
 }): Plan {
   const byUrn = new Map(args.resources.map((r) => [r.urn, r]));
   const topOf = (r: RecordedResource): RecordedResource => {
@@ -70,6 +74,7 @@ export function buildPlan(args: {
     components: list,
     outputs: normalise(args.outputs),
     notes: args.notes ?? [],
+    ...(args.cost ? { cost: args.cost } : {}),
   };
 }
 
@@ -131,6 +136,7 @@ export function formatPlan(plan: Plan): string {
   }
   lines.push("", "outputs:");
   for (const line of flatten(plan.outputs as Record<string, unknown>)) lines.push(`  ${line}`);
+  if (plan.cost) lines.push("", ...formatCost(plan.cost, plan.provider === "gcp" ? "gcp" : "aws"));
   return `${lines.join("\n")}\n`;
 }
 
