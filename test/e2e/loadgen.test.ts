@@ -37,6 +37,7 @@ describe("the load generator", () => {
     expect(report.ok).toBe(seen.ok);
     expect(report.failures).toEqual({ connection: seen.cut, timeout: 0, status: seen.status });
     expect(report.failed).toBe(seen.status + seen.cut);
+    expect(report.lastFailureMs).toBeGreaterThanOrEqual(report.failureSamples[0]!.atMs);
     const v1 = report.byVersion["1.0.0"];
     const v2 = report.byVersion["2.0.0"];
     expect((v1?.count ?? 0) + (v2?.count ?? 0)).toBe(seen.ok);

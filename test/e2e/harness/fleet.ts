@@ -38,8 +38,8 @@ export interface FleetNode {
 }
 
 
-/** The machine must have these (bin/setup-test-machine installs them). */
-const requiredCommands = ["ip", "nsenter", "unshare", "mount", "setpriv", "prlimit", "hostname", "dnsmasq", "haproxy", "socat", "curl", "flock", "useradd", "mix"];
+/** The machine must have these (bin/setup-test-machine installs them); the benchmarks check them up front too. */
+export const requiredCommands = ["ip", "nsenter", "unshare", "mount", "setpriv", "prlimit", "hostname", "dnsmasq", "haproxy", "socat", "curl", "flock", "useradd", "mix"];
 
 export class Fleet {
   readonly edgeUrl: string;

@@ -38,6 +38,8 @@ export interface LoadReport {
   failures: Record<FailureKind, number>;
   /** The first failures, for the test output. */
   failureSamples: { atMs: number; kind: FailureKind; detail: string }[];
+  /** When the last failure happened (ms since the load started), null without failures: with the first sample, the span of an outage. */
+  lastFailureMs: number | null;
   byVersion: Record<string, VersionSeen>;
   latencyMs: { p50: number; p99: number; max: number };
 }
@@ -77,6 +79,7 @@ export function startLoad(opts: LoadOptions): LoadRun {
     failed: 0,
     failures: { connection: 0, timeout: 0, status: 0 },
     failureSamples: [],
+    lastFailureMs: null,
     byVersion: {},
     latencyMs: { p50: 0, p99: 0, max: 0 },
   };
@@ -87,6 +90,7 @@ export function startLoad(opts: LoadOptions): LoadRun {
   const fail = (kind: FailureKind, detail: string) => {
     report.failed++;
     report.failures[kind]++;
+    report.lastFailureMs = Math.round(now());
     if (report.failureSamples.length < 50) report.failureSamples.push({ atMs: Math.round(now()), kind, detail });
   };
 
