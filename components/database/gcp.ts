@@ -99,12 +99,8 @@ export function createGcpDatabase(name: string, args: DatabaseArgs & { password:
  */
 export function backups(spec: Pick<Spec, "database">): gcp.types.input.sql.DatabaseInstanceSettingsBackupConfiguration {
   const days = spec.database.backupDays;
-  if (days <= 0) {
-    if (spec.database.highAvailability) {
-      throw new Error("portage:database.highAvailability: Cloud SQL's standby needs backups and point-in-time recovery; set portage:database.backupDays to 1 or more");
-    }
-    return { enabled: false, pointInTimeRecoveryEnabled: false };
-  }
+  // A standby without backups never gets here: the config refuses it (Cloud SQL's HA needs PITR).
+  if (days <= 0) return { enabled: false, pointInTimeRecoveryEnabled: false };
   const retained = Math.max(days, 2);
   return {
     enabled: true,

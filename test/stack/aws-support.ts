@@ -1,6 +1,6 @@
 import type { OfflineResult, RecordedResource } from "../../tools/offline/run";
-import { runStack, type StackConfig } from "../../tools/offline/stack";
-import { validConfig } from "../support/stack";
+import type { StackConfig } from "../../tools/offline/stack";
+import { all, one, runOn, runStackFileOn, type Run } from "../support/stack";
 
 export const A = {
   provider: "pulumi:providers:aws",
@@ -38,31 +38,13 @@ export const A = {
   record: "aws:route53/record:Record",
 } as const;
 
-export type Run = Awaited<ReturnType<typeof runStack>>;
+export { all, one, type Run };
 
 /** Runs the program on aws with a valid config plus `overrides`; fails the test if the program threw. */
-export async function runAws(overrides: StackConfig = {}, stackName = "dev"): Promise<Run> {
-  const run = await runStack({ provider: "aws", overrides: validConfig(overrides), stackName });
-  if (run.error) throw run.error;
-  return run;
-}
+export const runAws = (overrides: StackConfig = {}, stackName = "dev"): Promise<Run> => runOn("aws", overrides, stackName);
 
 /** Runs a stack file (Pulumi.<stack>.yaml) on aws. */
-export async function runAwsStack(stack: string, overrides: StackConfig = {}): Promise<Run> {
-  const run = await runStack({ stack, provider: "aws", overrides: validConfig(overrides) });
-  if (run.error) throw run.error;
-  return run;
-}
-
-export function all(run: OfflineResult<unknown>, type: string): RecordedResource[] {
-  return run.resources.filter((r) => r.type === type);
-}
-
-export function one(run: OfflineResult<unknown>, type: string, name: string): RecordedResource {
-  const found = all(run, type).filter((r) => r.name === name);
-  if (found.length !== 1) throw new Error(`expected one ${type} named ${name}; there are: ${all(run, type).map((r) => r.name).join(", ") || "none"}`);
-  return found[0] as RecordedResource;
-}
+export const runAwsStack = (stack: string, overrides: StackConfig = {}): Promise<Run> => runStackFileOn("aws", stack, overrides);
 
 /** The region of the AWS provider a resource was created with. */
 export function regionOf(run: OfflineResult<unknown>, r: RecordedResource): string {

@@ -153,7 +153,8 @@ describe("gcp Cloud SQL backup settings", () => {
 
   it("a standby without backups is refused with the key and the fix (Cloud SQL requires point-in-time recovery for it)", async () => {
     const run = await runStack({ provider: "gcp", overrides: validConfig({ "portage:database": { backupDays: 0, highAvailability: true } }) });
-    expect(run.error?.message).toMatch(/^portage:database\.highAvailability: .*set portage:database\.backupDays to 1 or more/);
+    expect(run.error?.message).toContain("portage:database.backupDays: 0 turns backups off, but portage:database.highAvailability is true");
+    expect(run.resources).toEqual([]);
   });
 
   it("bucket versioning off when configured off", async () => {

@@ -1,6 +1,6 @@
-import type { OfflineResult, RecordedResource } from "../../tools/offline/run";
-import { runStack, type StackConfig } from "../../tools/offline/stack";
-import { validConfig } from "../support/stack";
+import type { RecordedResource } from "../../tools/offline/run";
+import type { StackConfig } from "../../tools/offline/stack";
+import { all, one, runOn, runStackFileOn, type Run } from "../support/stack";
 
 export const T = {
   network: "gcp:compute/network:Network",
@@ -25,31 +25,13 @@ export const T = {
   record: "gcp:dns/recordSet:RecordSet",
 } as const;
 
-export type Run = Awaited<ReturnType<typeof runStack>>;
+export { all, one, type Run };
 
 /** Runs the program on gcp with a valid config plus `overrides`; fails the test if the program threw. */
-export async function runGcp(overrides: StackConfig = {}, stackName = "dev"): Promise<Run> {
-  const run = await runStack({ provider: "gcp", overrides: validConfig(overrides), stackName });
-  if (run.error) throw run.error;
-  return run;
-}
+export const runGcp = (overrides: StackConfig = {}, stackName = "dev"): Promise<Run> => runOn("gcp", overrides, stackName);
 
 /** Runs a stack file (Pulumi.<stack>.yaml) on gcp. */
-export async function runGcpStack(stack: string, overrides: StackConfig = {}): Promise<Run> {
-  const run = await runStack({ stack, provider: "gcp", overrides: validConfig(overrides) });
-  if (run.error) throw run.error;
-  return run;
-}
-
-export function all(run: OfflineResult<unknown>, type: string): RecordedResource[] {
-  return run.resources.filter((r) => r.type === type);
-}
-
-export function one(run: OfflineResult<unknown>, type: string, name?: string): RecordedResource {
-  const found = all(run, type).filter((r) => name === undefined || r.name === name);
-  if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.map((r) => r.name).join(", ") || "none"}`);
-  return found[0] as RecordedResource;
-}
+export const runGcpStack = (stack: string, overrides: StackConfig = {}): Promise<Run> => runStackFileOn("gcp", stack, overrides);
 
 /** Reads a nested input: `at(r, "settings", "ipConfiguration", "ipv4Enabled")`. */
 export function at(r: RecordedResource, ...path: (string | number)[]): unknown {

@@ -1,5 +1,5 @@
 import { Secret, type RecordedResource } from "../../tools/offline/run";
-import { placeholderRelease, type StackConfig } from "../../tools/offline/stack";
+import { placeholderRelease, runStack, type StackConfig } from "../../tools/offline/stack";
 
 /** A complete, valid config for graph tests: the stack files' example access, the placeholder release. */
 export const access = {
@@ -41,4 +41,33 @@ export function reveal(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reveal);
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
   return value;
+}
+
+export type Run = Awaited<ReturnType<typeof runStack>>;
+
+/** Runs the program on a provider with a valid config plus `overrides`; fails the test if the program threw. */
+export async function runOn(provider: "aws" | "gcp", overrides: StackConfig = {}, stackName = "dev"): Promise<Run> {
+  const run = await runStack({ provider, overrides: validConfig(overrides), stackName });
+  if (run.error) throw run.error;
+  return run;
+}
+
+/** Runs a stack file (Pulumi.<stack>.yaml) on a provider. */
+export async function runStackFileOn(provider: "aws" | "gcp", stack: string, overrides: StackConfig = {}): Promise<Run> {
+  const run = await runStack({ stack, provider, overrides: validConfig(overrides) });
+  if (run.error) throw run.error;
+  return run;
+}
+
+export function all(run: { resources: RecordedResource[] }, type: string): RecordedResource[] {
+  return run.resources.filter((r) => r.type === type);
+}
+
+/** The one resource of a type (and name, when given); fails naming what there is instead. */
+export function one(run: { resources: RecordedResource[] }, type: string, name?: string): RecordedResource {
+  const found = all(run, type).filter((r) => name === undefined || r.name === name);
+  if (found.length !== 1) {
+    throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}; there are: ${all(run, type).map((r) => r.name).join(", ") || "none"}`);
+  }
+  return found[0] as RecordedResource;
 }
