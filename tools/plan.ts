@@ -13,6 +13,12 @@ Evaluates the program under Pulumi's mock runtime with the stack's config (Pulum
 no cloud credentials, no Pulumi CLI. Prints every resource, grouped by component, with the inputs
 that matter; the output is deterministic, so diffing two plans shows what a config change does.`;
 
+// tsx turns on Node's source-map translation of stack traces, and the Pulumi SDK captures a stack
+// trace for every resource output and promise it tracks (a debugging aid): translating them was most
+// of the evaluation's time (docs/readme/benchmarks.md, "Stack scale"). The plan prints error
+// messages, never stacks, so it needs neither the translation nor (sdkStackTraces below) the traces.
+process.setSourceMapsEnabled(false);
+
 /** `npm run plan`: the offline plan of a stack. */
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -46,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
     stack: values.stack,
     provider: values.provider as "aws" | "gcp" | undefined,
     overrides: release ? { "portage:app": { release: isAbsolute(release) ? release : resolve(release) } } : {},
+    sdkStackTraces: false,
   };
   const result = await runStack(options);
   if (result.error) return print(result.error.message, 1);

@@ -64,6 +64,17 @@ describe("npm run plan: the stack without a cloud", () => {
     expect(newResources.every((l) => l.includes("virginia-2"))).toBe(true);
   });
 
+  it("plans the same without the SDK's promise stack traces (how npm run plan evaluates), and restores the trace limit", async () => {
+    const limit = Error.stackTraceLimit;
+    const text = async (sdkStackTraces: boolean) => {
+      const result = await runStack({ provider: "gcp", overrides: validConfig(), sdkStackTraces });
+      expect(result.error).toBeUndefined();
+      return formatPlan(buildPlan({ stack: "dev", provider: "gcp", resources: result.resources, outputs: result.outputs }));
+    };
+    expect(await text(false)).toBe(await text(true));
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
+
   it("never shows a secret: generated values are [secret]", async () => {
     const result = await runStack({ provider: "aws", overrides: validConfig() });
     const text = formatPlan(buildPlan({ stack: "dev", provider: "aws", resources: result.resources, outputs: result.outputs }));
