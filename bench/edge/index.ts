@@ -1,0 +1,104 @@
+import { freePorts, removeScratchDirs, scratchDir } from "../../test/artifacts/support/scratch";
+import { withCleanup } from "../lib/cleanup";
+import { median, round } from "../lib/stats";
+import { treeCpuSeconds } from "../lib/proc";
+import { seedConfigDrift, startPortageProxy, startSeedProxy, type Proxy } from "./proxies";
+import { startResponders, type Responders } from "./responder";
+import { wrk, type WrkResult, type WrkSettings } from "./wrk";
+
+/**
+ * Edge throughput: wrk through (a) portage's rendered HAProxy config, (b) the seed article's config
+ * and (c) straight to one backend, alternating a, b, c each round so that a change in the machine's
+ * load hits all three alike. Medians over the rounds.
+ */
+export interface EdgeSettings {
+  rounds: number;
+  /** Each measured wrk run. */
+  seconds: number;
+  /** An unmeasured wrk run just before each measured one: connections open, caches warm. */
+  warmupSeconds: number;
+  wrk: WrkSettings;
+}
+
+export const edgeSettings = (quick: boolean): EdgeSettings => ({
+  rounds: quick ? 3 : 5,
+  seconds: quick ? 5 : 10,
+  warmupSeconds: quick ? 1 : 2,
+  // One wrk thread leaves the second core to the proxy and the backends; 32 keep-alive
+  // connections keep them busy without queueing (see docs/readme/benchmarks.md).
+  wrk: { threads: 1, connections: 32 },
+});
+
+export const edgeTargets = ["portage", "seed", "direct"] as const;
+export type EdgeTarget = (typeof edgeTargets)[number];
+
+export interface EdgeRun extends WrkResult {
+  round: number;
+  target: EdgeTarget;
+  /** HAProxy's utime + stime over the measured run, per request; null for direct. */
+  cpuUsPerRequest: number | null;
+}
+
+export interface EdgeResults {
+  settings: EdgeSettings & { backends: string; hosts: string[] };
+  rps: Record<EdgeTarget, number>;
+  latencyMs: { p50: Record<EdgeTarget, number>; p99: Record<EdgeTarget, number> };
+  cpuUsPerRequest: { portage: number; seed: number };
+  errors: Record<EdgeTarget, number>;
+  notes: string[];
+  runs: EdgeRun[];
+}
+
+const hosts = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
+
+export async function edgeBenchmark(settings: EdgeSettings, log: (line: string) => void): Promise<EdgeResults> {
+  const notes: string[] = [];
+  const drift = seedConfigDrift();
+  if (drift) notes.push(drift);
+  const dir = scratchDir("bench-edge");
+  const [live = 0, free = 0, seedPort = 0] = await freePorts(3);
+  const proxies: Partial<Record<EdgeTarget, Proxy>> = {};
+  let responders: Responders | undefined;
+  const runs: EdgeRun[] = [];
+  const cleanup = async () => {
+    await proxies.portage?.stop();
+    await proxies.seed?.stop();
+    await responders?.stop();
+    removeScratchDirs();
+  };
+  await withCleanup(cleanup, async () => {
+    responders = await startResponders(dir, hosts, live);
+    proxies.portage = await startPortageProxy(hosts, [live, free]);
+    proxies.seed = await startSeedProxy(dir, seedPort, responders.addresses);
+    const urls: Record<EdgeTarget, string> = { portage: proxies.portage.url, seed: proxies.seed.url, direct: `http://${responders.addresses[0]}/` };
+    for (let n = 1; n <= settings.rounds; n++) {
+      for (const target of edgeTargets) {
+        const proxy = proxies[target];
+        await wrk(urls[target], settings.warmupSeconds, settings.wrk);
+        const cpuBefore = proxy ? treeCpuSeconds(proxy.pid) : 0;
+        const result = await wrk(urls[target], settings.seconds, settings.wrk);
+        const cpu = proxy ? treeCpuSeconds(proxy.pid) - cpuBefore : 0;
+        const cpuUsPerRequest = proxy ? round((cpu * 1e6) / result.requests, 1) : null;
+        runs.push({ round: n, target, ...result, cpuUsPerRequest });
+        log(
+          `edge round ${n}/${settings.rounds} ${target.padEnd(7)} ${Math.round(result.rps)} req/s, p50 ${round(result.p50Ms, 3)} ms, p99 ${round(result.p99Ms, 3)} ms` +
+            `${cpuUsPerRequest === null ? "" : `, ${cpuUsPerRequest} µs CPU/request`}${result.errors ? `, ${result.errors} errors` : ""}`,
+        );
+      }
+    }
+  });
+  const of = (t: EdgeTarget) => runs.filter((r) => r.target === t);
+  const med = (t: EdgeTarget, f: (r: EdgeRun) => number, digits: number) => round(median(of(t).map(f)), digits);
+  const perTarget = (f: (r: EdgeRun) => number, digits: number) =>
+    Object.fromEntries(edgeTargets.map((t) => [t, med(t, f, digits)])) as Record<EdgeTarget, number>;
+  for (const t of edgeTargets) if (of(t).some((r) => r.errors > 0)) notes.push(`${t}: wrk counted errors (see runs)`);
+  return {
+    settings: { ...settings, backends: "3 HAProxy processes (nbthread 1) answering a 2-byte 200 with http-request return", hosts },
+    rps: perTarget((r) => r.rps, 0),
+    latencyMs: { p50: perTarget((r) => r.p50Ms, 3), p99: perTarget((r) => r.p99Ms, 3) },
+    cpuUsPerRequest: { portage: med("portage", (r) => r.cpuUsPerRequest ?? NaN, 1), seed: med("seed", (r) => r.cpuUsPerRequest ?? NaN, 1) },
+    errors: Object.fromEntries(edgeTargets.map((t) => [t, of(t).reduce((s, r) => s + r.errors, 0)])) as Record<EdgeTarget, number>,
+    notes,
+    runs,
+  };
+}

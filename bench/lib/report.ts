@@ -1,0 +1,158 @@
+import type { DeployResults, DeployRun } from "../deploy";
+import type { EdgeResults } from "../edge";
+import type { RolloutResults } from "../rollout";
+import type { ScaleResults } from "../scale";
+import type { MachineFacts } from "./machine";
+import { round } from "./stats";
+
+/** What results.json holds, and the tables `npm run bench` prints (Markdown: the README shows the same). */
+export interface Results {
+  generatedAt: string;
+  mode: "full" | "quick";
+  totalSeconds: number;
+  machine: MachineFacts;
+  edge?: EdgeResults;
+  deploy?: DeployResults;
+  rollout?: RolloutResults;
+  scale?: ScaleResults;
+  targets: Target[];
+}
+
+export interface Target {
+  benchmark: string;
+  what: string;
+  target: string;
+  value: string;
+  met: boolean;
+}
+
+/** Every target of issue 7 that the benchmarks that ran can be held to. */
+export function targets(r: Omit<Results, "targets">): Target[] {
+  const out: Target[] = [];
+  const t = (benchmark: string, what: string, target: string, value: string, met: boolean) => out.push({ benchmark, what, target, value, met });
+  if (r.edge) {
+    const rps = r.edge.rps.portage / r.edge.rps.seed;
+    const cpu = r.edge.cpuUsPerRequest.portage / r.edge.cpuUsPerRequest.seed;
+    t("edge", "portage's requests/s vs the seed config's", ">= 3.5x", `${round(rps, 2)}x`, rps >= 3.5);
+    t("edge", "portage's CPU per request vs the seed config's", "<= 0.35x", `${round(cpu, 2)}x`, cpu <= 0.35);
+  }
+  if (r.deploy) {
+    const runs = r.deploy.runs.filter((x) => x.approach === "portage");
+    for (const run of runs) t("deploy", `portage's failed requests, ${backendName(run)}`, "0", `${run.failed} of ${run.sent}`, run.failed === 0 && run.deployExit === 0);
+  }
+  if (r.rollout) {
+    const { batch1, batch3 } = r.rollout.seconds;
+    t("rollout", "failed requests (batch 1 and batch 3)", "0", `${r.rollout.failed} of ${r.rollout.runs.reduce((s, x) => s + x.sent, 0)}`, r.rollout.failed === 0);
+    t("rollout", "batch 3's time vs batch 1's", "<= 0.5x", `${round(batch3 / batch1, 2)}x (${batch3} s vs ${batch1} s)`, batch3 <= batch1 / 2);
+  }
+  if (r.scale) {
+    for (const p of ["aws", "gcp"] as const) {
+      const ratio = r.scale.ratio300to30[p];
+      t("scale", `${p}: 300 nodes' time vs 30 nodes'`, "<= 12x", `${ratio}x`, ratio <= 12);
+      const ms = r.scale.msPerNode[p]["300"] ?? NaN;
+      t("scale", `${p}: ms per node at 300 nodes`, "<= 25 ms", `${ms} ms`, ms <= 25);
+    }
+  }
+  return out;
+}
+
+const backendName = (run: DeployRun) => (run.backend === "quick" ? "quick backend" : "100 ms per request");
+
+/** A Markdown table, padded so it also reads well in a terminal. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+const n = (v: number) => Math.round(v).toLocaleString("en-US");
+const s = (v: number | null) => (v === null ? "never" : `${v.toFixed(1)} s`);
+const after = (a: number | null, b: number | null) => (a === null || b === null ? "never" : `${(a - b).toFixed(1)} s`);
+
+/** Every figure, section by section, then the targets. */
+export function formatResults(r: Results): string {
+  const parts: string[] = [];
+  if (r.edge) {
+    const e = r.edge;
+    const w = e.settings.wrk;
+    parts.push(
+      `Edge throughput: wrk -t${w.threads} -c${w.connections} --latency, ${e.settings.rounds} rounds of ${e.settings.seconds} s alternating a/b/c, medians`,
+      table(
+        ["", "(a) portage", "(b) seed config", "(c) direct"],
+        [
+          ["requests/s", n(e.rps.portage), n(e.rps.seed), n(e.rps.direct)],
+          ["p50 latency", `${e.latencyMs.p50.portage} ms`, `${e.latencyMs.p50.seed} ms`, `${e.latencyMs.p50.direct} ms`],
+          ["p99 latency", `${e.latencyMs.p99.portage} ms`, `${e.latencyMs.p99.seed} ms`, `${e.latencyMs.p99.direct} ms`],
+          ["HAProxy CPU per request", `${e.cpuUsPerRequest.portage} µs`, `${e.cpuUsPerRequest.seed} µs`, "-"],
+          ["wrk errors (all rounds)", n(e.errors.portage), n(e.errors.seed), n(e.errors.direct)],
+        ],
+      ),
+      "",
+    );
+  }
+  if (r.deploy) {
+    const d = r.deploy;
+    const st = d.settings;
+    parts.push(
+      `Zero-downtime deploy: ${st.rate} req/s through the edge for ${st.durationSeconds} s, the switch at ${st.switchAtSeconds} s; ` +
+        `quick backend over ${st.workers} workers, /slow?ms=${st.slowMs} over ${st.slowWorkers}; times after the switch began`,
+      table(
+        ["run", "failed", "new ready", "new gets traffic", "= after ready", "old stops", "outage", "deploy done"],
+        d.runs.map((x) => [
+          `${x.approach}, ${backendName(x)}`,
+          `${n(x.failed)} of ${n(x.sent)} (${x.failedPercent}%)`,
+          after(x.newReadyAt, x.switchAt),
+          after(x.newFirstTrafficAt, x.switchAt),
+          x.firstTrafficSeconds === null ? "never" : `${x.firstTrafficSeconds.toFixed(1)} s`,
+          after(x.oldStoppedAt, x.switchAt),
+          x.failed > 0 ? `${s(x.firstFailureAt)} to ${s(x.lastFailureAt)} of the load` : "none",
+          after(x.deployDoneAt, x.switchAt),
+        ]),
+      ),
+      "",
+    );
+  }
+  if (r.rollout) {
+    const o = r.rollout;
+    parts.push(
+      `Rolling deploy of the local fleet: ${o.settings.nodes} nodes, v1 -> v2, ${o.settings.rate} req/s over ${o.settings.workers} workers through the edge`,
+      table(
+        ["batch size", "rollout time", "each node's deploy", "failed", "p99 latency"],
+        o.runs.map((x) => [
+          String(x.batchSize),
+          `${x.seconds} s`,
+          Object.values(x.nodeSeconds).map((v) => `${v} s`).join(", "),
+          `${n(x.failed)} of ${n(x.sent)}`,
+          `${x.latencyMs.p99} ms`,
+        ]),
+      ),
+      "",
+    );
+  }
+  if (r.scale) {
+    const c = r.scale;
+    const rows: string[][] = [];
+    for (const p of ["aws", "gcp"] as const) {
+      for (const nodes of Object.keys(c.seconds[p])) {
+        const other = (m: "no-source-maps" | "tsx") => {
+          const v = c.secondsByMode[m]?.[p]?.[nodes];
+          return v === undefined ? "-" : `${v} s`;
+        };
+        rows.push([p, nodes, String(c.resources[p][nodes]), `${c.seconds[p][nodes]} s`, `${c.msPerNode[p][nodes]} ms`, `${n(c.maxRssMb[p][nodes] ?? NaN)} MB`, other("no-source-maps"), other("tsx")]);
+      }
+    }
+    parts.push(
+      `Stack scale: the program under the mock runtime, ${c.settings.shape}, one child process each`,
+      table(["provider", "nodes", "resources", "as npm run plan", "per node", "peak RSS", "source maps off only", "tsx default (source maps on)"], rows),
+      "",
+    );
+  }
+  parts.push(
+    "Targets",
+    table(
+      ["benchmark", "what", "target", "measured", "met"],
+      r.targets.map((x) => [x.benchmark, x.what, x.target, x.value, x.met ? "yes" : "NO"]),
+    ),
+  );
+  return parts.join("\n");
+}
