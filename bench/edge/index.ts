@@ -21,7 +21,7 @@ export interface EdgeSettings {
 }
 
 export const edgeSettings = (quick: boolean): EdgeSettings => ({
-  rounds: quick ? 3 : 5,
+  rounds: quick ? 3 : 7,
   seconds: quick ? 5 : 10,
   warmupSeconds: quick ? 1 : 2,
   // One wrk thread leaves the second core to the proxy and the backends; 32 keep-alive

@@ -58,17 +58,15 @@ export function seedConfigDrift(): string | undefined {
     : `${seedConfigFile} differs from ${sharedSeedConfig}: copy it again`;
 }
 
-/** The seed config with its placeholders filled in, and nothing else changed. */
+/** The seed config with its placeholders filled in (the header comment that names them stays), nothing else changed. */
 export function seedConfig(listen: string, servers: string[]): string {
-  const [s1 = "", s2 = "", s3 = ""] = servers;
-  const text = readFileSync(seedConfigFile, "utf8")
-    .replace(/@LISTEN@/g, listen)
-    .replace(/@S1@/g, s1)
-    .replace(/@S2@/g, s2)
-    .replace(/@S3@/g, s3);
-  const left = /@[A-Z0-9]+@/.exec(text);
-  if (left) throw new Error(`${seedConfigFile}: placeholder ${left[0]} is not filled in`);
-  return text;
+  const values: Record<string, string> = { LISTEN: listen, S1: servers[0] ?? "", S2: servers[1] ?? "", S3: servers[2] ?? "" };
+  const lines = readFileSync(seedConfigFile, "utf8")
+    .split("\n")
+    .map((line) => (line.trimStart().startsWith("#") ? line : line.replace(/@([A-Z0-9]+)@/g, (whole, name: string) => values[name] || whole)));
+  const left = lines.find((line) => !line.trimStart().startsWith("#") && /@[A-Z0-9]+@/.test(line));
+  if (left) throw new Error(`${seedConfigFile}: a placeholder is not filled in: ${left.trim()}`);
+  return lines.join("\n");
 }
 
 /** The seed config run as it would be: one HAProxy process in the foreground (the config has no master-worker). */

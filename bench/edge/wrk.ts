@@ -29,8 +29,8 @@ export async function wrk(url: string, seconds: number, s: WrkSettings): Promise
 function milliseconds(text: string): number {
   const m = /^([\d.]+)(us|ms|s|m)$/.exec(text);
   if (!m) throw new Error(`wrk: unreadable latency "${text}"`);
-  const unit = { us: 0.001, ms: 1, s: 1000, m: 60_000 }[m[2] as "us" | "ms" | "s" | "m"];
-  return Number(m[1]) * unit;
+  const value = Number(m[1]);
+  return m[2] === "us" ? value / 1000 : value * { ms: 1, s: 1000, m: 60_000 }[m[2] as "ms" | "s" | "m"];
 }
 
 export function parseWrk(out: string): WrkResult {
