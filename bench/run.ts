@@ -6,6 +6,7 @@ import { deployBenchmark, deploySettings } from "./deploy";
 import { edgeBenchmark, edgeSettings } from "./edge";
 import { handleInterrupts } from "./lib/cleanup";
 import { machineFacts, machineProblems } from "./lib/machine";
+import { benchmarksDoc, updateBenchmarksDoc } from "./lib/readme";
 import { formatResults, targets, type Results } from "./lib/report";
 import { round } from "./lib/stats";
 import { rolloutBenchmark, rolloutSettings } from "./rollout";
@@ -17,9 +18,9 @@ type Section = (typeof sections)[number];
 const usage = `usage: npm run bench [-- --quick] [-- --only edge,deploy,rollout,scale]
 
 Runs the benchmarks of docs/readme/benchmarks.md on this machine (as root, after
-bin/setup-test-machine) and writes bench/results.json. About 15 minutes; --quick about 5.
-Run it on a quiet machine: the figures are only as steady as the machine is idle.
---only runs some sections and writes bench/work/results-<sections>.json instead.`;
+bin/setup-test-machine), writes bench/results.json and the tables in docs/readme/benchmarks.md.
+About 12 minutes on 2 cores; --quick about 5. Run it on a quiet machine: the figures are only as
+steady as the machine is idle. --only runs some sections and writes bench/work/results-<sections>.json.`;
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { quick: { type: "boolean", default: false }, only: { type: "string" }, help: { type: "boolean", default: false } } });
@@ -60,10 +61,13 @@ async function main(argv: string[]): Promise<number> {
   partial.totalSeconds = round((performance.now() - started) / 1000);
   const results: Results = { ...partial, targets: targets(partial) };
 
-  const file = chosen.length === sections.length ? join(__dirname, "results.json") : join(__dirname, "work", `results-${chosen.join("-")}.json`);
+  // A partial run (--only) never replaces the published figures.
+  const complete = chosen.length === sections.length;
+  const file = complete ? join(__dirname, "results.json") : join(__dirname, "work", `results-${chosen.join("-")}.json`);
   mkdirSync(join(file, ".."), { recursive: true });
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`\n${formatResults(results)}\n\nwrote ${file} (${results.totalSeconds} s)\n`);
+  if (complete) updateBenchmarksDoc(results);
+  process.stdout.write(`\n${formatResults(results)}\nwrote ${file}${complete ? ` and the tables in ${benchmarksDoc}` : ""}\n`);
   return results.targets.every((t) => t.met) ? 0 : 1;
 }
 

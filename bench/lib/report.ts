@@ -69,90 +69,93 @@ const n = (v: number) => Math.round(v).toLocaleString("en-US");
 const s = (v: number | null) => (v === null ? "never" : `${v.toFixed(1)} s`);
 const after = (a: number | null, b: number | null) => (a === null || b === null ? "never" : `${(a - b).toFixed(1)} s`);
 
+/** A bold title, a blank line and the table: Markdown that reads as well in a terminal. */
+const section = (title: string, body: string) => `**${title}**\n\n${body}\n`;
+
 /** Every figure, section by section, then the targets. */
 export function formatResults(r: Results): string {
-  const parts: string[] = [];
-  if (r.edge) {
-    const e = r.edge;
-    const w = e.settings.wrk;
-    parts.push(
-      `Edge throughput: wrk -t${w.threads} -c${w.connections} --latency, ${e.settings.rounds} rounds of ${e.settings.seconds} s alternating a/b/c, medians`,
-      table(
-        ["", "(a) portage", "(b) seed config", "(c) direct"],
-        [
-          ["requests/s", n(e.rps.portage), n(e.rps.seed), n(e.rps.direct)],
-          ["p50 latency", `${e.latencyMs.p50.portage} ms`, `${e.latencyMs.p50.seed} ms`, `${e.latencyMs.p50.direct} ms`],
-          ["p99 latency", `${e.latencyMs.p99.portage} ms`, `${e.latencyMs.p99.seed} ms`, `${e.latencyMs.p99.direct} ms`],
-          ["HAProxy CPU per request", `${e.cpuUsPerRequest.portage} µs`, `${e.cpuUsPerRequest.seed} µs`, "-"],
-          ["wrk errors (all rounds)", n(e.errors.portage), n(e.errors.seed), n(e.errors.direct)],
-        ],
-      ),
-      "",
-    );
-  }
-  if (r.deploy) {
-    const d = r.deploy;
-    const st = d.settings;
-    parts.push(
-      `Zero-downtime deploy: ${st.rate} req/s through the edge for ${st.durationSeconds} s, the switch at ${st.switchAtSeconds} s; ` +
-        `quick backend over ${st.workers} workers, /slow?ms=${st.slowMs} over ${st.slowWorkers}; times after the switch began`,
-      table(
-        ["run", "failed", "new ready", "new gets traffic", "= after ready", "old stops", "outage", "deploy done"],
-        d.runs.map((x) => [
-          `${x.approach}, ${backendName(x)}`,
-          `${n(x.failed)} of ${n(x.sent)} (${x.failedPercent}%)`,
-          after(x.newReadyAt, x.switchAt),
-          after(x.newFirstTrafficAt, x.switchAt),
-          x.firstTrafficSeconds === null ? "never" : `${x.firstTrafficSeconds.toFixed(1)} s`,
-          after(x.oldStoppedAt, x.switchAt),
-          x.failed > 0 ? `${s(x.firstFailureAt)} to ${s(x.lastFailureAt)} of the load` : "none",
-          after(x.deployDoneAt, x.switchAt),
-        ]),
-      ),
-      "",
-    );
-  }
-  if (r.rollout) {
-    const o = r.rollout;
-    parts.push(
-      `Rolling deploy of the local fleet: ${o.settings.nodes} nodes, v1 -> v2, ${o.settings.rate} req/s over ${o.settings.workers} workers through the edge`,
-      table(
-        ["batch size", "rollout time", "each node's deploy", "failed", "p99 latency"],
-        o.runs.map((x) => [
-          String(x.batchSize),
-          `${x.seconds} s`,
-          Object.values(x.nodeSeconds).map((v) => `${v} s`).join(", "),
-          `${n(x.failed)} of ${n(x.sent)}`,
-          `${x.latencyMs.p99} ms`,
-        ]),
-      ),
-      "",
-    );
-  }
-  if (r.scale) {
-    const c = r.scale;
-    const rows: string[][] = [];
-    for (const p of ["aws", "gcp"] as const) {
-      for (const nodes of Object.keys(c.seconds[p])) {
-        const other = (m: "no-source-maps" | "tsx") => {
-          const v = c.secondsByMode[m]?.[p]?.[nodes];
-          return v === undefined ? "-" : `${v} s`;
-        };
-        rows.push([p, nodes, String(c.resources[p][nodes]), `${c.seconds[p][nodes]} s`, `${c.msPerNode[p][nodes]} ms`, `${n(c.maxRssMb[p][nodes] ?? NaN)} MB`, other("no-source-maps"), other("tsx")]);
-      }
-    }
-    parts.push(
-      `Stack scale: the program under the mock runtime, ${c.settings.shape}, one child process each`,
-      table(["provider", "nodes", "resources", "as npm run plan", "per node", "peak RSS", "source maps off only", "tsx default (source maps on)"], rows),
-      "",
-    );
-  }
-  parts.push(
-    "Targets",
+  const m = r.machine;
+  const parts: string[] = [
+    `${r.mode === "full" ? "Full run" : "Quick run (--quick)"} of ${r.generatedAt.slice(0, 10)}, ${r.totalSeconds} s: ${m.cores} cores (${m.cpuModel}), ` +
+      `${m.memoryGiB} GiB, ${m.os}, load average ${m.loadAverageBefore.join(" / ")} before it; HAProxy ${m.versions.haproxy}, ` +
+      `wrk ${m.versions.wrk}, Elixir ${m.versions.elixir} (OTP ${m.versions.otp}), Node ${m.versions.node}, Pulumi SDK ${m.versions.pulumiSdk}.\n`,
+  ];
+  if (r.edge) parts.push(edgeSection(r.edge));
+  if (r.deploy) parts.push(deploySection(r.deploy));
+  if (r.rollout) parts.push(rolloutSection(r.rollout));
+  if (r.scale) parts.push(scaleSection(r.scale));
+  const rows = r.targets.map((x) => [x.benchmark, x.what, x.target, x.value, x.met ? "yes" : "NO"]);
+  parts.push(section("Targets", table(["benchmark", "what", "target", "measured", "met"], rows)));
+  return parts.join("\n");
+}
+
+function edgeSection(e: EdgeResults): string {
+  const w = e.settings.wrk;
+  return section(
+    `Edge throughput: wrk -t${w.threads} -c${w.connections} --latency, ${e.settings.rounds} rounds of ${e.settings.seconds} s alternating a/b/c, medians`,
     table(
-      ["benchmark", "what", "target", "measured", "met"],
-      r.targets.map((x) => [x.benchmark, x.what, x.target, x.value, x.met ? "yes" : "NO"]),
+      ["", "(a) portage", "(b) seed config", "(c) direct"],
+      [
+        ["requests/s", n(e.rps.portage), n(e.rps.seed), n(e.rps.direct)],
+        ["p50 latency", `${e.latencyMs.p50.portage} ms`, `${e.latencyMs.p50.seed} ms`, `${e.latencyMs.p50.direct} ms`],
+        ["p99 latency", `${e.latencyMs.p99.portage} ms`, `${e.latencyMs.p99.seed} ms`, `${e.latencyMs.p99.direct} ms`],
+        ["HAProxy CPU per request", `${e.cpuUsPerRequest.portage} µs`, `${e.cpuUsPerRequest.seed} µs`, "-"],
+        ["wrk errors (all rounds)", n(e.errors.portage), n(e.errors.seed), n(e.errors.direct)],
+      ],
     ),
   );
-  return parts.join("\n");
+}
+
+function deploySection(d: DeployResults): string {
+  const st = d.settings;
+  return section(
+    `Zero-downtime deploy: ${st.rate} req/s through the edge for ${st.durationSeconds} s, the switch at ${st.switchAtSeconds} s ` +
+      `(quick backend: ${st.workers} workers; 100 ms per request: /slow?ms=${st.slowMs} over ${st.slowWorkers}); times after the switch began`,
+    table(
+      ["run", "failed", "new ready", "new gets traffic", "= after ready", "old stops", "outage (load clock)", "deploy done"],
+      d.runs.map((x) => [
+        `${x.approach}, ${backendName(x)}`,
+        `${n(x.failed)} of ${n(x.sent)} (${x.failedPercent}%)`,
+        after(x.newReadyAt, x.switchAt),
+        after(x.newFirstTrafficAt, x.switchAt),
+        x.firstTrafficSeconds === null ? "never" : `${x.firstTrafficSeconds.toFixed(1)} s`,
+        after(x.oldStoppedAt, x.switchAt),
+        x.failed > 0 ? `${s(x.firstFailureAt)} to ${s(x.lastFailureAt)}` : "none",
+        after(x.deployDoneAt, x.switchAt),
+      ]),
+    ),
+  );
+}
+
+function rolloutSection(o: RolloutResults): string {
+  return section(
+    `Rolling deploy of the local fleet: ${o.settings.nodes} nodes, v1 -> v2, ${o.settings.rate} req/s over ${o.settings.workers} workers through the edge`,
+    table(
+      ["batch size", "rollout time", "each node's deploy", "failed", "p99 latency"],
+      o.runs.map((x) => [
+        String(x.batchSize),
+        `${x.seconds} s`,
+        Object.values(x.nodeSeconds).map((v) => `${v} s`).join(", "),
+        `${n(x.failed)} of ${n(x.sent)}`,
+        `${x.latencyMs.p99} ms`,
+      ]),
+    ),
+  );
+}
+
+function scaleSection(c: ScaleResults): string {
+  const rows: string[][] = [];
+  for (const p of ["aws", "gcp"] as const) {
+    for (const nodes of Object.keys(c.seconds[p])) {
+      const other = (mode: "no-source-maps" | "tsx") => {
+        const v = c.secondsByMode[mode]?.[p]?.[nodes];
+        return v === undefined ? "-" : `${v} s`;
+      };
+      rows.push([p, nodes, String(c.resources[p][nodes]), `${c.seconds[p][nodes]} s`, `${c.msPerNode[p][nodes]} ms`, `${n(c.maxRssMb[p][nodes] ?? NaN)} MB`, other("no-source-maps"), other("tsx")]);
+    }
+  }
+  return section(
+    `Stack scale: the program under the mock runtime, ${c.settings.shape}, one child process each`,
+    table(["provider", "nodes", "resources", "as npm run plan", "per node", "peak RSS", "source maps off only", "tsx default (source maps on)"], rows),
+  );
 }
