@@ -14,9 +14,10 @@ no cloud credentials, no Pulumi CLI. Prints every resource, grouped by component
 that matter; the output is deterministic, so diffing two plans shows what a config change does.`;
 
 // tsx turns on Node's source-map translation of stack traces, and the Pulumi SDK captures a stack
-// trace for every resource output and promise it tracks (a debugging aid): translating them was most
-// of the evaluation's time (docs/readme/benchmarks.md, "Stack scale"). The plan prints error
-// messages, never stacks, so it needs neither the translation nor (sdkStackTraces below) the traces.
+// trace for every resource output and promise it tracks (a debugging aid): capturing and translating
+// them was two thirds of a large fleet's evaluation (docs/readme/benchmarks.md, "Stack scale").
+// The plan prints error messages, never stacks, so it needs neither the translation nor
+// (sdkStackTraces below) the traces.
 process.setSourceMapsEnabled(false);
 
 /** `npm run plan`: the offline plan of a stack. */

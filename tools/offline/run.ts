@@ -100,7 +100,7 @@ export interface OfflineOptions {
   /**
    * The SDK captures a stack trace for every resource output and RPC promise it tracks (a debugging
    * aid, printed only with PULUMI_DEBUG_PROMISE_LEAKS): ~300,000 traces for a 300-node fleet, about
-   * half the evaluation's time. False skips them (Error.stackTraceLimit 0 while the program runs;
+   * half the evaluation's time even without source maps. False skips them (Error.stackTraceLimit 0 while the program runs;
    * the SDK's own source positions set their limit themselves): for callers that show error messages
    * only, like `npm run plan`. Errors raised during the run then have no stack. Default true.
    */

@@ -1,0 +1,87 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { seedConfig, seedConfigDrift, seedConfigFile } from "../../bench/edge/proxies";
+import { parseWrk } from "../../bench/edge/wrk";
+import { benchmarksDoc, renderBenchmarksDoc } from "../../bench/lib/readme";
+import type { Results } from "../../bench/lib/report";
+import { median } from "../../bench/lib/stats";
+
+/**
+ * The benchmarks' pure parts and the shape of the committed results (bench/). No timing is
+ * asserted here: figures depend on the machine, and `npm run bench` reports them against the targets.
+ */
+const root = join(__dirname, "..", "..");
+
+describe("the benchmarks", () => {
+  it("read wrk's output: throughput, percentiles in any unit, every kind of error", () => {
+    const out = `Running 5s test @ http://127.0.0.1:8080/
+  1 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.10ms    1.50ms  40.00ms   95.00%
+    Req/Sec    27.76k     1.20k   29.00k    80.00%
+  Latency Distribution
+     50%  950.00us
+     75%    1.20ms
+     90%    1.80ms
+     99%    1.02s
+  138785 requests in 5.00s, 12.34MB read
+  Socket errors: connect 1, read 2, write 3, timeout 4
+  Non-2xx or 3xx responses: 5
+Requests/sec:  27757.12
+Transfer/sec:      2.47MB
+`;
+    expect(parseWrk(out)).toEqual({ requests: 138785, seconds: 5, rps: 27757.12, p50Ms: 0.95, p99Ms: 1020, errors: 15 });
+    expect(() => parseWrk("Running 5s test")).toThrow(/request count/);
+  });
+
+  it("fill in the seed config's placeholders and change nothing else", () => {
+    const original = readFileSync(seedConfigFile, "utf8").split("\n");
+    const filled = seedConfig("127.0.0.1:8000", ["127.0.0.1:9001", "127.0.0.2:9001", "127.0.0.3:9001"]).split("\n");
+    expect(filled).toHaveLength(original.length);
+    const changed = original.flatMap((line, i) => (line === filled[i] ? [] : [[line.trim(), filled[i]?.trim()]]));
+    expect(changed).toEqual([
+      ["bind @LISTEN@", "bind 127.0.0.1:8000"],
+      ["server sg @S1@ check", "server sg 127.0.0.1:9001 check"],
+      ["server us @S2@ check", "server us 127.0.0.2:9001 check"],
+      ["server uk @S3@ check", "server uk 127.0.0.3:9001 check"],
+    ]);
+  });
+
+  it("keep the seed config identical to ../shared/reference when that is there", () => {
+    expect(seedConfigDrift()).toBeUndefined();
+  });
+
+  it("take medians of odd and even counts", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+  });
+
+  it("reproduce the seed article's deploy script with shellcheck's only objections being the article's own", () => {
+    expect(() => execFileSync("shellcheck", [join(root, "bench", "deploy", "seed", "deploy.sh")], { encoding: "utf8" })).not.toThrow();
+  });
+
+  it("commit results with every figure issue 7 asks for", () => {
+    const file = join(root, "bench", "results.json");
+    expect(existsSync(file)).toBe(true);
+    const r = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    const at = (path: string) => path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], r);
+    const paths = [
+      ...["portage", "seed", "direct"].map((t) => `edge.rps.${t}`),
+      ...["portage", "seed"].flatMap((t) => [`edge.cpuUsPerRequest.${t}`, `deploy.failed.${t}`, `deploy.failedInFlight.${t}`, `deploy.firstTrafficSeconds.${t}`]),
+      "rollout.seconds.batch1",
+      "rollout.seconds.batch3",
+      "rollout.failed",
+      ...["aws", "gcp"].flatMap((p) => ["3", "30", "300"].flatMap((n) => [`scale.seconds.${p}.${n}`, `scale.resources.${p}.${n}`])),
+    ];
+    expect(paths.filter((p) => typeof at(p) !== "number")).toEqual([]);
+  });
+
+  it("show the committed results in the README's tables (npm run bench writes both)", () => {
+    const results = JSON.parse(readFileSync(join(root, "bench", "results.json"), "utf8")) as Results;
+    const doc = readFileSync(benchmarksDoc, "utf8");
+    expect(renderBenchmarksDoc(doc, results)).toBe(doc);
+  });
+});
