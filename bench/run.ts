@@ -17,8 +17,8 @@ type Section = (typeof sections)[number];
 
 const usage = `usage: npm run bench [-- --quick] [-- --only edge,deploy,rollout,scale]
 
-Runs the benchmarks of docs/readme/benchmarks.md on this machine (as root, after
-bin/setup-test-machine), writes bench/results.json and the tables in docs/readme/benchmarks.md.
+Runs the benchmarks of the README ("Benchmarks") on this machine (as root, after
+bin/setup-test-machine), writes bench/results.json and the tables in the README.
 About 12 minutes on 2 cores; --quick about 5. Run it on a quiet machine: the figures are only as
 steady as the machine is idle. --only runs some sections and writes bench/work/results-<sections>.json.`;
 

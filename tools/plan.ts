@@ -15,7 +15,7 @@ that matter; the output is deterministic, so diffing two plans shows what a conf
 
 // tsx turns on Node's source-map translation of stack traces, and the Pulumi SDK captures a stack
 // trace for every resource output and promise it tracks (a debugging aid): capturing and translating
-// them was two thirds of a large fleet's evaluation (docs/readme/benchmarks.md, "Stack scale").
+// them was two thirds of a large fleet's evaluation (the README, "Benchmarks", "Stack scale").
 // The plan prints error messages, never stacks, so it needs neither the translation nor
 // (sdkStackTraces below) the traces.
 process.setSourceMapsEnabled(false);

@@ -25,7 +25,7 @@ export const edgeSettings = (quick: boolean): EdgeSettings => ({
   seconds: quick ? 5 : 10,
   warmupSeconds: quick ? 1 : 2,
   // One wrk thread leaves the second core to the proxy and the backends; 32 keep-alive
-  // connections keep them busy without queueing (see docs/readme/benchmarks.md).
+  // connections keep them busy without queueing (see the README, "Benchmarks").
   wrk: { threads: 1, connections: 32 },
 });
 

@@ -3,11 +3,11 @@ import { join } from "node:path";
 import { formatResults, type Results } from "./report";
 
 /**
- * The README's benchmark tables (docs/readme/benchmarks.md) are generated from bench/results.json,
+ * The README's benchmark tables are generated from bench/results.json,
  * like the config reference is from the schema: `npm run bench` rewrites the block between the
  * markers, and a unit test checks that the two agree.
  */
-export const benchmarksDoc = join(__dirname, "..", "..", "docs", "readme", "benchmarks.md");
+export const benchmarksDoc = join(__dirname, "..", "..", "README.md");
 const start = "<!-- bench-results:start -->";
 const end = "<!-- bench-results:end -->";
 
