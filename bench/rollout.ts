@@ -57,7 +57,13 @@ export async function rolloutBenchmark(settings: RolloutSettings, log: (line: st
   return { settings, seconds: { batch1: secondsOf(1), batch3: secondsOf(3) }, failed: runs.reduce((s, r) => s + r.failed, 0), runs };
 }
 
-async function measuredRollout(fleet: Fleet, settings: RolloutSettings, release: BuiltRelease, batchSize: number, log: (line: string) => void): Promise<RolloutRun> {
+async function measuredRollout(
+  fleet: Fleet,
+  settings: RolloutSettings,
+  release: BuiltRelease,
+  batchSize: number,
+  log: (line: string) => void,
+): Promise<RolloutRun> {
   const load = startLoad({ url: fleet.edgeUrl, workers: settings.workers, rate: settings.rate });
   let seconds = 0;
   let results: Awaited<ReturnType<Fleet["rollout"]>> = [];
@@ -73,7 +79,9 @@ async function measuredRollout(fleet: Fleet, settings: RolloutSettings, release:
   const report = await load.done;
   const failedNode = results.find((r) => r.result.code !== 0);
   if (failedNode || results.length !== fleet.nodes.length) {
-    throw new Error(`the rollout to ${release.version} (batch ${batchSize}) failed on ${failedNode?.node ?? "?"}: ${failedNode?.result.stderr ?? ""}`);
+    throw new Error(
+      `the rollout to ${release.version} (batch ${batchSize}) failed on ${failedNode?.node ?? "?"}: ${failedNode?.result.stderr ?? ""}`,
+    );
   }
   const run: RolloutRun = {
     batchSize,
@@ -85,8 +93,9 @@ async function measuredRollout(fleet: Fleet, settings: RolloutSettings, release:
     failureSamples: report.failureSamples.slice(0, 5),
   };
   log(
-    `rollout batch ${batchSize}: ${run.seconds} s (${Object.entries(run.nodeSeconds).map(([n, s]) => `${n} ${s} s`).join(", ")}), ` +
-      `${run.failed}/${run.sent} failed, p99 ${run.latencyMs.p99} ms`,
+    `rollout batch ${batchSize}: ${run.seconds} s (${Object.entries(run.nodeSeconds)
+      .map(([n, s]) => `${n} ${s} s`)
+      .join(", ")}), ` + `${run.failed}/${run.sent} failed, p99 ${run.latencyMs.p99} ms`,
   );
   return run;
 }
@@ -94,5 +103,6 @@ async function measuredRollout(fleet: Fleet, settings: RolloutSettings, release:
 async function mustRoll(fleet: Fleet, release: BuiltRelease, batchSize: number): Promise<void> {
   const results = await fleet.rollout(release, batchSize);
   const bad = results.find((r) => r.result.code !== 0);
-  if (bad || results.length !== fleet.nodes.length) throw new Error(`rolling back to ${release.version} failed on ${bad?.node ?? "?"}: ${bad?.result.stderr ?? ""}`);
+  if (bad || results.length !== fleet.nodes.length)
+    throw new Error(`rolling back to ${release.version} failed on ${bad?.node ?? "?"}: ${bad?.result.stderr ?? ""}`);
 }

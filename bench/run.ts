@@ -23,7 +23,10 @@ About 12 minutes on 2 cores; --quick about 5. Run it on a quiet machine: the fig
 steady as the machine is idle. --only runs some sections and writes bench/work/results-<sections>.json.`;
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { quick: { type: "boolean", default: false }, only: { type: "string" }, help: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { quick: { type: "boolean", default: false }, only: { type: "string" }, help: { type: "boolean", default: false } },
+  });
   if (values.help) return say(usage, 0);
   const only = values.only ? values.only.split(",").map((x) => x.trim()) : [...sections];
   const unknown = only.filter((x) => !(sections as readonly string[]).includes(x));
@@ -36,8 +39,11 @@ async function main(argv: string[]): Promise<number> {
 
   const machine = await machineFacts();
   const [load1 = 0] = machine.loadAverageBefore;
-  log(`${quick ? "quick" : "full"} run of ${chosen.join(", ")} on ${machine.cores} cores, load average ${machine.loadAverageBefore.join(" ")}`);
-  if (load1 > 0.5 * machine.cores) log(`warning: the machine is busy (load ${load1}); the figures will be noisy. Stop other work and run again for figures to publish.`);
+  log(
+    `${quick ? "quick" : "full"} run of ${chosen.join(", ")} on ${machine.cores} cores, load average ${machine.loadAverageBefore.join(" ")}`,
+  );
+  if (load1 > 0.5 * machine.cores)
+    log(`warning: the machine is busy (load ${load1}); the figures will be noisy. Stop other work and run again for figures to publish.`);
 
   const started = performance.now();
   if (chosen.includes("deploy") || chosen.includes("rollout")) {
@@ -46,7 +52,12 @@ async function main(argv: string[]): Promise<number> {
     await buildRelease({ version: "1.0.0" });
     await buildRelease({ version: "2.0.0" });
   }
-  const partial: Omit<Results, "targets"> = { generatedAt: new Date().toISOString(), mode: quick ? "quick" : "full", totalSeconds: 0, machine };
+  const partial: Omit<Results, "targets"> = {
+    generatedAt: new Date().toISOString(),
+    mode: quick ? "quick" : "full",
+    totalSeconds: 0,
+    machine,
+  };
   const run: Record<Section, () => Promise<void>> = {
     edge: async () => void (partial.edge = await edgeBenchmark(edgeSettings(quick), log)),
     deploy: async () => void (partial.deploy = await deployBenchmark(deploySettings(quick), log)),
@@ -88,4 +99,3 @@ main(process.argv.slice(2)).then(
     process.exit(1);
   },
 );
-

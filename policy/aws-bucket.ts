@@ -47,7 +47,10 @@ export const awsS3PublicAccessBlock = resourcePolicy<PublicAccessBlockProps>({
   types: [publicAccessBlock],
   validate: (props, _args, report) => {
     const off = flags.filter((flag) => props[flag] !== true);
-    if (off.length > 0) report(`${off.join(", ")} ${off.length === 1 ? "is" : "are"} not true; all four must be, so no ACL or policy can make an object public.`);
+    if (off.length > 0)
+      report(
+        `${off.join(", ")} ${off.length === 1 ? "is" : "are"} not true; all four must be, so no ACL or policy can make an object public.`,
+      );
   },
 });
 
@@ -82,11 +85,14 @@ export const awsS3BucketGuarded = stackPolicy({
   name: "aws-s3-bucket-guarded",
   description: "Every S3 bucket has a public access block, versioning and default encryption (Checkov CKV2_AWS_6, CKV_AWS_21, CKV_AWS_19).",
   severity: "critical",
-  remediationSteps: "Give the bucket an aws.s3.BucketPublicAccessBlock, an aws.s3.BucketVersioning and an aws.s3.BucketServerSideEncryptionConfiguration.",
+  remediationSteps:
+    "Give the bucket an aws.s3.BucketPublicAccessBlock, an aws.s3.BucketVersioning and an aws.s3.BucketServerSideEncryptionConfiguration.",
   types: [...bucketTypes, publicAccessBlock, ...versioningTypes, ...encryptionTypes],
   validate: (args, report) => {
     const settingsOf = (types: string[]) =>
-      args.resources.filter((r) => types.includes(r.type)).map((r) => relatedResource(r, "bucket", r.props.bucket, args.resources, bucketTypes));
+      args.resources
+        .filter((r) => types.includes(r.type))
+        .map((r) => relatedResource(r, "bucket", r.props.bucket, args.resources, bucketTypes));
     const blocked = settingsOf([publicAccessBlock]);
     const versioned = settingsOf(versioningTypes);
     const encrypted = settingsOf(encryptionTypes);

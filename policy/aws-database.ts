@@ -30,7 +30,8 @@ export const awsRdsPrivate = resourcePolicy<RdsInstanceProps>({
   remediationSteps: "Set publiclyAccessible: false; the fleet reaches Postgres over the private network.",
   types: [rdsInstance],
   validate: (props, _args, report) => {
-    if (props.publiclyAccessible === true) report("publiclyAccessible is true; set it to false so Postgres is reachable from the private network only.");
+    if (props.publiclyAccessible === true)
+      report("publiclyAccessible is true; set it to false so Postgres is reachable from the private network only.");
   },
 });
 
@@ -53,7 +54,9 @@ export const awsRdsBackups = resourcePolicy<RdsInstanceProps>({
   types: [rdsInstance],
   validate: (props, _args, report) => {
     if (!(typeof props.backupRetentionPeriod === "number" && props.backupRetentionPeriod >= 1)) {
-      report(`backupRetentionPeriod is ${shown(props.backupRetentionPeriod)}; keep at least 1 day of automated backups (portage:database.backupDays).`);
+      report(
+        `backupRetentionPeriod is ${shown(props.backupRetentionPeriod)}; keep at least 1 day of automated backups (portage:database.backupDays).`,
+      );
     }
   },
 });
@@ -66,7 +69,9 @@ export const awsRdsDeletionProtection = resourcePolicy<RdsInstanceProps>({
   types: [rdsInstance],
   validate: (props, args, report) => {
     if (isProduction(props, args.provider) && props.deletionProtection !== true) {
-      report(`deletionProtection is ${shown(props.deletionProtection)} on a production database (portage-production=true); set it to true.`);
+      report(
+        `deletionProtection is ${shown(props.deletionProtection)} on a production database (portage-production=true); set it to true.`,
+      );
     }
   },
 });
@@ -79,8 +84,10 @@ export const awsRdsFinalSnapshot = resourcePolicy<RdsInstanceProps>({
   types: [rdsInstance],
   validate: (props, args, report) => {
     if (!isProduction(props, args.provider)) return;
-    if (props.skipFinalSnapshot !== false) report(`skipFinalSnapshot is ${shown(props.skipFinalSnapshot)} on a production database; set it to false.`);
-    else if (!props.finalSnapshotIdentifier) report("finalSnapshotIdentifier is empty on a production database; RDS needs it to take the final snapshot.");
+    if (props.skipFinalSnapshot !== false)
+      report(`skipFinalSnapshot is ${shown(props.skipFinalSnapshot)} on a production database; set it to false.`);
+    else if (!props.finalSnapshotIdentifier)
+      report("finalSnapshotIdentifier is empty on a production database; RDS needs it to take the final snapshot.");
   },
 });
 
@@ -106,7 +113,10 @@ export const awsRdsTlsRequired = stackPolicy({
       }
       const forceSsl = (group.props as RdsParameterGroupProps).parameters?.find((p) => p.name === "rds.force_ssl")?.value;
       if (forceSsl !== "1") {
-        report(`${resource.name}'s parameter group ${group.name} sets rds.force_ssl to ${shown(forceSsl)}; set it to "1" so Postgres refuses unencrypted connections.`, resource.urn);
+        report(
+          `${resource.name}'s parameter group ${group.name} sets rds.force_ssl to ${shown(forceSsl)}; set it to "1" so Postgres refuses unencrypted connections.`,
+          resource.urn,
+        );
       }
     }
   },

@@ -45,7 +45,9 @@ export const awsInstanceEncryptedDisks = resourcePolicy<AwsInstanceProps>({
   types: [awsInstance],
   validate: (props, _args, report) => {
     if (props.rootBlockDevice?.encrypted !== true) {
-      report(`rootBlockDevice.encrypted is ${shown(props.rootBlockDevice?.encrypted)}; set it to true so the root volume and its snapshots are encrypted.`);
+      report(
+        `rootBlockDevice.encrypted is ${shown(props.rootBlockDevice?.encrypted)}; set it to true so the root volume and its snapshots are encrypted.`,
+      );
     }
     for (const [i, disk] of (props.ebsBlockDevices ?? []).entries()) {
       if (disk.encrypted !== true) report(`ebsBlockDevices[${i}] (${disk.deviceName ?? "?"}) is not encrypted; set encrypted: true.`);
@@ -61,7 +63,9 @@ export const awsInstanceNoPublicIp = resourcePolicy<AwsInstanceProps>({
   types: [awsInstance],
   validate: (props, _args, report) => {
     if (props.associatePublicIpAddress === true && !isEdge(props)) {
-      report("associatePublicIpAddress is true on an instance that is not the edge (portage-role=edge); nodes stay private and are reached through the edge.");
+      report(
+        "associatePublicIpAddress is true on an instance that is not the edge (portage-role=edge); nodes stay private and are reached through the edge.",
+      );
     }
   },
 });
@@ -94,7 +98,10 @@ export const awsPublicAddressOnlyOnEdge = stackPolicy({
         if (isEdge(props) || props.associatePublicIpAddress === false) continue;
         const home = relatedResource(resource, "subnetId", props.subnetId, args.resources, [subnet]);
         if ((home?.props as SubnetProps | undefined)?.mapPublicIpOnLaunch === true) {
-          report(`${resource.name} is launched in subnet ${home?.name}, which gives every instance a public address; nodes go in private subnets.`, resource.urn);
+          report(
+            `${resource.name} is launched in subnet ${home?.name}, which gives every instance a public address; nodes go in private subnets.`,
+            resource.urn,
+          );
         }
         continue;
       }
@@ -105,9 +112,15 @@ export const awsPublicAddressOnlyOnEdge = stackPolicy({
       if (!id) continue; // not attached to an instance (e.g. a NAT gateway's address)
       const instance = relatedResource(resource, key, id, args.resources, [awsInstance]);
       if (!instance) {
-        report(`${resource.name} attaches a public address to instance ${id}, which is not in this stack; attach it to the edge only.`, resource.urn);
+        report(
+          `${resource.name} attaches a public address to instance ${id}, which is not in this stack; attach it to the edge only.`,
+          resource.urn,
+        );
       } else if (!isEdge(instance.props as AwsInstanceProps)) {
-        report(`${resource.name} gives instance ${instance.name} a public address, but only the edge (portage-role=edge) may have one.`, resource.urn);
+        report(
+          `${resource.name} gives instance ${instance.name} a public address, but only the edge (portage-role=edge) may have one.`,
+          resource.urn,
+        );
       }
     }
   },

@@ -1,5 +1,14 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { ingressRule, ruleLabel, rulesOf, ruleTypes, securityGroup, securityGroupRule, type Rule, type SecurityGroupProps } from "./aws-rules";
+import {
+  ingressRule,
+  ruleLabel,
+  rulesOf,
+  ruleTypes,
+  securityGroup,
+  securityGroupRule,
+  type Rule,
+  type SecurityGroupProps,
+} from "./aws-rules";
 import { resourcePolicy, stackPolicy } from "./define";
 import { covers, describePorts, isAllProtocols, isEdge, isTcp, isWorld, onlyWeb } from "./facts";
 import { relatedResource } from "./stack";
@@ -31,7 +40,9 @@ export const awsNoWorldIngressButWeb = resourcePolicy<Record<string, unknown>>({
   validate: (props, args, report) => {
     for (const rule of rulesOf(args.type, props).filter(worldIngress)) {
       if (isWeb(rule)) continue;
-      report(`${ruleLabel(rule)} opens ${describePorts(rule.ports)} to ${worldCidrs(rule)}; only TCP 80 and 443 on the edge may be reached from the internet.`);
+      report(
+        `${ruleLabel(rule)} opens ${describePorts(rule.ports)} to ${worldCidrs(rule)}; only TCP 80 and 443 on the edge may be reached from the internet.`,
+      );
     }
   },
 });
@@ -46,7 +57,9 @@ export const awsSecurityGroupRulesDescribed = resourcePolicy<Record<string, unkn
     if (args.type === securityGroup) {
       const description = (props as SecurityGroupProps).description;
       if (!description || description === "Managed by Pulumi") {
-        report(`the security group's description is ${description ? '"Managed by Pulumi" (the default)' : "empty"}; say what the group guards.`);
+        report(
+          `the security group's description is ${description ? '"Managed by Pulumi" (the default)' : "empty"}; say what the group guards.`,
+        );
       }
     }
     for (const rule of rulesOf(args.type, props)) {
@@ -69,8 +82,11 @@ export const awsWebIngressOnlyOnEdge = stackPolicy({
       if (open.length === 0) continue;
       const group = groupOf(resource, args.resources);
       if (group && isEdge(group.props as SecurityGroupProps)) continue;
-      const where = group ? `security group ${group.name}, which is not the edge's (portage-role=edge)` : "a security group that is not in this stack";
-      for (const rule of open) report(`${resource.name}: ${ruleLabel(rule)} opens ${describePorts(rule.ports)} to ${worldCidrs(rule)} on ${where}.`, resource.urn);
+      const where = group
+        ? `security group ${group.name}, which is not the edge's (portage-role=edge)`
+        : "a security group that is not in this stack";
+      for (const rule of open)
+        report(`${resource.name}: ${ruleLabel(rule)} opens ${describePorts(rule.ports)} to ${worldCidrs(rule)} on ${where}.`, resource.urn);
     }
   },
 });

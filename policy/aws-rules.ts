@@ -102,6 +102,8 @@ function portsOf(protocol: string, from?: number, to?: number): PortRange {
 
 /** "ingress[2] (tcp 22)" or "the rule (tcp 22)": how a message names a rule. */
 export function ruleLabel(rule: Rule): string {
-  const what = isAllProtocols(rule.protocol) ? "all traffic" : `${rule.protocol} ${rule.ports.from === rule.ports.to ? rule.ports.from : `${rule.ports.from}-${rule.ports.to}`}`;
+  const what = isAllProtocols(rule.protocol)
+    ? "all traffic"
+    : `${rule.protocol} ${rule.ports.from === rule.ports.to ? rule.ports.from : `${rule.ports.from}-${rule.ports.to}`}`;
   return `${rule.at || "the rule"} (${what})`;
 }

@@ -103,20 +103,18 @@ async function runStackPolicy(policy: StackValidationPolicy, resources: PolicyRe
 
 /** PolicyResource objects with parents and dependencies linked, as the engine builds them. */
 function asStackResources(resources: readonly CheckedResource[]): PolicyResource[] {
-  const linked = resources.map(
-    (r): PolicyResource => ({
-      type: r.type,
-      name: r.name,
-      urn: urnOf(r),
-      props: r.props,
-      opts: optionsOf(r),
-      provider: providerOf(r),
-      dependencies: [],
-      propertyDependencies: {},
-      isType: (cls) => typeToken(cls) === r.type,
-      asType: (cls) => (typeToken(cls) === r.type ? (r.props as never) : undefined),
-    }),
-  );
+  const linked = resources.map((r): PolicyResource => ({
+    type: r.type,
+    name: r.name,
+    urn: urnOf(r),
+    props: r.props,
+    opts: optionsOf(r),
+    provider: providerOf(r),
+    dependencies: [],
+    propertyDependencies: {},
+    isType: (cls) => typeToken(cls) === r.type,
+    asType: (cls) => (typeToken(cls) === r.type ? (r.props as never) : undefined),
+  }));
   const byUrn = new Map(linked.map((r) => [r.urn, r]));
   const lookup = (urns: string[] = []) => urns.map((u) => byUrn.get(u)).filter((r): r is PolicyResource => r !== undefined);
   resources.forEach((r, i) => {

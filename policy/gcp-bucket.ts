@@ -17,7 +17,9 @@ export const gcpStoragePublicAccessPrevention = resourcePolicy<GcsBucketProps>({
   types: [gcsBucket],
   validate: (props, _args, report) => {
     if (props.publicAccessPrevention !== "enforced") {
-      report(`publicAccessPrevention is ${shown(props.publicAccessPrevention)}; set it to "enforced" so no IAM grant or ACL can make an object public.`);
+      report(
+        `publicAccessPrevention is ${shown(props.publicAccessPrevention)}; set it to "enforced" so no IAM grant or ACL can make an object public.`,
+      );
     }
   },
 });
@@ -29,7 +31,8 @@ export const gcpStorageUniformAccess = resourcePolicy<GcsBucketProps>({
   remediationSteps: "Set uniformBucketLevelAccess: true.",
   types: [gcsBucket],
   validate: (props, _args, report) => {
-    if (props.uniformBucketLevelAccess !== true) report(`uniformBucketLevelAccess is ${shown(props.uniformBucketLevelAccess)}; set it to true.`);
+    if (props.uniformBucketLevelAccess !== true)
+      report(`uniformBucketLevelAccess is ${shown(props.uniformBucketLevelAccess)}; set it to true.`);
   },
 });
 

@@ -19,14 +19,17 @@ const tlsModes = ["ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"];
 
 export const gcpSqlPrivate = resourcePolicy<SqlInstanceProps>({
   name: "gcp-sql-private",
-  description: "Cloud SQL has no public address: ipv4Enabled is explicitly false, the provider's default being public (Checkov CKV_GCP_60).",
+  description:
+    "Cloud SQL has no public address: ipv4Enabled is explicitly false, the provider's default being public (Checkov CKV_GCP_60).",
   severity: "critical",
   remediationSteps: "Set settings.ipConfiguration: { ipv4Enabled: false, privateNetwork: <the VPC> } and no authorizedNetworks.",
   types: [sqlInstance],
   validate: (props, _args, report) => {
     const ip = props.settings?.ipConfiguration;
     if (ip?.ipv4Enabled !== false) {
-      report(`settings.ipConfiguration.ipv4Enabled is ${shown(ip?.ipv4Enabled)}; set it to false (Cloud SQL gets a public address unless told otherwise).`);
+      report(
+        `settings.ipConfiguration.ipv4Enabled is ${shown(ip?.ipv4Enabled)}; set it to false (Cloud SQL gets a public address unless told otherwise).`,
+      );
     }
     for (const network of (ip?.authorizedNetworks ?? []).filter((n) => isWorld(n.value))) {
       report(`settings.ipConfiguration.authorizedNetworks lets ${network.value} connect; remove it.`);
@@ -42,7 +45,8 @@ export const gcpSqlTlsRequired = resourcePolicy<SqlInstanceProps>({
   types: [sqlInstance],
   validate: (props, _args, report) => {
     const mode = props.settings?.ipConfiguration?.sslMode;
-    if (mode === undefined || !tlsModes.includes(mode)) report(`settings.ipConfiguration.sslMode is ${shown(mode)}; set it to "ENCRYPTED_ONLY".`);
+    if (mode === undefined || !tlsModes.includes(mode))
+      report(`settings.ipConfiguration.sslMode is ${shown(mode)}; set it to "ENCRYPTED_ONLY".`);
   },
 });
 
@@ -56,7 +60,9 @@ export const gcpSqlBackups = resourcePolicy<SqlInstanceProps>({
     const backups = props.settings?.backupConfiguration;
     if (backups?.enabled !== true) report(`settings.backupConfiguration.enabled is ${shown(backups?.enabled)}; set it to true.`);
     if (backups?.pointInTimeRecoveryEnabled !== true) {
-      report(`settings.backupConfiguration.pointInTimeRecoveryEnabled is ${shown(backups?.pointInTimeRecoveryEnabled)}; set it to true so the database can be restored to any second.`);
+      report(
+        `settings.backupConfiguration.pointInTimeRecoveryEnabled is ${shown(backups?.pointInTimeRecoveryEnabled)}; set it to true so the database can be restored to any second.`,
+      );
     }
   },
 });
@@ -72,7 +78,9 @@ export const gcpSqlDeletionProtection = resourcePolicy<SqlInstanceProps>({
     // deletionProtection guards against Pulumi (provider default true); deletionProtectionEnabled against anyone.
     if (props.deletionProtection === false) report("deletionProtection is false on a production database; set it to true.");
     if (props.settings?.deletionProtectionEnabled !== true) {
-      report(`settings.deletionProtectionEnabled is ${shown(props.settings?.deletionProtectionEnabled)} on a production database; set it to true.`);
+      report(
+        `settings.deletionProtectionEnabled is ${shown(props.settings?.deletionProtectionEnabled)} on a production database; set it to true.`,
+      );
     }
   },
 });
@@ -87,7 +95,9 @@ export const gcpSqlFinalBackup = resourcePolicy<SqlInstanceProps>({
     if (!isProduction(props, args.provider)) return;
     const settings = props.settings;
     if (settings?.finalBackupConfig?.enabled !== true && settings?.retainBackupsOnDelete !== true) {
-      report("neither settings.finalBackupConfig.enabled nor settings.retainBackupsOnDelete is true on a production database; deleting it would leave no backup.");
+      report(
+        "neither settings.finalBackupConfig.enabled nor settings.retainBackupsOnDelete is true on a production database; deleting it would leave no backup.",
+      );
     }
   },
 });

@@ -31,7 +31,9 @@ function fromWorld(props: GcpFirewallProps): string | undefined {
 
 function allowed(props: GcpFirewallProps): Allowed[] {
   return (props.allows ?? []).flatMap((allow) =>
-    allow.ports?.length ? allow.ports.map((p) => ({ protocol: allow.protocol, ports: range(p) })) : [{ protocol: allow.protocol, ports: allPorts }],
+    allow.ports?.length
+      ? allow.ports.map((p) => ({ protocol: allow.protocol, ports: range(p) }))
+      : [{ protocol: allow.protocol, ports: allPorts }],
   );
 }
 
@@ -55,7 +57,9 @@ export const gcpNoSshFromInternet = resourcePolicy<GcpFirewallProps>({
     if (!world) return;
     for (const a of allowed(props)) {
       if ((isTcp(a.protocol) || a.protocol === "all") && covers(a.ports, 22)) {
-        report(`allows ${label(a)} from ${world}, which lets SSH in from the internet; SSH reaches the edge from portage:access.adminCidrs only.`);
+        report(
+          `allows ${label(a)} from ${world}, which lets SSH in from the internet; SSH reaches the edge from portage:access.adminCidrs only.`,
+        );
       }
     }
   },
@@ -71,11 +75,16 @@ export const gcpNoWorldIngressButWebToEdge = resourcePolicy<GcpFirewallProps>({
     const world = fromWorld(props);
     if (!world) return;
     for (const a of allowed(props)) {
-      if (!(isTcp(a.protocol) && onlyWeb(a.ports))) report(`allows ${label(a)} from ${world}; only TCP 80 and 443 on the edge may be reached from the internet.`);
+      if (!(isTcp(a.protocol) && onlyWeb(a.ports)))
+        report(`allows ${label(a)} from ${world}; only TCP 80 and 443 on the edge may be reached from the internet.`);
     }
     const targets = props.targetTags ?? [];
     if (props.targetServiceAccounts?.length || targets.length === 0 || targets.some((t) => !t.endsWith("-edge"))) {
-      const to = targets.length ? `network tags ${targets.join(", ")}` : props.targetServiceAccounts?.length ? "service accounts" : "every VM in the network (no targetTags)";
+      const to = targets.length
+        ? `network tags ${targets.join(", ")}`
+        : props.targetServiceAccounts?.length
+          ? "service accounts"
+          : "every VM in the network (no targetTags)";
       report(`is open to ${world} and applies to ${to}; a rule open to the internet targets the edge's tag (<prefix>-edge) only.`);
     }
   },

@@ -43,7 +43,9 @@ export const gcpInstanceNoFullScopeDefaultAccount = resourcePolicy<GcpInstancePr
   validate: (props, _args, report) => {
     const account = props.serviceAccount;
     if (account && isDefaultServiceAccount(account.email) && (account.scopes ?? []).some((s) => fullScope.includes(s))) {
-      report("serviceAccount is the default service account with the cloud-platform scope: every API the project's Editor role reaches; use a dedicated service account.");
+      report(
+        "serviceAccount is the default service account with the cloud-platform scope: every API the project's Editor role reaches; use a dedicated service account.",
+      );
     }
   },
 });
@@ -52,11 +54,15 @@ export const gcpInstanceShieldedVm = resourcePolicy<GcpInstanceProps>({
   name: "gcp-instance-shielded-vm",
   description: "VMs boot as Shielded VMs: secure boot, vTPM and integrity monitoring (Checkov CKV_GCP_39).",
   severity: "medium",
-  remediationSteps: "Set shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true } (on a Shielded-VM image such as Ubuntu 24.04).",
+  remediationSteps:
+    "Set shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true } (on a Shielded-VM image such as Ubuntu 24.04).",
   types: [gcpInstance],
   validate: (props, _args, report) => {
     const shielded = props.shieldedInstanceConfig ?? {};
-    if (shielded.enableSecureBoot !== true) report(`shieldedInstanceConfig.enableSecureBoot is ${shown(shielded.enableSecureBoot)}; set it to true so only signed boot code runs.`);
+    if (shielded.enableSecureBoot !== true)
+      report(
+        `shieldedInstanceConfig.enableSecureBoot is ${shown(shielded.enableSecureBoot)}; set it to true so only signed boot code runs.`,
+      );
     // vTPM and integrity monitoring default to on: only an explicit false turns them off.
     if (shielded.enableVtpm === false) report("shieldedInstanceConfig.enableVtpm is false; leave it on.");
     if (shielded.enableIntegrityMonitoring === false) report("shieldedInstanceConfig.enableIntegrityMonitoring is false; leave it on.");
@@ -102,7 +108,9 @@ export const gcpInstanceNoPublicIp = resourcePolicy<GcpInstanceProps>({
     if (isEdge(props)) return;
     for (const [i, nic] of (props.networkInterfaces ?? []).entries()) {
       if ((nic.accessConfigs ?? []).length > 0 || (nic.ipv6AccessConfigs ?? []).length > 0) {
-        report(`networkInterfaces[${i}] has an external address (accessConfigs) on a VM that is not the edge (portage-role=edge); nodes stay private.`);
+        report(
+          `networkInterfaces[${i}] has an external address (accessConfigs) on a VM that is not the edge (portage-role=edge); nodes stay private.`,
+        );
       }
     }
   },

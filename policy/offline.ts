@@ -9,7 +9,8 @@ import type { CheckedResource } from "./check";
 export function offlineResources(result: Pick<OfflineResult<unknown>, "resources">): CheckedResource[] {
   const byUrn = new Map(result.resources.map((r) => [r.urn, r]));
   // A provider reference is "<urn>::<id>".
-  const providerOf = (r: RecordedResource) => (r.options.provider ? byUrn.get(r.options.provider.split("::").slice(0, -1).join("::")) : undefined);
+  const providerOf = (r: RecordedResource) =>
+    r.options.provider ? byUrn.get(r.options.provider.split("::").slice(0, -1).join("::")) : undefined;
   return result.resources
     .filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"))
     .map((r) => {
@@ -22,7 +23,12 @@ export function offlineResources(result: Pick<OfflineResult<unknown>, "resources
         parent: r.parent,
         protect: r.options.protect,
         dependencies: r.options.dependsOn,
-        provider: provider && { type: provider.type, name: provider.name, urn: provider.urn, props: plain(provider.inputs) as Record<string, unknown> },
+        provider: provider && {
+          type: provider.type,
+          name: provider.name,
+          urn: provider.urn,
+          props: plain(provider.inputs) as Record<string, unknown>,
+        },
       };
     });
 }

@@ -1,7 +1,14 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { PortagePolicy } from "./define";
 import { awsS3BucketGuarded, awsS3Encryption, awsS3PublicAccessBlock, awsS3Versioning } from "./aws-bucket";
-import { awsRdsBackups, awsRdsDeletionProtection, awsRdsEncrypted, awsRdsFinalSnapshot, awsRdsPrivate, awsRdsTlsRequired } from "./aws-database";
+import {
+  awsRdsBackups,
+  awsRdsDeletionProtection,
+  awsRdsEncrypted,
+  awsRdsFinalSnapshot,
+  awsRdsPrivate,
+  awsRdsTlsRequired,
+} from "./aws-database";
 import { awsPublicAddressOnlyOnEdge, awsInstanceEncryptedDisks, awsInstanceImdsv2, awsInstanceNoPublicIp } from "./aws-instance";
 import { awsNoSshFromInternet, awsNoWorldIngressButWeb, awsSecurityGroupRulesDescribed, awsWebIngressOnlyOnEdge } from "./aws-network";
 import { gcpStoragePublicAccessPrevention, gcpStorageUniformAccess, gcpStorageVersioning } from "./gcp-bucket";

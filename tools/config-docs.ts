@@ -47,7 +47,8 @@ export function renderProjectFile(): string {
     "# Stack files (Pulumi.<stack>.yaml) set what differs; a missing field takes the default below.\n";
   const project = {
     name: "portage",
-    description: "Elixir/Phoenix releases on a cloud-portable footprint: VM fleet, managed Postgres, bucket and an HAProxy or Traefik edge, on AWS or GCP.",
+    description:
+      "Elixir/Phoenix releases on a cloud-portable footprint: VM fleet, managed Postgres, bucket and an HAProxy or Traefik edge, on AWS or GCP.",
     runtime: { name: "nodejs", options: { typescript: true } },
     config: projectConfig(),
   };

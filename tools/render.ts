@@ -86,7 +86,11 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
       if (!nodeSpec) throw new Error(`VM ${resource.name} says it is node ${name}, which the spec does not have`);
       const rt = nodeRuntime(spec, nodeSpec, result.outputs.bucketName);
       const secrets = Object.fromEntries(rt.secrets.entries.map((e) => [e.env, placeholder(e.env, e.ref)])) as Record<SecretEnv, string>;
-      vms.push({ name, role: "node", files: [userDataFile, ...files, ...bootEnvFiles(rt, addresses.get(name) ?? "<private address>", secrets)] });
+      vms.push({
+        name,
+        role: "node",
+        files: [userDataFile, ...files, ...bootEnvFiles(rt, addresses.get(name) ?? "<private address>", secrets)],
+      });
     } else {
       const pushed: VmFile[] = [];
       const stdin = routes ? (routes.inputs as { stdin?: unknown }).stdin : undefined;
@@ -95,9 +99,17 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
         pushed.push({ path, content: stdin, mode: "0644" });
       }
       const address = typeof stdin === "string" ? /^\s*bind "([\d.]+):\d+"$/m.exec(stdin)?.[1] : undefined;
-      pushed.push({ path: "/etc/portage/edge-address.env", content: `EDGE_PRIVATE_ADDRESS="${address ?? "<the edge's private address, found at boot>"}"\n`, mode: "0644" });
+      pushed.push({
+        path: "/etc/portage/edge-address.env",
+        content: `EDGE_PRIVATE_ADDRESS="${address ?? "<the edge's private address, found at boot>"}"\n`,
+        mode: "0644",
+      });
       const password = spec.provider === "aws" ? `/portage/${spec.prefix}/EDGE_ADMIN_PASSWORD` : `${spec.prefix}-edge-admin-password`;
-      pushed.push({ path: "/etc/portage/edge-admin.env", content: `EDGE_ADMIN_PASSWORD="${placeholder("EDGE_ADMIN_PASSWORD", password)}"\n`, mode: "0600" });
+      pushed.push({
+        path: "/etc/portage/edge-admin.env",
+        content: `EDGE_ADMIN_PASSWORD="${placeholder("EDGE_ADMIN_PASSWORD", password)}"\n`,
+        mode: "0600",
+      });
       vms.push({ name: "edge", role: "edge", files: [userDataFile, ...files, ...pushed] });
     }
   }
@@ -118,7 +130,8 @@ async function main(): Promise<void> {
     options: { stack: { type: "string" }, provider: { type: "string" }, out: { type: "string" } },
   });
   if (!values.stack || !values.out) throw new Error("usage: npm run render -- --stack <name> [--provider aws|gcp] --out <dir>");
-  if (values.provider && values.provider !== "aws" && values.provider !== "gcp") throw new Error(`--provider ${values.provider}: use aws or gcp`);
+  if (values.provider && values.provider !== "aws" && values.provider !== "gcp")
+    throw new Error(`--provider ${values.provider}: use aws or gcp`);
   const out = resolve(values.out);
   const vms = await render({ stack: values.stack, out, ...(values.provider ? { provider: values.provider as "aws" | "gcp" } : {}) });
   for (const vm of vms) {

@@ -71,16 +71,25 @@ export async function deployBenchmark(settings: DeploySettings, log: (line: stri
     await seed.waitSettled(await seed.servingPort());
 
     // quick: v1 -> v2; slow: back to v1. Each approach's switch goes the same way.
-    for (const [backend, from, to] of [["quick", v1, v2], ["slow", v2, v1]] as const) {
+    for (const [backend, from, to] of [
+      ["quick", v1, v2],
+      ["slow", v2, v1],
+    ] as const) {
       for (const approach of approaches) {
-        const run = approach === "portage" ? await portageSwitch(fleet, settings, backend, from, to) : await seedSwitch(seed, settings, backend, from, to);
+        const run =
+          approach === "portage"
+            ? await portageSwitch(fleet, settings, backend, from, to)
+            : await seedSwitch(seed, settings, backend, from, to);
         runs.push(run);
         log(describeRun(run));
       }
     }
   });
   const pick = <T>(backend: Backend, f: (r: DeployRun) => T) =>
-    Object.fromEntries(approaches.map((a) => [a, f(runs.find((r) => r.approach === a && r.backend === backend) as DeployRun)])) as Record<Approach, T>;
+    Object.fromEntries(approaches.map((a) => [a, f(runs.find((r) => r.approach === a && r.backend === backend) as DeployRun)])) as Record<
+      Approach,
+      T
+    >;
   return {
     settings: { ...settings, network: `${benchNetwork.subnet}.0/24 (${benchNetwork.prefix}-*)` },
     failed: pick("quick", (r) => r.failed),
@@ -97,12 +106,19 @@ function loadOf(settings: DeploySettings, backend: Backend, base: string) {
     : { url: `${base}slow?ms=${settings.slowMs}`, workers: settings.slowWorkers, rate: settings.rate };
 }
 
-async function portageSwitch(fleet: Fleet, settings: DeploySettings, backend: Backend, from: BuiltRelease, to: BuiltRelease): Promise<DeployRun> {
+async function portageSwitch(
+  fleet: Fleet,
+  settings: DeploySettings,
+  backend: Backend,
+  from: BuiltRelease,
+  to: BuiltRelease,
+): Promise<DeployRun> {
   const node = fleet.nodes[0];
   if (!node) throw new Error("the fleet has no node");
   await fleet.waitForEdge();
   const old = (await fleet.serving(node)).port;
-  if ((await fleet.serving(node)).version !== from.version) throw new Error(`the portage node serves ${(await fleet.serving(node)).version}, not ${from.version}`);
+  if ((await fleet.serving(node)).version !== from.version)
+    throw new Error(`the portage node serves ${(await fleet.serving(node)).version}, not ${from.version}`);
   const next = node.runtime.app.ports.find((p) => p !== old) ?? 0;
   const result = await measureSwitch({
     ...loadOf(settings, backend, fleet.edgeUrl),
@@ -116,7 +132,13 @@ async function portageSwitch(fleet: Fleet, settings: DeploySettings, backend: Ba
   return { approach: "portage", backend, from: from.version, to: to.version, ...result };
 }
 
-async function seedSwitch(seed: SeedHost, settings: DeploySettings, backend: Backend, from: BuiltRelease, to: BuiltRelease): Promise<DeployRun> {
+async function seedSwitch(
+  seed: SeedHost,
+  settings: DeploySettings,
+  backend: Backend,
+  from: BuiltRelease,
+  to: BuiltRelease,
+): Promise<DeployRun> {
   const old = await seed.servingPort();
   // Start from a settled proxy, as a deploy an hour after the last one would.
   await seed.waitSettled(old);

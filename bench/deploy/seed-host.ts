@@ -51,7 +51,8 @@ export async function createSeedHost(plan: NetworkPlan, workDir: string, address
     url: `http://${address}/`,
     publish: async (release) => void (await execOk(host, "cp", [release.tarball, `${appDir}/`])),
     deploy: (release) => exec(host, "bash", [`${appDir}/deploy.sh`, release.version], { timeoutMs: 300_000 }),
-    servingPort: async () => ((await exec(host, "curl", ["--output", "/dev/null", "--silent", "--fail", "localhost:4000"])).code === 0 ? 4000 : 4001),
+    servingPort: async () =>
+      (await exec(host, "curl", ["--output", "/dev/null", "--silent", "--fail", "localhost:4000"])).code === 0 ? 4000 : 4001,
     waitSettled: async (port, timeoutMs = 60_000) => {
       await waitFor(
         `the seed proxy to see port ${port} UP and the other DOWN`,

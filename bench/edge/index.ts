@@ -70,7 +70,11 @@ export async function edgeBenchmark(settings: EdgeSettings, log: (line: string) 
     responders = await startResponders(dir, hosts, live);
     proxies.portage = await startPortageProxy(hosts, [live, free]);
     proxies.seed = await startSeedProxy(dir, seedPort, responders.addresses);
-    const urls: Record<EdgeTarget, string> = { portage: proxies.portage.url, seed: proxies.seed.url, direct: `http://${responders.addresses[0]}/` };
+    const urls: Record<EdgeTarget, string> = {
+      portage: proxies.portage.url,
+      seed: proxies.seed.url,
+      direct: `http://${responders.addresses[0]}/`,
+    };
     for (let n = 1; n <= settings.rounds; n++) {
       for (const target of edgeTargets) {
         const proxy = proxies[target];

@@ -63,7 +63,9 @@ export function seedConfig(listen: string, servers: string[]): string {
   const values: Record<string, string> = { LISTEN: listen, S1: servers[0] ?? "", S2: servers[1] ?? "", S3: servers[2] ?? "" };
   const lines = readFileSync(seedConfigFile, "utf8")
     .split("\n")
-    .map((line) => (line.trimStart().startsWith("#") ? line : line.replace(/@([A-Z0-9]+)@/g, (whole, name: string) => values[name] || whole)));
+    .map((line) =>
+      line.trimStart().startsWith("#") ? line : line.replace(/@([A-Z0-9]+)@/g, (whole, name: string) => values[name] || whole),
+    );
   const left = lines.find((line) => !line.trimStart().startsWith("#") && /@[A-Z0-9]+@/.test(line));
   if (left) throw new Error(`${seedConfigFile}: a placeholder is not filled in: ${left.trim()}`);
   return lines.join("\n");

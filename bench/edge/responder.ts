@@ -39,7 +39,9 @@ export async function startResponders(dir: string, hosts: string[], port: number
   const children: ChildProcess[] = [];
   const stop = async () => {
     for (const c of children) c.kill("SIGTERM");
-    await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => c.once("exit", r)))));
+    await Promise.all(
+      children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => c.once("exit", r)))),
+    );
   };
   try {
     for (const [i, host] of hosts.entries()) {

@@ -20,7 +20,9 @@ export interface WrkResult {
 }
 
 export async function wrk(url: string, seconds: number, s: WrkSettings): Promise<WrkResult> {
-  const r = await run("wrk", [`-t${s.threads}`, `-c${s.connections}`, `-d${seconds}s`, "--latency", url], { timeoutMs: (seconds + 30) * 1000 });
+  const r = await run("wrk", [`-t${s.threads}`, `-c${s.connections}`, `-d${seconds}s`, "--latency", url], {
+    timeoutMs: (seconds + 30) * 1000,
+  });
   if (r.code !== 0) throw new Error(`wrk ${url} exited ${r.code}: ${(r.stderr || r.stdout).trim()}`);
   return parseWrk(r.stdout);
 }

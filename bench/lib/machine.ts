@@ -66,20 +66,24 @@ export async function machineFacts(): Promise<MachineFacts> {
     const r = await run(cmd, args);
     return pattern.exec(`${r.stdout}\n${r.stderr}`)?.[1] ?? "unknown";
   };
-  const pulumiSdk = (JSON.parse(readFileSync(join(__dirname, "..", "..", "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as { version: string }).version;
+  const pulumiSdk = (
+    JSON.parse(readFileSync(join(__dirname, "..", "..", "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
   return {
     cores: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? "unknown",
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     kernel: os.release(),
-    os: await first("sh", ["-c", ". /etc/os-release && echo \"$PRETTY_NAME\""], /(.+)/),
+    os: await first("sh", ["-c", '. /etc/os-release && echo "$PRETTY_NAME"'], /(.+)/),
     loadAverageBefore: os.loadavg().map((l) => Math.round(l * 100) / 100),
     versions: {
       node: process.version,
       haproxy: await first("haproxy", ["-v"], /version (\S+)/),
       wrk: await first("wrk", ["--version"], /wrk (\S+)/),
       elixir: await first("elixir", ["--version"], /Elixir (\S+)/),
-      otp: await first("erl", ["-noshell", "-eval", "io:format(\"~s\", [erlang:system_info(otp_release)]), halt()."], /(\S+)/),
+      otp: await first("erl", ["-noshell", "-eval", 'io:format("~s", [erlang:system_info(otp_release)]), halt().'], /(\S+)/),
       pulumiSdk,
     },
   };

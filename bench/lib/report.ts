@@ -29,7 +29,8 @@ export interface Target {
 /** Every target of issue 7 that the benchmarks that ran can be held to. */
 export function targets(r: Omit<Results, "targets">): Target[] {
   const out: Target[] = [];
-  const t = (benchmark: string, what: string, target: string, value: string, met: boolean) => out.push({ benchmark, what, target, value, met });
+  const t = (benchmark: string, what: string, target: string, value: string, met: boolean) =>
+    out.push({ benchmark, what, target, value, met });
   if (r.edge) {
     const rps = r.edge.rps.portage / r.edge.rps.seed;
     const cpu = r.edge.cpuUsPerRequest.portage / r.edge.cpuUsPerRequest.seed;
@@ -38,12 +39,31 @@ export function targets(r: Omit<Results, "targets">): Target[] {
   }
   if (r.deploy) {
     const runs = r.deploy.runs.filter((x) => x.approach === "portage");
-    for (const run of runs) t("deploy", `portage's failed requests, ${backendName(run)}`, "0", `${run.failed} of ${run.sent}`, run.failed === 0 && run.deployExit === 0);
+    for (const run of runs)
+      t(
+        "deploy",
+        `portage's failed requests, ${backendName(run)}`,
+        "0",
+        `${run.failed} of ${run.sent}`,
+        run.failed === 0 && run.deployExit === 0,
+      );
   }
   if (r.rollout) {
     const { batch1, batch3 } = r.rollout.seconds;
-    t("rollout", "failed requests (batch 1 and batch 3)", "0", `${r.rollout.failed} of ${r.rollout.runs.reduce((s, x) => s + x.sent, 0)}`, r.rollout.failed === 0);
-    t("rollout", "batch 3's time vs batch 1's", "<= 0.5x", `${round(batch3 / batch1, 2)}x (${batch3} s vs ${batch1} s)`, batch3 <= batch1 / 2);
+    t(
+      "rollout",
+      "failed requests (batch 1 and batch 3)",
+      "0",
+      `${r.rollout.failed} of ${r.rollout.runs.reduce((s, x) => s + x.sent, 0)}`,
+      r.rollout.failed === 0,
+    );
+    t(
+      "rollout",
+      "batch 3's time vs batch 1's",
+      "<= 0.5x",
+      `${round(batch3 / batch1, 2)}x (${batch3} s vs ${batch1} s)`,
+      batch3 <= batch1 / 2,
+    );
   }
   if (r.scale) {
     for (const p of ["aws", "gcp"] as const) {
@@ -135,7 +155,9 @@ function rolloutSection(o: RolloutResults): string {
       o.runs.map((x) => [
         String(x.batchSize),
         `${x.seconds} s`,
-        Object.values(x.nodeSeconds).map((v) => `${v} s`).join(", "),
+        Object.values(x.nodeSeconds)
+          .map((v) => `${v} s`)
+          .join(", "),
         `${n(x.failed)} of ${n(x.sent)}`,
         `${x.latencyMs.p99} ms`,
       ]),
@@ -151,11 +173,23 @@ function scaleSection(c: ScaleResults): string {
         const v = c.secondsByMode[mode]?.[p]?.[nodes];
         return v === undefined ? "-" : `${v} s`;
       };
-      rows.push([p, nodes, String(c.resources[p][nodes]), `${c.seconds[p][nodes]} s`, `${c.msPerNode[p][nodes]} ms`, `${n(c.maxRssMb[p][nodes] ?? NaN)} MB`, other("no-source-maps"), other("tsx")]);
+      rows.push([
+        p,
+        nodes,
+        String(c.resources[p][nodes]),
+        `${c.seconds[p][nodes]} s`,
+        `${c.msPerNode[p][nodes]} ms`,
+        `${n(c.maxRssMb[p][nodes] ?? NaN)} MB`,
+        other("no-source-maps"),
+        other("tsx"),
+      ]);
     }
   }
   return section(
     `Stack scale: the program under the mock runtime, ${c.settings.shape}, one child process each`,
-    table(["provider", "nodes", "resources", "as npm run plan", "per node", "peak RSS", "source maps off only", "tsx default (source maps on)"], rows),
+    table(
+      ["provider", "nodes", "resources", "as npm run plan", "per node", "peak RSS", "source maps off only", "tsx default (source maps on)"],
+      rows,
+    ),
   );
 }

@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const result = await runStack({
     provider: values.provider as "aws" | "gcp",
-    overrides: validConfig({ "portage:fleet": { regions: (values.regions ?? "").split(","), nodesPerRegion: Number(values["per-region"]) } }),
+    overrides: validConfig({
+      "portage:fleet": { regions: (values.regions ?? "").split(","), nodesPerRegion: Number(values["per-region"]) },
+    }),
     ...(mode === "plan" ? { sdkStackTraces: false } : {}),
   });
   const out: ChildResult = {

@@ -60,7 +60,17 @@ export async function scaleBenchmark(settings: ScaleSettings, log: (line: string
     for (const perRegion of mode === "plan" ? settings.perRegion : settings.comparedPerRegion) {
       for (const provider of providers) {
         const nodes = perRegion * settings.regions.length;
-        const args = [child, "--provider", provider, "--regions", settings.regions.join(","), "--per-region", String(perRegion), "--mode", mode];
+        const args = [
+          child,
+          "--provider",
+          provider,
+          "--regions",
+          settings.regions.join(","),
+          "--per-region",
+          String(perRegion),
+          "--mode",
+          mode,
+        ];
         const started = performance.now();
         const r = await run(tsx, args, { timeoutMs: 600_000 });
         const processSeconds = (performance.now() - started) / 1000;
@@ -68,7 +78,15 @@ export async function scaleBenchmark(settings: ScaleSettings, log: (line: string
         if (r.code !== 0 || !line.startsWith("{")) throw new Error(`scale child ${args.join(" ")} exited ${r.code}: ${r.stderr.trim()}`);
         const result = JSON.parse(line) as ChildResult;
         if (result.error) throw new Error(`the program failed for ${provider} with ${nodes} nodes: ${result.error}`);
-        runs.push({ mode, provider, nodes, ...result, seconds: round(result.seconds, 2), maxRssMb: round(result.maxRssMb), processSeconds: round(processSeconds, 2) });
+        runs.push({
+          mode,
+          provider,
+          nodes,
+          ...result,
+          seconds: round(result.seconds, 2),
+          maxRssMb: round(result.maxRssMb),
+          processSeconds: round(processSeconds, 2),
+        });
         log(
           `scale ${mode.padEnd(14)} ${provider} ${String(nodes).padStart(3)} nodes: ${result.seconds.toFixed(2)} s (${((1000 * result.seconds) / nodes).toFixed(1)} ms/node), ` +
             `${result.resources} resources, max RSS ${Math.round(result.maxRssMb)} MB`,
@@ -78,18 +96,27 @@ export async function scaleBenchmark(settings: ScaleSettings, log: (line: string
   }
   const table = <T>(mode: ScaleMode, f: (r: ScaleRun) => T): ByFleet<T> =>
     Object.fromEntries(
-      providers.map((p) => [p, Object.fromEntries(runs.filter((r) => r.mode === mode && r.provider === p).map((r) => [String(r.nodes), f(r)]))]),
+      providers.map((p) => [
+        p,
+        Object.fromEntries(runs.filter((r) => r.mode === mode && r.provider === p).map((r) => [String(r.nodes), f(r)])),
+      ]),
     ) as ByFleet<T>;
   const seconds = table("plan", (r) => r.seconds);
   // The two largest fleets (30 and 300 nodes): how the time grows with ten times the nodes.
   const [mid = "", large = ""] = settings.perRegion.slice(-2).map((n) => String(n * settings.regions.length));
   return {
-    settings: { ...settings, shape: `${settings.regions.length} regions (${settings.regions.join(", ")}) x ${settings.perRegion.join(" / ")} nodes` },
+    settings: {
+      ...settings,
+      shape: `${settings.regions.length} regions (${settings.regions.join(", ")}) x ${settings.perRegion.join(" / ")} nodes`,
+    },
     seconds,
     resources: table("plan", (r) => r.resources),
     maxRssMb: table("plan", (r) => r.maxRssMb),
     msPerNode: table("plan", (r) => round((1000 * r.seconds) / r.nodes, 1)),
-    ratio300to30: Object.fromEntries(providers.map((p) => [p, round((seconds[p][large] ?? NaN) / (seconds[p][mid] ?? NaN), 2)])) as Record<Provider, number>,
+    ratio300to30: Object.fromEntries(providers.map((p) => [p, round((seconds[p][large] ?? NaN) / (seconds[p][mid] ?? NaN), 2)])) as Record<
+      Provider,
+      number
+    >,
     secondsByMode: Object.fromEntries(settings.modes.filter((m) => m !== "plan").map((m) => [m, table(m, (r) => r.seconds)])),
     runs,
   };

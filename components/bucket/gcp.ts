@@ -24,16 +24,21 @@ export function createGcpBucket(name: string, args: BucketArgs, parent: pulumi.R
   const { spec } = args;
   const region = args.cloud.primaryRegion().region;
   const bucket = new gcp.storage.Bucket(
-    ...transform(args.transform?.gcp?.bucket, name, {
-      location: region.toUpperCase(),
-      storageClass: "STANDARD",
-      uniformBucketLevelAccess: true,
-      publicAccessPrevention: "enforced",
-      versioning: { enabled: spec.bucket.versioning },
-      // Dev stacks tear down with their objects; production keeps them (and is protected).
-      forceDestroy: !spec.production,
-      labels: { "portage-role": "bucket" },
-    }, { parent, provider: args.cloud.gcpProvider(), protect: spec.production }),
+    ...transform(
+      args.transform?.gcp?.bucket,
+      name,
+      {
+        location: region.toUpperCase(),
+        storageClass: "STANDARD",
+        uniformBucketLevelAccess: true,
+        publicAccessPrevention: "enforced",
+        versioning: { enabled: spec.bucket.versioning },
+        // Dev stacks tear down with their objects; production keeps them (and is protected).
+        forceDestroy: !spec.production,
+        labels: { "portage-role": "bucket" },
+      },
+      { parent, provider: args.cloud.gcpProvider(), protect: spec.production },
+    ),
   );
   return { bucket, name: bucket.name };
 }

@@ -8,10 +8,7 @@ export function checkCidr(cidr: string): CidrCheck {
     return { ok: false, reason: `"${cidr}" is not a CIDR; write an address and a prefix, e.g. "203.0.113.10/32"` };
   }
   const [address, prefix] = ipaddr.parseCIDR(cidr);
-  const network =
-    address.kind() === "ipv4"
-      ? ipaddr.IPv4.networkAddressFromCIDR(cidr)
-      : ipaddr.IPv6.networkAddressFromCIDR(cidr);
+  const network = address.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
   if (network.toString() !== address.toString()) {
     const single = address.kind() === "ipv4" ? 32 : 128;
     return {

@@ -32,9 +32,7 @@ export function shown(value: unknown): string {
 export function suggestion(name: string, candidates: readonly string[]): string {
   if (candidates.length === 0) return "";
   const best = closest(name, candidates as string[]);
-  return distance(name.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(name.length / 3))
-    ? ` (did you mean "${best}"?)`
-    : "";
+  return distance(name.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean "${best}"?)` : "";
 }
 
 const typeWords: Record<string, string> = {
@@ -54,8 +52,7 @@ export function describeIssue(issue: z.core.$ZodIssue, allowedKeys: (path: Prope
     case "unrecognized_keys": {
       const allowed = allowedKeys(issue.path as PropertyKey[]);
       return issue.keys.map(
-        (key) =>
-          `${keyPath([...issue.path, key])}: unknown key${suggestion(key, allowed)}; allowed keys here: ${allowed.join(", ")}`,
+        (key) => `${keyPath([...issue.path, key])}: unknown key${suggestion(key, allowed)}; allowed keys here: ${allowed.join(", ")}`,
       );
     }
     case "invalid_type": {

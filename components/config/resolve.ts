@@ -20,7 +20,18 @@ export interface StackContext {
 export const supportedPostgres = ["13", "14", "15", "16", "17"];
 /** Ports the edge and the nodes use for themselves; app and distribution ports must not collide with them. */
 export const reservedPorts = { epmd: 4369, edgeAdmin: 8404, ssh: 22 };
-const reservedDatabaseNames = ["postgres", "rdsadmin", "cloudsqladmin", "cloudsqlsuperuser", "admin", "root", "user", "public", "template0", "template1"];
+const reservedDatabaseNames = [
+  "postgres",
+  "rdsadmin",
+  "cloudsqladmin",
+  "cloudsqlsuperuser",
+  "admin",
+  "root",
+  "user",
+  "public",
+  "template0",
+  "template1",
+];
 
 const patterns = {
   appName: /^[a-z][a-z0-9_]{0,29}$/,
@@ -28,7 +39,8 @@ const patterns = {
   healthPath: /^\/[A-Za-z0-9._~\/-]*$/,
   domain: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
   email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
-  sshPublicKey: /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\n]*)?$/,
+  sshPublicKey:
+    /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\n]*)?$/,
   sshPrivateKey: /^-----BEGIN [A-Z ]*PRIVATE KEY-----\n[\s\S]+\n-----END [A-Z ]*PRIVATE KEY-----\s*$/,
 };
 
@@ -48,7 +60,8 @@ export function resolveSpec(raw: RawConfig, ctx: StackContext): { spec: Spec } |
     const found = resolveRegion(name, provider);
     const twin = found.ok ? regions.find((r) => r.region === found.region) : undefined;
     if (!found.ok) problem(`fleet.regions[${i}]`, found.reason);
-    else if (twin) problem(`fleet.regions[${i}]`, `"${name}" is the same ${provider} region (${found.region}) as "${twin.key}"; list each region once`);
+    else if (twin)
+      problem(`fleet.regions[${i}]`, `"${name}" is the same ${provider} region (${found.region}) as "${twin.key}"; list each region once`);
     else regions.push({ key: name, region: found.region, primary: i === 0, cidr: regionCidr(provider, found.region) });
   });
   if (raw.fleet.regions.length > 10) problem("fleet.regions", `${raw.fleet.regions.length} regions; portage supports up to 10`);
@@ -64,10 +77,16 @@ export function resolveSpec(raw: RawConfig, ctx: StackContext): { spec: Spec } |
   const tier = resolveDatabaseTier(raw.database.size, provider);
   if (!tier.ok) problem("database.size", tier.reason);
   if (!supportedPostgres.includes(raw.database.version)) {
-    problem("database.version", `${shown(raw.database.version)} is not a supported Postgres major version; use one of ${supportedPostgres.join(", ")}`);
+    problem(
+      "database.version",
+      `${shown(raw.database.version)} is not a supported Postgres major version; use one of ${supportedPostgres.join(", ")}`,
+    );
   }
   if (raw.database.highAvailability && raw.database.backupDays === 0) {
-    problem("database.backupDays", "0 turns backups off, but portage:database.highAvailability is true: a standby needs backups and point-in-time recovery (Cloud SQL requires them); use 1 to 35");
+    problem(
+      "database.backupDays",
+      "0 turns backups off, but portage:database.highAvailability is true: a standby needs backups and point-in-time recovery (Cloud SQL requires them); use 1 to 35",
+    );
   } else if (production && raw.database.backupDays === 0) {
     problem("database.backupDays", "0 turns backups off, which a production stack does not allow; use 1 to 35 (7 is a good start)");
   }
@@ -75,12 +94,21 @@ export function resolveSpec(raw: RawConfig, ctx: StackContext): { spec: Spec } |
   // App.
   const app = raw.app;
   if (!patterns.appName.test(app.name)) {
-    problem("app.name", `${shown(app.name)} is not a release name; use lowercase letters, digits and underscores, starting with a letter (the name in mix.exs releases:), e.g. "hello"`);
+    problem(
+      "app.name",
+      `${shown(app.name)} is not a release name; use lowercase letters, digits and underscores, starting with a letter (the name in mix.exs releases:), e.g. "hello"`,
+    );
   } else if (reservedDatabaseNames.includes(app.name)) {
-    problem("app.name", `${shown(app.name)} is reserved by Postgres or the cloud's database service (it names the database and its user); choose another name`);
+    problem(
+      "app.name",
+      `${shown(app.name)} is reserved by Postgres or the cloud's database service (it names the database and its user); choose another name`,
+    );
   }
   if (!patterns.version.test(app.version)) {
-    problem("app.version", `${shown(app.version)} is not a release version; use letters, digits, dots, dashes, plus or underscore, e.g. "0.1.0"`);
+    problem(
+      "app.version",
+      `${shown(app.version)} is not a release version; use letters, digits, dots, dashes, plus or underscore, e.g. "0.1.0"`,
+    );
   }
   if (!patterns.healthPath.test(app.healthPath)) {
     problem("app.healthPath", `${shown(app.healthPath)} is not a URL path; start with "/" and use no spaces or query, e.g. "/ping"`);
@@ -113,34 +141,54 @@ export function resolveSpec(raw: RawConfig, ctx: StackContext): { spec: Spec } |
     problem("edge.domain", `${shown(edge.domain)} is not a host name; write it like "app.example.com" (lowercase, no scheme or path)`);
   }
   if (edge.domain !== "" && edge.acmeEmail === "") {
-    problem("edge.acmeEmail", `is empty, but portage:edge.domain is ${shown(edge.domain)}; Let's Encrypt needs a contact e-mail for the certificate`);
+    problem(
+      "edge.acmeEmail",
+      `is empty, but portage:edge.domain is ${shown(edge.domain)}; Let's Encrypt needs a contact e-mail for the certificate`,
+    );
   }
   if (edge.acmeEmail !== "" && !patterns.email.test(edge.acmeEmail)) {
     problem("edge.acmeEmail", `${shown(edge.acmeEmail)} is not an e-mail address`);
   }
   if (edge.acmeEmail !== "" && edge.domain === "") {
-    problem("edge.acmeEmail", `is set but portage:edge.domain is empty, so no certificate is requested; set the domain or clear the e-mail`);
+    problem(
+      "edge.acmeEmail",
+      `is set but portage:edge.domain is empty, so no certificate is requested; set the domain or clear the e-mail`,
+    );
   }
 
   // Access.
   const access = raw.access;
   if (access.adminCidrs.length === 0) {
-    problem("access.adminCidrs", `is empty, so nobody could SSH to the edge, and rollouts go through it; add your address, e.g. ["203.0.113.10/32"]`);
+    problem(
+      "access.adminCidrs",
+      `is empty, so nobody could SSH to the edge, and rollouts go through it; add your address, e.g. ["203.0.113.10/32"]`,
+    );
   }
   access.adminCidrs.forEach((cidr, i) => {
     const check = checkCidr(cidr);
     if (!check.ok) problem(`access.adminCidrs[${i}]`, check.reason);
     else if (production && isOpenToAll(cidr)) {
-      problem(`access.adminCidrs[${i}]`, `"${cidr}" opens SSH to the whole internet, which a production stack refuses; list your office or VPN ranges`);
+      problem(
+        `access.adminCidrs[${i}]`,
+        `"${cidr}" opens SSH to the whole internet, which a production stack refuses; list your office or VPN ranges`,
+      );
     }
   });
   if (access.sshPublicKey === "") {
-    problem("access.sshPublicKey", `is empty; set it with: pulumi config set --path portage:access.sshPublicKey "$(cat ~/.ssh/id_ed25519.pub)"`);
+    problem(
+      "access.sshPublicKey",
+      `is empty; set it with: pulumi config set --path portage:access.sshPublicKey "$(cat ~/.ssh/id_ed25519.pub)"`,
+    );
   } else if (!patterns.sshPublicKey.test(access.sshPublicKey.trim())) {
-    problem("access.sshPublicKey", `${shown(truncate(access.sshPublicKey))} is not an OpenSSH public key; paste one line like "ssh-ed25519 AAAA... you@host"`);
+    problem(
+      "access.sshPublicKey",
+      `${shown(truncate(access.sshPublicKey))} is not an OpenSSH public key; paste one line like "ssh-ed25519 AAAA... you@host"`,
+    );
   }
   if (raw.sshPrivateKey !== "" && !patterns.sshPrivateKey.test(raw.sshPrivateKey)) {
-    problems.push(`portage:sshPrivateKey: is not a PEM/OpenSSH private key; set it with: pulumi config set --secret portage:sshPrivateKey < ~/.ssh/id_ed25519`);
+    problems.push(
+      `portage:sshPrivateKey: is not a PEM/OpenSSH private key; set it with: pulumi config set --secret portage:sshPrivateKey < ~/.ssh/id_ed25519`,
+    );
   }
 
   // Provider keys.

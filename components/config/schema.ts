@@ -18,7 +18,9 @@ export const fleetSchema = z
       .array(z.string())
       .min(1)
       .default(["virginia"])
-      .describe("Regions of the fleet, portable names (virginia, london, ...) or the provider's own; the first is primary (database, bucket, edge)."),
+      .describe(
+        "Regions of the fleet, portable names (virginia, london, ...) or the provider's own; the first is primary (database, bucket, edge).",
+      ),
     nodesPerRegion: whole("Nodes in each region, spread over the region's zones.", 1, 1, 100),
     size: text("Node size: small, medium, large, or an explicit instance/machine type of the provider.", "small"),
     diskGb: whole("Root disk of each node, in GiB.", 20, 10, 2000),
@@ -35,7 +37,12 @@ export const databaseSchema = z
     size: text("Database size: small, medium, large, or an explicit instance class (aws) / tier (gcp).", "small"),
     storageGb: whole("Allocated storage in GiB.", 20, 20, 16384),
     highAvailability: flag("A standby in a second zone with automatic failover (Multi-AZ / REGIONAL).", false),
-    backupDays: whole("Days of automated backups kept, with point-in-time recovery; 0 turns backups off (not allowed in production).", 7, 0, 35),
+    backupDays: whole(
+      "Days of automated backups kept, with point-in-time recovery; 0 turns backups off (not allowed in production).",
+      7,
+      0,
+      35,
+    ),
   })
   .describe("The managed Postgres (RDS / Cloud SQL), private, TLS only.");
 
@@ -60,10 +67,7 @@ export const appSchema = z
     release: text("Local path of the `mix release` tarball to ship.", "./releases/hello-0.1.0.tar.gz"),
     version: text("Version of that release; changing it rolls the fleet over with zero downtime.", "0.1.0"),
     healthPath: text("Path that answers 200 when the release is ready to serve.", "/ping"),
-    ports: z
-      .array(z.int())
-      .default([4000, 4001])
-      .describe("The two ports a release alternates between (blue and green)."),
+    ports: z.array(z.int()).default([4000, 4001]).describe("The two ports a release alternates between (blue and green)."),
   })
   .describe("The application and its release.");
 
@@ -89,7 +93,12 @@ export const clusterSchema = z
 export const rolloutSchema = z
   .strictObject({
     batchSize: whole("Nodes deployed at once; the next batch starts when this one is healthy.", 1, 1, 100),
-    healthTimeoutSeconds: whole("How long a new release may take to become healthy before it is stopped and the rollout fails.", 120, 10, 1800),
+    healthTimeoutSeconds: whole(
+      "How long a new release may take to become healthy before it is stopped and the rollout fails.",
+      120,
+      10,
+      1800,
+    ),
   })
   .describe("How a new version rolls over the fleet.");
 

@@ -21,7 +21,11 @@ export interface AwsDatabase extends DatabaseEndpoint {
  * within them), Multi-AZ standby when `database.highAvailability`. Production: deletion protection,
  * a final snapshot, backups kept after deletion, and `protect` on the instance and its groups.
  */
-export function createAwsDatabase(name: string, args: DatabaseArgs & { password: pulumi.Output<string> }, parent: pulumi.Resource): AwsDatabase {
+export function createAwsDatabase(
+  name: string,
+  args: DatabaseArgs & { password: pulumi.Output<string> },
+  parent: pulumi.Resource,
+): AwsDatabase {
   const { spec, cloud, network } = args;
   const t = args.transform?.aws ?? {};
   const net = network.aws;
@@ -90,6 +94,12 @@ export function createAwsDatabase(name: string, args: DatabaseArgs & { password:
 
 /** RDS identifiers: letters, digits and single hyphens, starting with a letter. */
 function identifier(text: string): string {
-  const clean = text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-{2,}/g, "-").replace(/^[^a-z]+/, "").slice(0, 50).replace(/-$/, "");
+  const clean = text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^[^a-z]+/, "")
+    .slice(0, 50)
+    .replace(/-$/, "");
   return clean || "portage";
 }

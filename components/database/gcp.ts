@@ -24,7 +24,11 @@ export interface GcpDatabase extends DatabaseEndpoint {
  * deletionProtection) and not from the console or gcloud (deletionProtectionEnabled), and a final
  * backup is taken if it ever is.
  */
-export function createGcpDatabase(name: string, args: DatabaseArgs & { password: pulumi.Output<string> }, parent: pulumi.Resource): GcpDatabase {
+export function createGcpDatabase(
+  name: string,
+  args: DatabaseArgs & { password: pulumi.Output<string> },
+  parent: pulumi.Resource,
+): GcpDatabase {
   const { spec } = args;
   const network = args.network.gcp;
   if (!network) throw new Error("the gcp database needs the gcp network");
@@ -33,45 +37,50 @@ export function createGcpDatabase(name: string, args: DatabaseArgs & { password:
   const db = spec.database;
 
   const instance = new gcp.sql.DatabaseInstance(
-    ...transform(t?.instance, `${name}-postgres`, {
-      region: args.cloud.primaryRegion().region,
-      databaseVersion: `POSTGRES_${db.version}`,
-      // The provider's default is true: a dev stack must stay easy to tear down.
-      deletionProtection: spec.production,
-      settings: {
-        // Custom and shared-core tiers exist on ENTERPRISE only; Postgres 16+ defaults to ENTERPRISE_PLUS.
-        edition: "ENTERPRISE",
-        tier: db.tier,
-        availabilityType: db.highAvailability ? "REGIONAL" : "ZONAL",
-        diskType: "PD_SSD",
-        diskSize: db.storageGb,
-        diskAutoresize: true,
-        ipConfiguration: {
-          ipv4Enabled: false, // the API's default is a public address
-          privateNetwork: network.network.id,
-          allocatedIpRange: network.privateServicesRange.name,
-          // Postgrex with `ssl: true` encrypts without a client certificate; plain connections are refused.
-          sslMode: "ENCRYPTED_ONLY",
+    ...transform(
+      t?.instance,
+      `${name}-postgres`,
+      {
+        region: args.cloud.primaryRegion().region,
+        databaseVersion: `POSTGRES_${db.version}`,
+        // The provider's default is true: a dev stack must stay easy to tear down.
+        deletionProtection: spec.production,
+        settings: {
+          // Custom and shared-core tiers exist on ENTERPRISE only; Postgres 16+ defaults to ENTERPRISE_PLUS.
+          edition: "ENTERPRISE",
+          tier: db.tier,
+          availabilityType: db.highAvailability ? "REGIONAL" : "ZONAL",
+          diskType: "PD_SSD",
+          diskSize: db.storageGb,
+          diskAutoresize: true,
+          ipConfiguration: {
+            ipv4Enabled: false, // the API's default is a public address
+            privateNetwork: network.network.id,
+            allocatedIpRange: network.privateServicesRange.name,
+            // Postgrex with `ssl: true` encrypts without a client certificate; plain connections are refused.
+            sslMode: "ENCRYPTED_ONLY",
+          },
+          backupConfiguration: backups(spec),
+          deletionProtectionEnabled: spec.production,
+          ...(spec.production ? { finalBackupConfig: { enabled: true, retentionDays: 30 } } : {}),
+          databaseFlags: [
+            { name: "log_connections", value: "on" },
+            { name: "log_disconnections", value: "on" },
+            { name: "log_checkpoints", value: "on" },
+            { name: "log_lock_waits", value: "on" },
+          ],
+          // Provider default labels reach top-level `labels` only; Cloud SQL's are in settings.
+          userLabels: { ...spec.tags, "portage-role": "database" },
         },
-        backupConfiguration: backups(spec),
-        deletionProtectionEnabled: spec.production,
-        ...(spec.production ? { finalBackupConfig: { enabled: true, retentionDays: 30 } } : {}),
-        databaseFlags: [
-          { name: "log_connections", value: "on" },
-          { name: "log_disconnections", value: "on" },
-          { name: "log_checkpoints", value: "on" },
-          { name: "log_lock_waits", value: "on" },
-        ],
-        // Provider default labels reach top-level `labels` only; Cloud SQL's are in settings.
-        userLabels: { ...spec.tags, "portage-role": "database" },
       },
-    }, {
-      ...opts,
-      dependsOn: [network.privateServicesConnection],
-      // Autoresize grows the disk; applying storageGb again would mean shrinking it, which Cloud SQL
-      // can only do by replacing the instance. storageGb is the initial size.
-      ignoreChanges: ["settings.diskSize"],
-    }),
+      {
+        ...opts,
+        dependsOn: [network.privateServicesConnection],
+        // Autoresize grows the disk; applying storageGb again would mean shrinking it, which Cloud SQL
+        // can only do by replacing the instance. storageGb is the initial size.
+        ignoreChanges: ["settings.diskSize"],
+      },
+    ),
   );
 
   // ABANDON: Postgres refuses to drop a database or role that owns objects; the instance's own
@@ -80,13 +89,18 @@ export function createGcpDatabase(name: string, args: DatabaseArgs & { password:
     ...transform(t?.database, `${name}-db`, { instance: instance.name, name: db.name, deletionPolicy: "ABANDON" }, opts),
   );
   const user = new gcp.sql.User(
-    ...transform(t?.user, `${name}-user`, {
-      instance: instance.name,
-      name: db.user,
-      type: "BUILT_IN",
-      password: args.password,
-      deletionPolicy: "ABANDON",
-    }, opts),
+    ...transform(
+      t?.user,
+      `${name}-user`,
+      {
+        instance: instance.name,
+        name: db.user,
+        type: "BUILT_IN",
+        password: args.password,
+        deletionPolicy: "ABANDON",
+      },
+      opts,
+    ),
   );
 
   return { instance, database, user, host: instance.privateIpAddress, port: pulumi.output(db.port) };

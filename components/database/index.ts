@@ -55,9 +55,7 @@ export class Database extends pulumi.ComponentResource {
     }
     this.host = endpoint.host;
     this.port = endpoint.port;
-    this.url = pulumi.secret(
-      pulumi.interpolate`ecto://${this.user}:${this.password}@${this.host}:${this.port}/${this.name}?ssl=true`,
-    );
+    this.url = pulumi.secret(pulumi.interpolate`ecto://${this.user}:${this.password}@${this.host}:${this.port}/${this.name}?ssl=true`);
     this.registerOutputs({ host: this.host, port: this.port });
   }
 }

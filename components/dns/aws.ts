@@ -61,10 +61,17 @@ export function createAwsClusterDns(name: string, args: ClusterDnsArgs, parent: 
     );
 
   const addresses = pulumi
-    .all(args.fleet.created.map((n) => n.privateAddress.apply((address) => ({ region: n.spec.region.region, index: n.spec.index, address }))))
+    .all(
+      args.fleet.created.map((n) => n.privateAddress.apply((address) => ({ region: n.spec.region.region, index: n.spec.index, address }))),
+    )
     .apply(recordAddresses);
   const nodes = new aws.route53.Record(
-    ...transform(t.record, `${name}-nodes`, { zoneId: zone.zoneId, name: spec.cluster.nodesName, type: "A", ttl: nodesTtl, records: addresses }, opts),
+    ...transform(
+      t.record,
+      `${name}-nodes`,
+      { zoneId: zone.zoneId, name: spec.cluster.nodesName, type: "A", ttl: nodesTtl, records: addresses },
+      opts,
+    ),
   );
   const edge = new aws.route53.Record(
     ...transform(

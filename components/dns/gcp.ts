@@ -26,12 +26,17 @@ export function createGcpClusterDns(name: string, args: ClusterDnsArgs, parent: 
   const opts = { parent, provider: args.cloud.gcpProvider() };
 
   const zone = new gcp.dns.ManagedZone(
-    ...transform(t?.zone, `${name}-zone`, {
-      description: `portage ${spec.prefix}: cluster discovery (${spec.cluster.nodesName}) and the edge's private name`,
-      dnsName: `${spec.cluster.zone}.`,
-      visibility: "private",
-      privateVisibilityConfig: { networks: [{ networkUrl: network.network.id }] },
-    }, opts),
+    ...transform(
+      t?.zone,
+      `${name}-zone`,
+      {
+        description: `portage ${spec.prefix}: cluster discovery (${spec.cluster.nodesName}) and the edge's private name`,
+        dnsName: `${spec.cluster.zone}.`,
+        visibility: "private",
+        privateVisibilityConfig: { networks: [{ networkUrl: network.network.id }] },
+      },
+      opts,
+    ),
   );
 
   const record = (suffix: string, fqdn: string, rrdatas: pulumi.Input<pulumi.Input<string>[]>) =>

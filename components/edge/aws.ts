@@ -50,7 +50,9 @@ export function createAwsEdge(name: string, args: EdgeArgs & { userData: string 
   const caller = aws.getCallerIdentityOutput({}, opts);
   const password = secretRef(spec, "EDGE_ADMIN_PASSWORD").ref;
   const policy = caller.apply((who) =>
-    policyDocument([{ Sid: "ReadEdgeAdminPassword", Effect: "Allow", Action: "ssm:GetParameter", Resource: parameterArn(who, region, password) }]),
+    policyDocument([
+      { Sid: "ReadEdgeAdminPassword", Effect: "Allow", Action: "ssm:GetParameter", Resource: parameterArn(who, region, password) },
+    ]),
   );
   const identity = createVmIdentity(
     name,
@@ -63,7 +65,12 @@ export function createAwsEdge(name: string, args: EdgeArgs & { userData: string 
     ...transform(
       t.networkInterface,
       `${name}-interface`,
-      { subnetId: net.primary.publicSubnet.id, securityGroups: [net.edgeSecurityGroup.id], description: `portage ${spec.prefix} edge`, tags: labels },
+      {
+        subnetId: net.primary.publicSubnet.id,
+        securityGroups: [net.edgeSecurityGroup.id],
+        description: `portage ${spec.prefix} edge`,
+        tags: labels,
+      },
       opts,
     ),
   );

@@ -42,37 +42,51 @@ export function createGcpEdge(name: string, args: EdgeArgs & { userData: string 
 
   const serviceAccount = createVmIdentity(`${name}-identity`, { spec, id: "edge", what: "the edge", transform: t?.serviceAccount }, opts);
   // By name: the secret is written after the edge exists (PHX_HOST is the edge's address).
-  const secretAccess = grantSecretAccess(`${name}-secret-access`, {
-    spec,
-    member: serviceAccount.member,
-    condition: secretCondition(spec, projectNumber(cloud, gcpProject(spec), parent), edgeSecretEnv, "edge"),
-    transform: t?.secretAccess,
-  }, opts);
+  const secretAccess = grantSecretAccess(
+    `${name}-secret-access`,
+    {
+      spec,
+      member: serviceAccount.member,
+      condition: secretCondition(spec, projectNumber(cloud, gcpProject(spec), parent), edgeSecretEnv, "edge"),
+      transform: t?.secretAccess,
+    },
+    opts,
+  );
 
   const address = new gcp.compute.Address(
-    ...transform(t?.address, `${name}-address`, {
-      description: `portage ${spec.prefix}: the edge's public address`,
-      region: primary.region,
-      addressType: "EXTERNAL",
-      networkTier: "PREMIUM",
-    }, opts),
+    ...transform(
+      t?.address,
+      `${name}-address`,
+      {
+        description: `portage ${spec.prefix}: the edge's public address`,
+        region: primary.region,
+        addressType: "EXTERNAL",
+        networkTier: "PREMIUM",
+      },
+      opts,
+    ),
   );
 
   const instance = new gcp.compute.Instance(
-    ...transform(t?.instance, `${name}-vm`, hardenedVm({
-      spec,
-      role: "edge",
-      description: `portage ${spec.prefix}: the edge (${spec.edge.kind}), SSH bastion`,
-      zone: regionZones(cloud, primary.region, parent).apply((zones) => zoneAt(zones, 0)),
-      machineType: spec.edge.machineType,
-      image: ubuntuImage(cloud, parent),
-      diskGb: edgeDiskGb,
-      subnet: gcpSubnet(network, primary.region),
-      networkTag: network.edgeTag,
-      userData: args.userData,
-      serviceAccount,
-      publicAddress: address.address,
-    }), { ...opts, ignoreChanges: vmIgnoreChanges }),
+    ...transform(
+      t?.instance,
+      `${name}-vm`,
+      hardenedVm({
+        spec,
+        role: "edge",
+        description: `portage ${spec.prefix}: the edge (${spec.edge.kind}), SSH bastion`,
+        zone: regionZones(cloud, primary.region, parent).apply((zones) => zoneAt(zones, 0)),
+        machineType: spec.edge.machineType,
+        image: ubuntuImage(cloud, parent),
+        diskGb: edgeDiskGb,
+        subnet: gcpSubnet(network, primary.region),
+        networkTag: network.edgeTag,
+        userData: args.userData,
+        serviceAccount,
+        publicAddress: address.address,
+      }),
+      { ...opts, ignoreChanges: vmIgnoreChanges },
+    ),
   );
 
   return {

@@ -105,7 +105,9 @@ export function createVmIdentity(
       opts,
     ),
   );
-  const profile = new aws.iam.InstanceProfile(...transform(t.instanceProfile, `${name}-profile`, { path: what.path, role: role.name, tags: what.tags }, opts));
+  const profile = new aws.iam.InstanceProfile(
+    ...transform(t.instanceProfile, `${name}-profile`, { path: what.path, role: role.name, tags: what.tags }, opts),
+  );
   return { role, profile };
 }
 

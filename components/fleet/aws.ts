@@ -76,7 +76,12 @@ export function createAwsFleet(
     const labels = { Name: `${spec.prefix}-${node.name}`, "portage-role": "node" };
     const identity = createVmIdentity(
       id,
-      { path: iamPath(spec.prefix), description: `portage ${spec.prefix} node ${node.name}: reads the bucket and the stack parameters`, policy, tags: labels },
+      {
+        path: iamPath(spec.prefix),
+        description: `portage ${spec.prefix} node ${node.name}: reads the bucket and the stack parameters`,
+        policy,
+        tags: labels,
+      },
       { provider, parent },
       t,
     );

@@ -12,12 +12,10 @@ export function ubuntuImage(cloud: Cloud, parent: pulumi.Resource): pulumi.Outpu
 
 /** A region's zones that are up, sorted so that a node's zone follows from its index alone. */
 export function regionZones(cloud: Cloud, region: string, parent: pulumi.Resource): pulumi.Output<string[]> {
-  return gcp.compute
-    .getZonesOutput({ region, status: "UP" }, { provider: cloud.gcpProvider(), parent })
-    .names.apply((names) => {
-      if (names.length === 0) throw new Error(`gcp reports no zone up in ${region}`);
-      return [...names].sort();
-    });
+  return gcp.compute.getZonesOutput({ region, status: "UP" }, { provider: cloud.gcpProvider(), parent }).names.apply((names) => {
+    if (names.length === 0) throw new Error(`gcp reports no zone up in ${region}`);
+    return [...names].sort();
+  });
 }
 
 /** The project's number: Secret Manager's resource names (what IAM conditions see) use it, not the id. */

@@ -74,15 +74,25 @@ export const vmIgnoreChanges = ["zone", "bootDisk.initializeParams.image"];
 /** A VM's own identity; what it may read is granted separately, by name. */
 export function createVmIdentity(
   name: string,
-  args: { spec: Spec; /** Short, stable: `edge`, `virginia-1`. */ id: string; /** `the edge`, `node virginia-1`. */ what: string; transform?: Transform<gcp.serviceaccount.AccountArgs> },
+  args: {
+    spec: Spec;
+    /** Short, stable: `edge`, `virginia-1`. */ id: string;
+    /** `the edge`, `node virginia-1`. */ what: string;
+    transform?: Transform<gcp.serviceaccount.AccountArgs>;
+  },
   opts: pulumi.CustomResourceOptions,
 ): gcp.serviceaccount.Account {
   return new gcp.serviceaccount.Account(
-    ...transform(args.transform, name, {
-      project: gcpProject(args.spec),
-      accountId: serviceAccountId(args.spec, args.id),
-      displayName: `portage ${args.spec.prefix} ${args.what}`.slice(0, 100),
-      description: `Identity of ${args.what} of ${args.spec.prefix}: reads what IAM grants it by name, nothing else`,
-    }, opts),
+    ...transform(
+      args.transform,
+      name,
+      {
+        project: gcpProject(args.spec),
+        accountId: serviceAccountId(args.spec, args.id),
+        displayName: `portage ${args.spec.prefix} ${args.what}`.slice(0, 100),
+        description: `Identity of ${args.what} of ${args.spec.prefix}: reads what IAM grants it by name, nothing else`,
+      },
+      opts,
+    ),
   );
 }

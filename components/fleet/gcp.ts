@@ -57,27 +57,40 @@ export function createGcpFleet(
   const nodes = spec.fleet.nodes.map((node): GcpNode => {
     const regionZoneList = zones.get(node.region.region);
     if (!regionZoneList) throw new Error(`node ${node.name}: ${node.region.region} is not a fleet region`);
-    const serviceAccount = createVmIdentity(`${name}-${node.name}`, {
-      spec,
-      id: node.name,
-      what: `node ${node.name}`,
-      transform: t?.serviceAccount,
-    }, opts);
-    const secretAccess = grantSecretAccess(`${name}-${node.name}-secrets`, { spec, member: serviceAccount.member, condition, transform: t?.secretAccess }, opts);
-    const instance = new gcp.compute.Instance(
-      ...transform(t?.instance, `${name}-${node.name}`, hardenedVm({
+    const serviceAccount = createVmIdentity(
+      `${name}-${node.name}`,
+      {
         spec,
-        role: "node",
-        description: `portage ${spec.prefix}: node ${node.name}`,
-        zone: regionZoneList.apply((list) => zoneAt(list, node.index)),
-        machineType: spec.fleet.machineType,
-        image,
-        diskGb: spec.fleet.diskGb,
-        subnet: gcpSubnet(network, node.region.region),
-        networkTag: network.nodeTag,
-        userData: args.userData(node),
-        serviceAccount,
-      }), { ...opts, ignoreChanges: vmIgnoreChanges }),
+        id: node.name,
+        what: `node ${node.name}`,
+        transform: t?.serviceAccount,
+      },
+      opts,
+    );
+    const secretAccess = grantSecretAccess(
+      `${name}-${node.name}-secrets`,
+      { spec, member: serviceAccount.member, condition, transform: t?.secretAccess },
+      opts,
+    );
+    const instance = new gcp.compute.Instance(
+      ...transform(
+        t?.instance,
+        `${name}-${node.name}`,
+        hardenedVm({
+          spec,
+          role: "node",
+          description: `portage ${spec.prefix}: node ${node.name}`,
+          zone: regionZoneList.apply((list) => zoneAt(list, node.index)),
+          machineType: spec.fleet.machineType,
+          image,
+          diskGb: spec.fleet.diskGb,
+          subnet: gcpSubnet(network, node.region.region),
+          networkTag: network.nodeTag,
+          userData: args.userData(node),
+          serviceAccount,
+        }),
+        { ...opts, ignoreChanges: vmIgnoreChanges },
+      ),
     );
     const privateAddress = instance.networkInterfaces.apply((nics) => nics[0]?.networkIp ?? "");
     return { spec: node, instance, privateAddress, serviceAccount, secretAccess };
@@ -85,11 +98,16 @@ export function createGcpFleet(
 
   // Authoritative for objectViewer on the stack's own bucket only; nothing else holds that role there.
   const bucketAccess = new gcp.storage.BucketIAMBinding(
-    ...transform(t?.bucketAccess, `${name}-bucket-read`, {
-      bucket: bucket.bucket.name,
-      role: "roles/storage.objectViewer",
-      members: pulumi.all(nodes.map((n) => n.serviceAccount.member)),
-    }, opts),
+    ...transform(
+      t?.bucketAccess,
+      `${name}-bucket-read`,
+      {
+        bucket: bucket.bucket.name,
+        role: "roles/storage.objectViewer",
+        members: pulumi.all(nodes.map((n) => n.serviceAccount.member)),
+      },
+      opts,
+    ),
   );
 
   return { nodes, bucketAccess };

@@ -43,7 +43,8 @@ export function dataLossRefusals(olds: Partial<GuardedState> | undefined, news: 
       `${what} changed from "${from}" to "${to}": the cloud would replace ${what.includes("bucket") ? "the bucket" : "the database"} and its data. ` +
         `A production stack refuses this. Take a backup first; to go ahead, set portage:allowDataLoss true for this update and unprotect the resource (pulumi state unprotect <urn>).`,
     );
-  if (olds.database.region !== news.database.region) replaced("the database region (the first of portage:fleet.regions)", olds.database.region, news.database.region);
+  if (olds.database.region !== news.database.region)
+    replaced("the database region (the first of portage:fleet.regions)", olds.database.region, news.database.region);
   if (olds.database.name !== news.database.name) replaced("the database name (portage:app.name)", olds.database.name, news.database.name);
   // RDS upgrades a major version in place; Cloud SQL creates a new instance.
   if (olds.database.version !== news.database.version && news.database.service === "Cloud SQL") {

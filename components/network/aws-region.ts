@@ -56,7 +56,13 @@ export function createRegionVpc(region: RegionSpec, ctx: RegionContext): AwsRegi
       ...transform(
         t.subnet,
         `${base}-${id}`,
-        { vpcId: vpc.id, cidrBlock: cidr, availabilityZone: zones.apply((z) => z[slot] as string), mapPublicIpOnLaunch: false, tags: label(id) },
+        {
+          vpcId: vpc.id,
+          cidrBlock: cidr,
+          availabilityZone: zones.apply((z) => z[slot] as string),
+          mapPublicIpOnLaunch: false,
+          tags: label(id),
+        },
         subnetOpts,
       ),
     );
@@ -64,7 +70,9 @@ export function createRegionVpc(region: RegionSpec, ctx: RegionContext): AwsRegi
   const nodeSubnets = plan.nodes.map((cidr, slot) => subnet(`nodes-${slot + 1}`, cidr, slot));
   const databaseSubnets = region.primary ? plan.database.map((cidr, slot) => subnet(`database-${slot + 1}`, cidr, slot)) : [];
 
-  const internetGateway = new aws.ec2.InternetGateway(...transform(t.internetGateway, `${base}-igw`, { vpcId: vpc.id, tags: label("igw") }, opts));
+  const internetGateway = new aws.ec2.InternetGateway(
+    ...transform(t.internetGateway, `${base}-igw`, { vpcId: vpc.id, tags: label("igw") }, opts),
+  );
   const natAddress = new aws.ec2.Eip(...transform(t.natAddress, `${base}-nat-address`, { domain: "vpc", tags: label("nat") }, opts));
   const natGateway = new aws.ec2.NatGateway(
     ...transform(
@@ -75,18 +83,28 @@ export function createRegionVpc(region: RegionSpec, ctx: RegionContext): AwsRegi
     ),
   );
 
-  const routeTable = (id: string) => new aws.ec2.RouteTable(...transform(t.routeTable, `${base}-${id}-routes`, { vpcId: vpc.id, tags: label(id) }, opts));
+  const routeTable = (id: string) =>
+    new aws.ec2.RouteTable(...transform(t.routeTable, `${base}-${id}-routes`, { vpcId: vpc.id, tags: label(id) }, opts));
   const publicRoutes = routeTable("public");
   const privateRoutes = routeTable("nodes");
   const databaseRoutes = region.primary ? routeTable("database") : undefined;
-  route(ctx, `${base}-public-to-internet`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id });
-  route(ctx, `${base}-nodes-to-internet`, { routeTableId: privateRoutes.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: natGateway.id });
+  route(ctx, `${base}-public-to-internet`, {
+    routeTableId: publicRoutes.id,
+    destinationCidrBlock: "0.0.0.0/0",
+    gatewayId: internetGateway.id,
+  });
+  route(ctx, `${base}-nodes-to-internet`, {
+    routeTableId: privateRoutes.id,
+    destinationCidrBlock: "0.0.0.0/0",
+    natGatewayId: natGateway.id,
+  });
 
   const associate = (subnets: aws.ec2.Subnet[], table: aws.ec2.RouteTable, id: string) =>
-    subnets.forEach((s, i) =>
-      new aws.ec2.RouteTableAssociation(
-        ...transform(t.routeTableAssociation, `${base}-${id}-${i + 1}-routes`, { subnetId: s.id, routeTableId: table.id }, opts),
-      ),
+    subnets.forEach(
+      (s, i) =>
+        new aws.ec2.RouteTableAssociation(
+          ...transform(t.routeTableAssociation, `${base}-${id}-${i + 1}-routes`, { subnetId: s.id, routeTableId: table.id }, opts),
+        ),
     );
   associate([publicSubnet], publicRoutes, "public");
   associate(nodeSubnets, privateRoutes, "nodes");
@@ -99,13 +117,33 @@ export function createRegionVpc(region: RegionSpec, ctx: RegionContext): AwsRegi
       ...transform(
         t.s3Endpoint,
         `${base}-s3`,
-        { vpcId: vpc.id, serviceName: `com.amazonaws.${region.region}.s3`, vpcEndpointType: "Gateway", routeTableIds: [privateRoutes.id], tags: label("s3") },
+        {
+          vpcId: vpc.id,
+          serviceName: `com.amazonaws.${region.region}.s3`,
+          vpcEndpointType: "Gateway",
+          routeTableIds: [privateRoutes.id],
+          tags: label("s3"),
+        },
         opts,
       ),
     );
   }
 
-  return { region, provider, plan, vpc, zones, internetGateway, natGateway, publicSubnet, nodeSubnets, databaseSubnets, publicRoutes, privateRoutes, databaseRoutes };
+  return {
+    region,
+    provider,
+    plan,
+    vpc,
+    zones,
+    internetGateway,
+    natGateway,
+    publicSubnet,
+    nodeSubnets,
+    databaseSubnets,
+    publicRoutes,
+    privateRoutes,
+    databaseRoutes,
+  };
 }
 
 export function route(ctx: Pick<RegionContext, "provider" | "parent" | "t">, name: string, args: aws.ec2.RouteArgs): aws.ec2.Route {
@@ -115,7 +153,10 @@ export function route(ctx: Pick<RegionContext, "provider" | "parent" | "t">, nam
 /** One lookup per region: standard zones (no Local or Wavelength Zones) that offer the region's VM types. */
 function regionZones(region: RegionSpec, spec: Spec, opts: pulumi.InvokeOutputOptions): pulumi.Output<string[]> {
   const types = [...new Set(region.primary ? [spec.fleet.machineType, spec.edge.machineType] : [spec.fleet.machineType])];
-  const available = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] }, opts);
+  const available = aws.getAvailabilityZonesOutput(
+    { state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] },
+    opts,
+  );
   const offerings = aws.ec2.getInstanceTypeOfferingsOutput(
     { locationType: "availability-zone", filters: [{ name: "instance-type", values: types }] },
     opts,

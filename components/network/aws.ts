@@ -51,10 +51,15 @@ export interface AwsNetwork {
 export function createAwsNetwork(name: string, args: NetworkArgs, parent: pulumi.Resource): AwsNetwork {
   const { spec, cloud } = args;
   const t = args.transform?.aws ?? {};
-  const vpcs = spec.fleet.regions.map((region) => createRegionVpc(region, { name, spec, provider: cloud.awsProvider(region.region), parent, t }));
+  const vpcs = spec.fleet.regions.map((region) =>
+    createRegionVpc(region, { name, spec, provider: cloud.awsProvider(region.region), parent, t }),
+  );
   const peerings = createPeeringMesh(name, spec, vpcs, parent, t);
   const groups = createFirewall(name, spec, vpcs, parent, t);
-  const regions = vpcs.map((r): AwsRegionNetwork => ({ ...r, nodeSecurityGroup: groups.nodes.get(r.region.region) as aws.ec2.SecurityGroup }));
+  const regions = vpcs.map((r): AwsRegionNetwork => ({
+    ...r,
+    nodeSecurityGroup: groups.nodes.get(r.region.region) as aws.ec2.SecurityGroup,
+  }));
   const primary = regions.find((r) => r.region.primary);
   if (!primary) throw new Error("the spec has no primary region");
   return {

@@ -34,60 +34,84 @@ export function createGcpFirewall(name: string, args: FirewallInputs, opts: pulu
   }
 
   const rules: Array<[string, Omit<gcp.compute.FirewallArgs, "network">]> = [
-    ["edge-web", {
-      description: "HTTP and HTTPS from anywhere to the edge: the app's public entry (the only rule open to the internet)",
-      direction: "INGRESS",
-      sourceRanges: ["0.0.0.0/0"],
-      targetTags: [edgeTag],
-      allows: [{ protocol: "tcp", ports: ["80", "443"] }],
-    }],
-    ["edge-ssh", {
-      description: "SSH to the edge from portage:access.adminCidrs only: the operator's bastion for rollouts and ops",
-      direction: "INGRESS",
-      sourceRanges: adminRanges,
-      targetTags: [edgeTag],
-      allows: [{ protocol: "tcp", ports: ["22"] }],
-    }],
-    ["edge-admin", {
-      description: `The edge's private admin API (port ${spec.edge.adminPort}) from the nodes only: deploys drain and re-enable servers through it`,
-      direction: "INGRESS",
-      sourceTags: [nodeTag],
-      targetTags: [edgeTag],
-      allows: [{ protocol: "tcp", ports: [String(spec.edge.adminPort)] }],
-    }],
-    ["node-app", {
-      description: `The app's blue and green ports (${blue}, ${green}) from the edge only: traffic and health checks`,
-      direction: "INGRESS",
-      sourceTags: [edgeTag],
-      targetTags: [nodeTag],
-      allows: [{ protocol: "tcp", ports: [String(blue), String(green)] }],
-    }],
-    ["node-ssh", {
-      description: "SSH to the nodes from the edge only: the edge is the bastion, nodes have no public address",
-      direction: "INGRESS",
-      sourceTags: [edgeTag],
-      targetTags: [nodeTag],
-      allows: [{ protocol: "tcp", ports: ["22"] }],
-    }],
-    ["node-cluster", {
-      description: `Erlang clustering between nodes only: epmd (${spec.cluster.epmdPort}) and the distribution range ${distMin}-${distMax}`,
-      direction: "INGRESS",
-      sourceTags: [nodeTag],
-      targetTags: [nodeTag],
-      allows: [{ protocol: "tcp", ports: [String(spec.cluster.epmdPort), `${distMin}-${distMax}`] }],
-    }],
-    ["edge-no-postgres", {
-      // Cloud SQL sits behind a peering where this VPC's ingress rules do not apply; so the edge
-      // is stopped on its way out. Nodes keep the implied egress allow.
-      description: `No Postgres from the edge: denies ${spec.database.port} to Cloud SQL's private range ${privateServicesRange.cidr}, so only nodes reach the database`,
-      direction: "EGRESS",
-      destinationRanges: [privateServicesRange.cidr],
-      targetTags: [edgeTag],
-      // Default priority 1000: a deny wins over an allow of the same priority.
-      denies: [{ protocol: "tcp", ports: [String(spec.database.port)] }],
-    }],
+    [
+      "edge-web",
+      {
+        description: "HTTP and HTTPS from anywhere to the edge: the app's public entry (the only rule open to the internet)",
+        direction: "INGRESS",
+        sourceRanges: ["0.0.0.0/0"],
+        targetTags: [edgeTag],
+        allows: [{ protocol: "tcp", ports: ["80", "443"] }],
+      },
+    ],
+    [
+      "edge-ssh",
+      {
+        description: "SSH to the edge from portage:access.adminCidrs only: the operator's bastion for rollouts and ops",
+        direction: "INGRESS",
+        sourceRanges: adminRanges,
+        targetTags: [edgeTag],
+        allows: [{ protocol: "tcp", ports: ["22"] }],
+      },
+    ],
+    [
+      "edge-admin",
+      {
+        description: `The edge's private admin API (port ${spec.edge.adminPort}) from the nodes only: deploys drain and re-enable servers through it`,
+        direction: "INGRESS",
+        sourceTags: [nodeTag],
+        targetTags: [edgeTag],
+        allows: [{ protocol: "tcp", ports: [String(spec.edge.adminPort)] }],
+      },
+    ],
+    [
+      "node-app",
+      {
+        description: `The app's blue and green ports (${blue}, ${green}) from the edge only: traffic and health checks`,
+        direction: "INGRESS",
+        sourceTags: [edgeTag],
+        targetTags: [nodeTag],
+        allows: [{ protocol: "tcp", ports: [String(blue), String(green)] }],
+      },
+    ],
+    [
+      "node-ssh",
+      {
+        description: "SSH to the nodes from the edge only: the edge is the bastion, nodes have no public address",
+        direction: "INGRESS",
+        sourceTags: [edgeTag],
+        targetTags: [nodeTag],
+        allows: [{ protocol: "tcp", ports: ["22"] }],
+      },
+    ],
+    [
+      "node-cluster",
+      {
+        description: `Erlang clustering between nodes only: epmd (${spec.cluster.epmdPort}) and the distribution range ${distMin}-${distMax}`,
+        direction: "INGRESS",
+        sourceTags: [nodeTag],
+        targetTags: [nodeTag],
+        allows: [{ protocol: "tcp", ports: [String(spec.cluster.epmdPort), `${distMin}-${distMax}`] }],
+      },
+    ],
+    [
+      "edge-no-postgres",
+      {
+        // Cloud SQL sits behind a peering where this VPC's ingress rules do not apply; so the edge
+        // is stopped on its way out. Nodes keep the implied egress allow.
+        description: `No Postgres from the edge: denies ${spec.database.port} to Cloud SQL's private range ${privateServicesRange.cidr}, so only nodes reach the database`,
+        direction: "EGRESS",
+        destinationRanges: [privateServicesRange.cidr],
+        targetTags: [edgeTag],
+        // Default priority 1000: a deny wins over an allow of the same priority.
+        denies: [{ protocol: "tcp", ports: [String(spec.database.port)] }],
+      },
+    ],
   ];
-  return rules.map(([suffix, ruleArgs]) =>
-    new gcp.compute.Firewall(...transform(args.transform?.firewall, `${name}-${suffix}`, { network: args.network.id, ...ruleArgs }, opts)),
+  return rules.map(
+    ([suffix, ruleArgs]) =>
+      new gcp.compute.Firewall(
+        ...transform(args.transform?.firewall, `${name}-${suffix}`, { network: args.network.id, ...ruleArgs }, opts),
+      ),
   );
 }

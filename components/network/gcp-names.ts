@@ -29,7 +29,11 @@ export function serviceAccountId(spec: Pick<Spec, "prefix">, suffix: string): st
 
 /** `[a-z]([-a-z0-9]*[a-z0-9])?` within `max` characters; cut names end with a hash of the full name. */
 export function shortName(text: string, max: number): string {
-  let name = text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-+|-+$/g, "");
+  let name = text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-+|-+$/g, "");
   if (!/^[a-z]/.test(name)) name = `p-${name}`;
   if (name.length <= max) return name;
   const tail = hash(name, 6);

@@ -45,11 +45,16 @@ export function createGcpNetwork(name: string, args: NetworkArgs, parent: pulumi
   const opts = { parent, provider: args.cloud.gcpProvider() };
 
   const network = new gcp.compute.Network(
-    ...transform(t?.network, `${name}-vpc`, {
-      description: `portage ${spec.prefix}: the stack's private network`,
-      autoCreateSubnetworks: false,
-      routingMode: "GLOBAL",
-    }, opts),
+    ...transform(
+      t?.network,
+      `${name}-vpc`,
+      {
+        description: `portage ${spec.prefix}: the stack's private network`,
+        autoCreateSubnetworks: false,
+        routingMode: "GLOBAL",
+      },
+      opts,
+    ),
   );
 
   const subnets = new Map<string, gcp.compute.Subnetwork>();
@@ -62,24 +67,34 @@ export function createGcpNetwork(name: string, args: NetworkArgs, parent: pulumi
 
   // Private services access: Cloud SQL gets its private address from this range, over a peering.
   const range = new gcp.compute.GlobalAddress(
-    ...transform(t?.privateServicesRange, `${name}-private-services`, {
-      description: `portage ${spec.prefix}: Cloud SQL's private addresses`,
-      purpose: "VPC_PEERING",
-      addressType: "INTERNAL",
-      address: privateServicesRange.address,
-      prefixLength: privateServicesRange.prefixLength,
-      network: network.id,
-    }, opts),
+    ...transform(
+      t?.privateServicesRange,
+      `${name}-private-services`,
+      {
+        description: `portage ${spec.prefix}: Cloud SQL's private addresses`,
+        purpose: "VPC_PEERING",
+        addressType: "INTERNAL",
+        address: privateServicesRange.address,
+        prefixLength: privateServicesRange.prefixLength,
+        network: network.id,
+      },
+      opts,
+    ),
   );
   // Deleting it fails while Cloud SQL still holds the range (for a while after the instance is
   // gone); `pulumi destroy` then needs a second run. ABANDON would leave the peering behind,
   // which blocks deleting the network instead.
   const connection = new gcp.servicenetworking.Connection(
-    ...transform(t?.privateServicesConnection, `${name}-private-services`, {
-      network: network.id,
-      service: "servicenetworking.googleapis.com",
-      reservedPeeringRanges: [range.name],
-    }, opts),
+    ...transform(
+      t?.privateServicesConnection,
+      `${name}-private-services`,
+      {
+        network: network.id,
+        service: "servicenetworking.googleapis.com",
+        reservedPeeringRanges: [range.name],
+      },
+      opts,
+    ),
   );
 
   const edgeTag = networkTag(spec, "edge");
@@ -100,39 +115,61 @@ type Opts = { parent: pulumi.Resource; provider: gcp.Provider };
 
 function createSubnet(name: string, region: RegionSpec, network: gcp.compute.Network, args: NetworkArgs, opts: Opts) {
   return new gcp.compute.Subnetwork(
-    ...transform(args.transform?.gcp?.subnet, `${name}-${region.key}`, {
-      description: `portage ${args.spec.prefix}: nodes${region.primary ? ", the edge" : ""} in ${region.region}`,
-      network: network.id,
-      region: region.region,
-      ipCidrRange: region.cidr,
-      stackType: "IPV4_ONLY",
-      // Nodes have no public address: Google APIs (Secret Manager, Cloud Storage) over Google's network.
-      privateIpGoogleAccess: true,
-      // Flow logs for audits (CIS GCP 3.8); half the flows sampled, Google's default.
-      logConfig: { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
-    }, opts),
+    ...transform(
+      args.transform?.gcp?.subnet,
+      `${name}-${region.key}`,
+      {
+        description: `portage ${args.spec.prefix}: nodes${region.primary ? ", the edge" : ""} in ${region.region}`,
+        network: network.id,
+        region: region.region,
+        ipCidrRange: region.cidr,
+        stackType: "IPV4_ONLY",
+        // Nodes have no public address: Google APIs (Secret Manager, Cloud Storage) over Google's network.
+        privateIpGoogleAccess: true,
+        // Flow logs for audits (CIS GCP 3.8); half the flows sampled, Google's default.
+        logConfig: { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
+      },
+      opts,
+    ),
   );
 }
 
 /** Egress for nodes without public addresses (packages, the OS's updates): Cloud Router + Cloud NAT. */
-function createNat(name: string, region: RegionSpec, network: gcp.compute.Network, subnet: gcp.compute.Subnetwork, args: NetworkArgs, opts: Opts) {
+function createNat(
+  name: string,
+  region: RegionSpec,
+  network: gcp.compute.Network,
+  subnet: gcp.compute.Subnetwork,
+  args: NetworkArgs,
+  opts: Opts,
+) {
   const t = args.transform?.gcp;
   const router = new gcp.compute.Router(
-    ...transform(t?.router, `${name}-${region.key}-router`, {
-      description: `portage ${args.spec.prefix}: Cloud NAT for ${region.region}`,
-      network: network.id,
-      region: region.region,
-    }, opts),
+    ...transform(
+      t?.router,
+      `${name}-${region.key}-router`,
+      {
+        description: `portage ${args.spec.prefix}: Cloud NAT for ${region.region}`,
+        network: network.id,
+        region: region.region,
+      },
+      opts,
+    ),
   );
   return new gcp.compute.RouterNat(
-    ...transform(t?.nat, `${name}-${region.key}-nat`, {
-      router: router.name,
-      region: region.region,
-      natIpAllocateOption: "AUTO_ONLY",
-      // Only the stack's own subnet, not every subnet someone adds to the network later.
-      sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
-      subnetworks: [{ name: subnet.id, sourceIpRangesToNats: ["ALL_IP_RANGES"] }],
-      logConfig: { enable: true, filter: "ERRORS_ONLY" },
-    }, opts),
+    ...transform(
+      t?.nat,
+      `${name}-${region.key}-nat`,
+      {
+        router: router.name,
+        region: region.region,
+        natIpAllocateOption: "AUTO_ONLY",
+        // Only the stack's own subnet, not every subnet someone adds to the network later.
+        sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
+        subnetworks: [{ name: subnet.id, sourceIpRangesToNats: ["ALL_IP_RANGES"] }],
+        logConfig: { enable: true, filter: "ERRORS_ONLY" },
+      },
+      opts,
+    ),
   );
 }

@@ -61,8 +61,16 @@ export function edgeFiles(rt: EdgeRuntime): VmFile[] {
   }
   return [
     ...common,
-    { path: traefikPaths.staticTemplate, content: yamlFile("portage: Traefik static config (portage-edge-boot fills in the private address)", traefikStaticConfig(rt)), mode: "0644" },
-    { path: traefikPaths.admin, content: yamlFile("portage: Traefik API and dashboard, private address only", traefikAdminConfig()), mode: "0644" },
+    {
+      path: traefikPaths.staticTemplate,
+      content: yamlFile("portage: Traefik static config (portage-edge-boot fills in the private address)", traefikStaticConfig(rt)),
+      mode: "0644",
+    },
+    {
+      path: traefikPaths.admin,
+      content: yamlFile("portage: Traefik API and dashboard, private address only", traefikAdminConfig()),
+      mode: "0644",
+    },
     traefikUnit(),
   ];
 }

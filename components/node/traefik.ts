@@ -29,7 +29,10 @@ export const traefikPaths = {
 
 const resolver = "letsencrypt";
 
-export function traefikStaticConfig(rt: Pick<EdgeRuntime, "domain" | "acmeEmail" | "adminPort">, privateAddress = privateAddressPlaceholder): object {
+export function traefikStaticConfig(
+  rt: Pick<EdgeRuntime, "domain" | "acmeEmail" | "adminPort">,
+  privateAddress = privateAddressPlaceholder,
+): object {
   const tls = rt.domain !== "";
   return {
     global: { checkNewVersion: false, sendAnonymousUsage: false },
@@ -46,7 +49,11 @@ export function traefikStaticConfig(rt: Pick<EdgeRuntime, "domain" | "acmeEmail"
     providers: { file: { directory: traefikPaths.dynamicDir, watch: true } },
     api: { dashboard: true },
     ...(tls
-      ? { certificatesResolvers: { [resolver]: { acme: { email: rt.acmeEmail, storage: traefikPaths.acme, httpChallenge: { entryPoint: "web" } } } } }
+      ? {
+          certificatesResolvers: {
+            [resolver]: { acme: { email: rt.acmeEmail, storage: traefikPaths.acme, httpChallenge: { entryPoint: "web" } } },
+          },
+        }
       : {}),
     serversTransport: { maxIdleConnsPerHost: 256, forwardingTimeouts: { dialTimeout: "2s", idleConnTimeout: "30s" } },
   };

@@ -121,11 +121,21 @@ WantedBy=multi-user.target
 /** `portage-boot.service`: secrets into the env files, then the fleet's release. */
 export function nodeBootUnit(): VmFile {
   // snapd.seeded: on aws the AWS CLI is a snap.
-  return bootUnit("portage-boot.service", "portage: fetch the app's secrets, then serve the fleet's release", "/usr/local/bin/portage-boot", ["snapd.seeded.service"]);
+  return bootUnit(
+    "portage-boot.service",
+    "portage: fetch the app's secrets, then serve the fleet's release",
+    "/usr/local/bin/portage-boot",
+    ["snapd.seeded.service"],
+  );
 }
 
 export function edgeBootUnit(rt: EdgeRuntime): VmFile {
-  return bootUnit("portage-edge-boot.service", `portage: admin password, certificate and config for ${rt.kind}`, "/usr/local/bin/portage-edge-boot", ["snapd.seeded.service"]);
+  return bootUnit(
+    "portage-edge-boot.service",
+    `portage: admin password, certificate and config for ${rt.kind}`,
+    "/usr/local/bin/portage-edge-boot",
+    ["snapd.seeded.service"],
+  );
 }
 
 /** Lets HAProxy's config refer to the admin password and the private address as environment variables. */

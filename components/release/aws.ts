@@ -9,9 +9,7 @@ export function createAwsObject(name: string, args: BucketObjectArgs, opts: pulu
     {
       bucket: args.bucket,
       key: args.key,
-      ...("file" in args.body
-        ? { source: new pulumi.asset.FileAsset(args.body.file) }
-        : { content: args.body.text }),
+      ...("file" in args.body ? { source: new pulumi.asset.FileAsset(args.body.file) } : { content: args.body.text }),
       contentType: args.contentType,
       // sourceHash (not etag) notices new content, and works with KMS-encrypted buckets too.
       sourceHash: args.sha256,

@@ -9,9 +9,7 @@ export function createGcpObject(name: string, args: BucketObjectArgs, opts: pulu
     {
       bucket: args.bucket,
       name: args.key,
-      ...("file" in args.body
-        ? { source: new pulumi.asset.FileAsset(args.body.file) }
-        : { content: args.body.text }),
+      ...("file" in args.body ? { source: new pulumi.asset.FileAsset(args.body.file) } : { content: args.body.text }),
       contentType: args.contentType,
       metadata: { sha256: args.sha256 },
     },

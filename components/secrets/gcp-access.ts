@@ -16,12 +16,20 @@ export interface SecretCondition {
  * The condition for a reader of `envs`. Identical for every reader of the same entries, so the
  * project's policy keeps them in one binding (however many nodes); build it once and share it.
  */
-export function secretCondition(spec: Spec, projectNumber: pulumi.Input<string>, envs: readonly SecretEnv[], reader: "node" | "edge"): SecretCondition {
+export function secretCondition(
+  spec: Spec,
+  projectNumber: pulumi.Input<string>,
+  envs: readonly SecretEnv[],
+  reader: "node" | "edge",
+): SecretCondition {
   const entries = secretRefs(spec, envs);
   return {
     title: `${spec.prefix} ${reader} secrets`.slice(0, 100),
     description: `portage: read ${entries.map((e) => e.env).join(", ")} of ${spec.prefix}`.slice(0, 256),
-    expression: secretNamesCondition(projectNumber, entries.map((e) => e.ref)),
+    expression: secretNamesCondition(
+      projectNumber,
+      entries.map((e) => e.ref),
+    ),
   };
 }
 
@@ -40,12 +48,17 @@ export function grantSecretAccess(
   opts: pulumi.CustomResourceOptions,
 ): gcp.projects.IAMMember {
   return new gcp.projects.IAMMember(
-    ...transform(args.transform, name, {
-      project: gcpProject(args.spec),
-      role: "roles/secretmanager.secretAccessor",
-      member: args.member,
-      condition: args.condition,
-    }, opts),
+    ...transform(
+      args.transform,
+      name,
+      {
+        project: gcpProject(args.spec),
+        role: "roles/secretmanager.secretAccessor",
+        member: args.member,
+        condition: args.condition,
+      },
+      opts,
+    ),
   );
 }
 
@@ -59,9 +72,9 @@ export function secretNamesCondition(projectNumber: pulumi.Input<string>, secret
   if (secretIds.length > maxSecretsPerCondition) {
     throw new Error(`an IAM condition can name at most ${maxSecretsPerCondition} secrets; got ${secretIds.length}`);
   }
-  return pulumi.output(projectNumber).apply((number) =>
-    secretIds.map((id) => `resource.name.startsWith("projects/${number}/secrets/${id}/")`).join(" || "),
-  );
+  return pulumi
+    .output(projectNumber)
+    .apply((number) => secretIds.map((id) => `resource.name.startsWith("projects/${number}/secrets/${id}/")`).join(" || "));
 }
 
 /** 12 logical operators allowed in a condition (cloud.google.com/iam/quotas). */

@@ -21,11 +21,16 @@ export function createGcpSecrets(name: string, args: SecretsArgs & { values: Sec
   return args.values.flatMap((entry) => {
     const key = entry.env.toLowerCase().replace(/_/g, "-");
     const secret = new gcp.secretmanager.Secret(
-      ...transform(t?.secret, `${name}-${key}`, {
-        secretId: entry.ref,
-        replication: { auto: {} },
-      // The id is fixed by the stack's names: a replacement must free it first.
-      }, { ...opts, deleteBeforeReplace: true }),
+      ...transform(
+        t?.secret,
+        `${name}-${key}`,
+        {
+          secretId: entry.ref,
+          replication: { auto: {} },
+          // The id is fixed by the stack's names: a replacement must free it first.
+        },
+        { ...opts, deleteBeforeReplace: true },
+      ),
     );
     const version = new gcp.secretmanager.SecretVersion(
       ...transform(t?.version, `${name}-${key}`, { secret: secret.id, secretData: entry.value }, opts),

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { awsS3BucketGuarded, awsS3Encryption, awsS3PublicAccessBlock, awsS3Versioning } from "../aws-bucket";
-import { awsRdsBackups, awsRdsDeletionProtection, awsRdsEncrypted, awsRdsFinalSnapshot, awsRdsPrivate, awsRdsTlsRequired } from "../aws-database";
+import {
+  awsRdsBackups,
+  awsRdsDeletionProtection,
+  awsRdsEncrypted,
+  awsRdsFinalSnapshot,
+  awsRdsPrivate,
+  awsRdsTlsRequired,
+} from "../aws-database";
 import { awsPublicAddressOnlyOnEdge, awsInstanceEncryptedDisks, awsInstanceImdsv2, awsInstanceNoPublicIp } from "../aws-instance";
 import { awsNoSshFromInternet, awsNoWorldIngressButWeb, awsSecurityGroupRulesDescribed, awsWebIngressOnlyOnEdge } from "../aws-network";
 import { awsDevProvider, awsProductionProvider, resourceViolations, stackViolations } from "./harness";
@@ -31,7 +38,10 @@ describe("aws instances", () => {
   });
 
   it("aws-instance-imdsv2 (CKV_AWS_79): fails IMDSv1 and a hop limit of 2", async () => {
-    const found = await resourceViolations(awsInstanceImdsv2, instance, { ...node, metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 2 } });
+    const found = await resourceViolations(awsInstanceImdsv2, instance, {
+      ...node,
+      metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 2 },
+    });
     expect(found).toEqual([expect.stringContaining('httpTokens is "optional"'), expect.stringContaining("httpPutResponseHopLimit is 2")]);
   });
 
@@ -53,7 +63,10 @@ describe("aws instances", () => {
       rootBlockDevice: { volumeSize: 20 },
       ebsBlockDevices: [{ deviceName: "/dev/sdf", volumeSize: 100, encrypted: false }],
     });
-    expect(found).toEqual([expect.stringContaining("rootBlockDevice.encrypted is not set"), expect.stringContaining("ebsBlockDevices[0] (/dev/sdf)")]);
+    expect(found).toEqual([
+      expect.stringContaining("rootBlockDevice.encrypted is not set"),
+      expect.stringContaining("ebsBlockDevices[0] (/dev/sdf)"),
+    ]);
   });
 
   it("aws-instance-no-public-ip (CKV_AWS_88): passes a private node and the public edge", async () => {
@@ -71,7 +84,13 @@ describe("aws instances", () => {
     const resources = (target: string) => [
       { type: instance, name: "edge-vm", urn: "urn:edge", props: { ...edge, id: "i-0edge" } },
       { type: instance, name: "fleet-virginia-1", urn: "urn:node", props: { ...node, id: "i-0node" } },
-      { type: "aws:ec2/eip:Eip", name: "edge-address", urn: "urn:eip", props: { domain: "vpc", instance: target }, dependencies: [target === "i-0edge" ? "urn:edge" : "urn:node"] },
+      {
+        type: "aws:ec2/eip:Eip",
+        name: "edge-address",
+        urn: "urn:eip",
+        props: { domain: "vpc", instance: target },
+        dependencies: [target === "i-0edge" ? "urn:edge" : "urn:node"],
+      },
     ];
     expect(await stackViolations(awsPublicAddressOnlyOnEdge, resources("i-0edge"))).toEqual([]);
     expect(await stackViolations(awsPublicAddressOnlyOnEdge, resources("i-0node"))).toEqual([
@@ -81,7 +100,12 @@ describe("aws instances", () => {
 
   it("aws-public-address-only-on-edge (CKV_AWS_88): fails a node launched in a subnet that maps public addresses", async () => {
     const resources = (mapPublicIpOnLaunch: boolean) => [
-      { type: "aws:ec2/subnet:Subnet", name: "network-virginia-public-a", urn: "urn:subnet", props: { cidrBlock: "10.100.0.0/24", mapPublicIpOnLaunch } },
+      {
+        type: "aws:ec2/subnet:Subnet",
+        name: "network-virginia-public-a",
+        urn: "urn:subnet",
+        props: { cidrBlock: "10.100.0.0/24", mapPublicIpOnLaunch },
+      },
       { type: instance, name: "fleet-virginia-1", urn: "urn:node", props: node, propertyDependencies: { subnetId: ["urn:subnet"] } },
     ];
     expect(await stackViolations(awsPublicAddressOnlyOnEdge, resources(false))).toEqual([]);
@@ -95,17 +119,28 @@ const edgeGroup = {
   description: "hello-dev edge: web from anywhere, SSH from the admin ranges",
   vpcId: "vpc-0a",
   ingress: [
-    { protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"], description: "HTTP from anywhere: the app's entry" },
+    {
+      protocol: "tcp",
+      fromPort: 80,
+      toPort: 80,
+      cidrBlocks: ["0.0.0.0/0"],
+      ipv6CidrBlocks: ["::/0"],
+      description: "HTTP from anywhere: the app's entry",
+    },
     { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS from anywhere: the app's entry" },
     { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["203.0.113.0/24"], description: "SSH from portage:access.adminCidrs" },
   ],
-  egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "Anything out: package mirrors, the clouds' APIs" }],
+  egress: [
+    { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "Anything out: package mirrors, the clouds' APIs" },
+  ],
   tags: { "portage-role": "edge" },
 };
 const nodeGroup = {
   description: "hello-dev nodes: app ports and SSH from the edge, cluster traffic between nodes",
   vpcId: "vpc-0a",
-  ingress: [{ protocol: "tcp", fromPort: 4000, toPort: 4001, securityGroups: ["sg-0edge"], description: "Blue and green app ports from the edge" }],
+  ingress: [
+    { protocol: "tcp", fromPort: 4000, toPort: 4001, securityGroups: ["sg-0edge"], description: "Blue and green app ports from the edge" },
+  ],
   tags: { "portage-role": "node" },
 };
 
@@ -116,9 +151,13 @@ describe("aws security groups", () => {
 
   it("aws-no-ssh-from-internet (CKV_AWS_24): fails SSH from ::/0, inline or as a rule resource", async () => {
     const open = { ...edgeGroup, ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, ipv6CidrBlocks: ["::/0"], description: "SSH" }] };
-    expect(await resourceViolations(awsNoSshFromInternet, group, open)).toEqual(["ingress[0] (tcp 22) lets SSH in from ::/0; SSH reaches the edge from portage:access.adminCidrs only."]);
+    expect(await resourceViolations(awsNoSshFromInternet, group, open)).toEqual([
+      "ingress[0] (tcp 22) lets SSH in from ::/0; SSH reaches the edge from portage:access.adminCidrs only.",
+    ]);
     const rule = { ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-0edge", description: "everything" };
-    expect(await resourceViolations(awsNoSshFromInternet, ingressRule, rule)).toEqual(["the rule (all traffic) lets SSH in from 0.0.0.0/0; SSH reaches the edge from portage:access.adminCidrs only."]);
+    expect(await resourceViolations(awsNoSshFromInternet, ingressRule, rule)).toEqual([
+      "the rule (all traffic) lets SSH in from 0.0.0.0/0; SSH reaches the edge from portage:access.adminCidrs only.",
+    ]);
   });
 
   it("aws-no-world-ingress-but-web: passes 80/443 from anywhere and egress to anywhere", async () => {
@@ -126,7 +165,15 @@ describe("aws security groups", () => {
   });
 
   it("aws-no-world-ingress-but-web: fails the Erlang distribution range open to the internet", async () => {
-    const rule = { type: "ingress", protocol: "tcp", fromPort: 9100, toPort: 9155, cidrBlocks: ["0.0.0.0/0"], securityGroupId: "sg-0node", description: "dist" };
+    const rule = {
+      type: "ingress",
+      protocol: "tcp",
+      fromPort: 9100,
+      toPort: 9155,
+      cidrBlocks: ["0.0.0.0/0"],
+      securityGroupId: "sg-0node",
+      description: "dist",
+    };
     expect(await resourceViolations(awsNoWorldIngressButWeb, groupRule, rule)).toEqual([
       "the rule (tcp 9100-9155) opens ports 9100-9155 to 0.0.0.0/0; only TCP 80 and 443 on the edge may be reached from the internet.",
     ]);
@@ -134,7 +181,9 @@ describe("aws security groups", () => {
 
   it("aws-no-world-ingress-but-web: fails a web range that also covers other ports", async () => {
     const rule = { ipProtocol: "tcp", fromPort: 80, toPort: 443, cidrIpv4: "0.0.0.0/0", securityGroupId: "sg-0edge", description: "web" };
-    expect(await resourceViolations(awsNoWorldIngressButWeb, ingressRule, rule)).toEqual([expect.stringContaining("opens ports 80-443 to 0.0.0.0/0")]);
+    expect(await resourceViolations(awsNoWorldIngressButWeb, ingressRule, rule)).toEqual([
+      expect.stringContaining("opens ports 80-443 to 0.0.0.0/0"),
+    ]);
   });
 
   it("aws-web-ingress-only-on-edge: passes web rules on the edge's group, fails them on a node's group", async () => {
@@ -155,7 +204,11 @@ describe("aws security groups", () => {
   });
 
   it("aws-security-group-rules-described (CKV_AWS_23): fails the default group description and a bare rule", async () => {
-    const bare = { ...nodeGroup, description: "Managed by Pulumi", ingress: [{ protocol: "tcp", fromPort: 4369, toPort: 4369, self: true }] };
+    const bare = {
+      ...nodeGroup,
+      description: "Managed by Pulumi",
+      ingress: [{ protocol: "tcp", fromPort: 4369, toPort: 4369, self: true }],
+    };
     expect(await resourceViolations(awsSecurityGroupRulesDescribed, group, bare)).toEqual([
       expect.stringContaining('"Managed by Pulumi" (the default)'),
       "ingress[0] (tcp 4369) has no description; say what it lets in and why.",
@@ -184,7 +237,9 @@ const database = {
 describe("aws database", () => {
   it("aws-rds-private (CKV_AWS_17): passes a private instance, fails a public one", async () => {
     expect(await resourceViolations(awsRdsPrivate, rds, database)).toEqual([]);
-    expect(await resourceViolations(awsRdsPrivate, rds, { ...database, publiclyAccessible: true })).toEqual([expect.stringContaining("publiclyAccessible is true")]);
+    expect(await resourceViolations(awsRdsPrivate, rds, { ...database, publiclyAccessible: true })).toEqual([
+      expect.stringContaining("publiclyAccessible is true"),
+    ]);
   });
 
   it("aws-rds-encrypted (CKV_AWS_16): passes encrypted storage, fails the default", async () => {
@@ -195,7 +250,9 @@ describe("aws database", () => {
 
   it("aws-rds-backups (CKV_AWS_133): passes 14 days, fails 0", async () => {
     expect(await resourceViolations(awsRdsBackups, rds, database)).toEqual([]);
-    expect(await resourceViolations(awsRdsBackups, rds, { ...database, backupRetentionPeriod: 0 })).toEqual([expect.stringContaining("backupRetentionPeriod is 0")]);
+    expect(await resourceViolations(awsRdsBackups, rds, { ...database, backupRetentionPeriod: 0 })).toEqual([
+      expect.stringContaining("backupRetentionPeriod is 0"),
+    ]);
   });
 
   it("aws-rds-deletion-protection (CKV_AWS_293): production needs it (from the provider's default tags); dev does not", async () => {
@@ -210,30 +267,57 @@ describe("aws database", () => {
   it("aws-rds-final-snapshot: production keeps a final snapshot; dev may skip it", async () => {
     const skipping = { ...database, skipFinalSnapshot: true, finalSnapshotIdentifier: undefined };
     expect(await resourceViolations(awsRdsFinalSnapshot, rds, database, { provider: awsProductionProvider })).toEqual([]);
-    expect(await resourceViolations(awsRdsFinalSnapshot, rds, skipping, { provider: awsProductionProvider })).toEqual([expect.stringContaining("skipFinalSnapshot is true")]);
-    expect(await resourceViolations(awsRdsFinalSnapshot, rds, { ...skipping, tags: { "portage-production": "false" } }, { provider: awsProductionProvider })).toEqual([]);
+    expect(await resourceViolations(awsRdsFinalSnapshot, rds, skipping, { provider: awsProductionProvider })).toEqual([
+      expect.stringContaining("skipFinalSnapshot is true"),
+    ]);
+    expect(
+      await resourceViolations(
+        awsRdsFinalSnapshot,
+        rds,
+        { ...skipping, tags: { "portage-production": "false" } },
+        { provider: awsProductionProvider },
+      ),
+    ).toEqual([]);
   });
 
   it("aws-rds-tls-required: passes rds.force_ssl=1 in the instance's parameter group, fails 0 or no group", async () => {
     const stack = (forceSsl: string) => [
-      { type: "aws:rds/parameterGroup:ParameterGroup", name: "database-params", urn: "urn:pg", props: { name: "hello-prod-pg16", family: "postgres16", parameters: [{ name: "rds.force_ssl", value: forceSsl }] } },
+      {
+        type: "aws:rds/parameterGroup:ParameterGroup",
+        name: "database-params",
+        urn: "urn:pg",
+        props: { name: "hello-prod-pg16", family: "postgres16", parameters: [{ name: "rds.force_ssl", value: forceSsl }] },
+      },
       { type: rds, name: "database-postgres", urn: "urn:db", props: database, dependencies: ["urn:pg"] },
     ];
     expect(await stackViolations(awsRdsTlsRequired, stack("1"))).toEqual([]);
     expect(await stackViolations(awsRdsTlsRequired, stack("0"))).toEqual([expect.stringContaining('sets rds.force_ssl to "0"')]);
-    expect(await stackViolations(awsRdsTlsRequired, [{ type: rds, name: "db", props: { ...database, parameterGroupName: "default.postgres16" } }])).toEqual([
-      expect.stringContaining('uses parameter group "default.postgres16", which is not in this stack'),
-    ]);
+    expect(
+      await stackViolations(awsRdsTlsRequired, [
+        { type: rds, name: "db", props: { ...database, parameterGroupName: "default.postgres16" } },
+      ]),
+    ).toEqual([expect.stringContaining('uses parameter group "default.postgres16", which is not in this stack')]);
   });
 });
 
 const bucketUrn = "urn:bucket";
 const bucketStack = [
-  { type: "aws:s3/bucket:Bucket", name: "bucket", urn: bucketUrn, props: { bucket: "hello-prod-3f2a1b", forceDestroy: false, tags: { "portage-role": "bucket" } } },
+  {
+    type: "aws:s3/bucket:Bucket",
+    name: "bucket",
+    urn: bucketUrn,
+    props: { bucket: "hello-prod-3f2a1b", forceDestroy: false, tags: { "portage-role": "bucket" } },
+  },
   {
     type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
     name: "bucket-public-access",
-    props: { bucket: "hello-prod-3f2a1b", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+    props: {
+      bucket: "hello-prod-3f2a1b",
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    },
     propertyDependencies: { bucket: [bucketUrn] },
   },
   {
@@ -245,7 +329,10 @@ const bucketStack = [
   {
     type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     name: "bucket-encryption",
-    props: { bucket: "hello-prod-3f2a1b", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
+    props: {
+      bucket: "hello-prod-3f2a1b",
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    },
     propertyDependencies: { bucket: [bucketUrn] },
   },
 ];
@@ -261,16 +348,19 @@ describe("aws bucket", () => {
 
   it("aws-s3-versioning (CKV_AWS_21): passes Enabled, fails Suspended", async () => {
     expect(await resourceViolations(awsS3Versioning, versioning!.type, versioning!.props)).toEqual([]);
-    expect(await resourceViolations(awsS3Versioning, versioning!.type, { ...versioning!.props, versioningConfiguration: { status: "Suspended" } })).toEqual([
-      'versioningConfiguration.status is "Suspended"; set it to "Enabled".',
-    ]);
+    expect(
+      await resourceViolations(awsS3Versioning, versioning!.type, {
+        ...versioning!.props,
+        versioningConfiguration: { status: "Suspended" },
+      }),
+    ).toEqual(['versioningConfiguration.status is "Suspended"; set it to "Enabled".']);
   });
 
   it("aws-s3-encryption (CKV_AWS_19): passes AES256, fails a rule without a default algorithm", async () => {
     expect(await resourceViolations(awsS3Encryption, encryption!.type, encryption!.props)).toEqual([]);
-    expect(await resourceViolations(awsS3Encryption, encryption!.type, { ...encryption!.props, rules: [{ blockedEncryptionTypes: ["SSE-C"] }] })).toEqual([
-      expect.stringContaining("no rule sets applyServerSideEncryptionByDefault.sseAlgorithm"),
-    ]);
+    expect(
+      await resourceViolations(awsS3Encryption, encryption!.type, { ...encryption!.props, rules: [{ blockedEncryptionTypes: ["SSE-C"] }] }),
+    ).toEqual([expect.stringContaining("no rule sets applyServerSideEncryptionByDefault.sseAlgorithm")]);
   });
 
   it("aws-s3-bucket-guarded (CKV2_AWS_6, CKV_AWS_21, CKV_AWS_19): passes a bucket with all three settings, names what a bare bucket lacks", async () => {

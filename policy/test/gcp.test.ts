@@ -23,7 +23,10 @@ const node = {
   zone: "us-east4-a",
   bootDisk: { initializeParams: { image: "ubuntu-os-cloud/ubuntu-2404-lts-amd64", size: 20 } },
   networkInterfaces: [{ subnetwork: "projects/p/regions/us-east4/subnetworks/network-us-east4" }],
-  serviceAccount: { email: "hello-dev-node@my-project.iam.gserviceaccount.com", scopes: ["https://www.googleapis.com/auth/cloud-platform"] },
+  serviceAccount: {
+    email: "hello-dev-node@my-project.iam.gserviceaccount.com",
+    scopes: ["https://www.googleapis.com/auth/cloud-platform"],
+  },
   shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
   metadata: { "user-data": "#cloud-config", "block-project-ssh-keys": "true", "serial-port-enable": "false" },
   tags: ["hello-dev-node"],
@@ -31,7 +34,9 @@ const node = {
 };
 const edge = {
   ...node,
-  networkInterfaces: [{ subnetwork: "projects/p/regions/us-east4/subnetworks/network-us-east4", accessConfigs: [{ natIp: "198.51.100.7" }] }],
+  networkInterfaces: [
+    { subnetwork: "projects/p/regions/us-east4/subnetworks/network-us-east4", accessConfigs: [{ natIp: "198.51.100.7" }] },
+  ],
   tags: ["hello-dev-edge"],
   labels: { "portage-role": "edge" },
 };
@@ -40,14 +45,21 @@ const defaultAccount = "123456789012-compute@developer.gserviceaccount.com";
 describe("gcp instances", () => {
   it("gcp-instance-own-service-account (CKV_GCP_30): passes a dedicated account, fails the default one", async () => {
     expect(await resourceViolations(gcpInstanceOwnServiceAccount, instance, node)).toEqual([]);
-    const defaulted = { ...node, serviceAccount: { email: defaultAccount, scopes: ["https://www.googleapis.com/auth/devstorage.read_only"] } };
-    expect(await resourceViolations(gcpInstanceOwnServiceAccount, instance, defaulted)).toEqual([expect.stringContaining(`"${defaultAccount}", the Compute Engine default service account`)]);
+    const defaulted = {
+      ...node,
+      serviceAccount: { email: defaultAccount, scopes: ["https://www.googleapis.com/auth/devstorage.read_only"] },
+    };
+    expect(await resourceViolations(gcpInstanceOwnServiceAccount, instance, defaulted)).toEqual([
+      expect.stringContaining(`"${defaultAccount}", the Compute Engine default service account`),
+    ]);
   });
 
   it("gcp-instance-no-full-scope-default-account (CKV_GCP_31): passes cloud-platform on a dedicated account, fails it on the default one", async () => {
     expect(await resourceViolations(gcpInstanceNoFullScopeDefaultAccount, instance, node)).toEqual([]);
     const full = { ...node, serviceAccount: { scopes: ["cloud-platform"] } }; // no email: gcp picks the default account
-    expect(await resourceViolations(gcpInstanceNoFullScopeDefaultAccount, instance, full)).toEqual([expect.stringContaining("default service account with the cloud-platform scope")]);
+    expect(await resourceViolations(gcpInstanceNoFullScopeDefaultAccount, instance, full)).toEqual([
+      expect.stringContaining("default service account with the cloud-platform scope"),
+    ]);
   });
 
   it("gcp-instance-shielded-vm (CKV_GCP_39): passes all three on, fails secure boot left off and vTPM turned off", async () => {
@@ -59,19 +71,21 @@ describe("gcp instances", () => {
     ]);
   });
 
-  it("gcp-instance-block-project-ssh-keys (CKV_GCP_32): passes \"true\", fails it missing", async () => {
+  it('gcp-instance-block-project-ssh-keys (CKV_GCP_32): passes "true", fails it missing', async () => {
     expect(await resourceViolations(gcpInstanceBlockProjectSshKeys, instance, node)).toEqual([]);
-    expect(await resourceViolations(gcpInstanceBlockProjectSshKeys, instance, { ...node, metadata: { "user-data": "#cloud-config" } })).toEqual([
-      expect.stringContaining("block-project-ssh-keys is not set"),
-    ]);
+    expect(
+      await resourceViolations(gcpInstanceBlockProjectSshKeys, instance, { ...node, metadata: { "user-data": "#cloud-config" } }),
+    ).toEqual([expect.stringContaining("block-project-ssh-keys is not set")]);
   });
 
-  it("gcp-instance-serial-port-off (CKV_GCP_35): passes \"false\", fails \"TRUE\" and unset", async () => {
+  it('gcp-instance-serial-port-off (CKV_GCP_35): passes "false", fails "TRUE" and unset', async () => {
     expect(await resourceViolations(gcpInstanceSerialPortOff, instance, node)).toEqual([]);
     expect(await resourceViolations(gcpInstanceSerialPortOff, instance, { ...node, metadata: { "serial-port-enable": "TRUE" } })).toEqual([
       expect.stringContaining('serial-port-enable is "TRUE"'),
     ]);
-    expect(await resourceViolations(gcpInstanceSerialPortOff, instance, { ...node, metadata: {} })).toEqual([expect.stringContaining("serial-port-enable is not set")]);
+    expect(await resourceViolations(gcpInstanceSerialPortOff, instance, { ...node, metadata: {} })).toEqual([
+      expect.stringContaining("serial-port-enable is not set"),
+    ]);
   });
 
   it("gcp-instance-no-public-ip (CKV_GCP_40): passes a private node and the public edge, fails a node with an access config", async () => {
@@ -93,7 +107,12 @@ const edgeWeb = {
   allows: [{ protocol: "tcp", ports: ["80", "443"] }],
   priority: 1000,
 };
-const edgeSsh = { ...edgeWeb, description: "SSH to the edge from the admin ranges", sourceRanges: ["203.0.113.0/24"], allows: [{ protocol: "tcp", ports: ["22"] }] };
+const edgeSsh = {
+  ...edgeWeb,
+  description: "SSH to the edge from the admin ranges",
+  sourceRanges: ["203.0.113.0/24"],
+  allows: [{ protocol: "tcp", ports: ["22"] }],
+};
 
 describe("gcp firewall", () => {
   it("gcp-no-ssh-from-internet (CKV_GCP_2): passes SSH from the admin range, fails SSH from 0.0.0.0/0", async () => {
@@ -105,7 +124,9 @@ describe("gcp firewall", () => {
 
   it("gcp-no-ssh-from-internet (CKV_GCP_2): fails a rule with no source at all (gcp then means everyone)", async () => {
     const { sourceRanges: _, ...noSource } = edgeSsh;
-    expect(await resourceViolations(gcpNoSshFromInternet, firewall, noSource)).toEqual([expect.stringContaining("from anywhere (no source set")]);
+    expect(await resourceViolations(gcpNoSshFromInternet, firewall, noSource)).toEqual([
+      expect.stringContaining("from anywhere (no source set"),
+    ]);
   });
 
   it("gcp-no-world-ingress-but-web-to-edge: passes 80/443 from anywhere to the edge tag", async () => {
@@ -128,7 +149,9 @@ describe("gcp firewall", () => {
 
   it("gcp-firewall-rules-described: passes a described rule, fails a blank description", async () => {
     expect(await resourceViolations(gcpFirewallRulesDescribed, firewall, edgeWeb)).toEqual([]);
-    expect(await resourceViolations(gcpFirewallRulesDescribed, firewall, { ...edgeWeb, description: " " })).toEqual([expect.stringContaining("has no description")]);
+    expect(await resourceViolations(gcpFirewallRulesDescribed, firewall, { ...edgeWeb, description: " " })).toEqual([
+      expect.stringContaining("has no description"),
+    ]);
   });
 });
 
@@ -152,8 +175,12 @@ const withSettings = (settings: Record<string, unknown>) => ({ ...database, sett
 describe("gcp database", () => {
   it("gcp-sql-private (CKV_GCP_60): passes ipv4Enabled false, fails it left to the provider's default", async () => {
     expect(await resourceViolations(gcpSqlPrivate, sql, database)).toEqual([]);
-    const defaulted = withSettings({ ipConfiguration: { privateNetwork: "projects/p/global/networks/network", sslMode: "ENCRYPTED_ONLY" } });
-    expect(await resourceViolations(gcpSqlPrivate, sql, defaulted)).toEqual([expect.stringContaining("ipv4Enabled is not set; set it to false")]);
+    const defaulted = withSettings({
+      ipConfiguration: { privateNetwork: "projects/p/global/networks/network", sslMode: "ENCRYPTED_ONLY" },
+    });
+    expect(await resourceViolations(gcpSqlPrivate, sql, defaulted)).toEqual([
+      expect.stringContaining("ipv4Enabled is not set; set it to false"),
+    ]);
   });
 
   it("gcp-sql-private (CKV_GCP_60): fails an authorized network open to the world", async () => {
@@ -210,9 +237,9 @@ const storage = {
 describe("gcp bucket", () => {
   it("gcp-storage-public-access-prevention (CKV_GCP_114): passes enforced, fails inherited", async () => {
     expect(await resourceViolations(gcpStoragePublicAccessPrevention, bucket, storage)).toEqual([]);
-    expect(await resourceViolations(gcpStoragePublicAccessPrevention, bucket, { ...storage, publicAccessPrevention: "inherited" })).toEqual([
-      expect.stringContaining('publicAccessPrevention is "inherited"'),
-    ]);
+    expect(await resourceViolations(gcpStoragePublicAccessPrevention, bucket, { ...storage, publicAccessPrevention: "inherited" })).toEqual(
+      [expect.stringContaining('publicAccessPrevention is "inherited"')],
+    );
   });
 
   it("gcp-storage-uniform-access (CKV_GCP_29): passes uniform access, fails per-object ACLs", async () => {
@@ -224,6 +251,8 @@ describe("gcp bucket", () => {
 
   it("gcp-storage-versioning (CKV_GCP_78): passes versioning on, fails it off", async () => {
     expect(await resourceViolations(gcpStorageVersioning, bucket, storage)).toEqual([]);
-    expect(await resourceViolations(gcpStorageVersioning, bucket, { ...storage, versioning: { enabled: false } })).toEqual(["versioning.enabled is false; set it to true."]);
+    expect(await resourceViolations(gcpStorageVersioning, bucket, { ...storage, versioning: { enabled: false } })).toEqual([
+      "versioning.enabled is false; set it to true.",
+    ]);
   });
 });

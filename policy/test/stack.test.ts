@@ -21,11 +21,18 @@ describe("the whole stack passes the policy pack", () => {
 
   it("catches a node turned back to IMDSv1, as a user's transform could (prod on aws)", async () => {
     const resources = offlineResources(await runStack({ stack: "prod", provider: "aws", overrides: release }));
-    const node = resources.find((r) => r.type === "aws:ec2/instance:Instance" && (r.props.tags as Record<string, string>)["portage-role"] === "node");
+    const node = resources.find(
+      (r) => r.type === "aws:ec2/instance:Instance" && (r.props.tags as Record<string, string>)["portage-role"] === "node",
+    );
     expect(node).toBeDefined();
     node!.props = { ...node!.props, metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 } };
     expect(await checkResources(resources)).toEqual([
-      { policy: "aws-instance-imdsv2", resource: node!.name, type: "aws:ec2/instance:Instance", message: expect.stringContaining('httpTokens is "optional"') },
+      {
+        policy: "aws-instance-imdsv2",
+        resource: node!.name,
+        type: "aws:ec2/instance:Instance",
+        message: expect.stringContaining('httpTokens is "optional"'),
+      },
     ]);
   });
 });

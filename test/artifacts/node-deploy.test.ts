@@ -9,7 +9,19 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootEnvFiles } from "../../components/node/env";
 import { startLoad, versions } from "./support/load";
-import { freePorts, password, removeScratchDirs, publishRelease, runScript, scratchEdge, scratchNode, setPointer, shim, type ScratchEdge, type ScratchNode } from "./support/scratch";
+import {
+  freePorts,
+  password,
+  removeScratchDirs,
+  publishRelease,
+  runScript,
+  scratchEdge,
+  scratchNode,
+  setPointer,
+  shim,
+  type ScratchEdge,
+  type ScratchNode,
+} from "./support/scratch";
 
 const secrets = {
   DATABASE_URL: "postgres://hello:s3cr3t@db.internal:5432/hello",
@@ -58,7 +70,12 @@ describe("portage-boot and portage-deploy on a scratch node behind a real HAProx
 
     // What the running release was started with: both env files, and never the edge's password.
     const env = (await (await fetch(`http://127.0.0.1:${ports[0]}/env`)).json()) as Record<string, string>;
-    expect(env).toMatchObject({ PORT: String(ports[0]), RELEASE_NODE: `hello-${ports[0]}@127.0.0.1`, DATABASE_URL: secrets.DATABASE_URL, PHX_SERVER: "true" });
+    expect(env).toMatchObject({
+      PORT: String(ports[0]),
+      RELEASE_NODE: `hello-${ports[0]}@127.0.0.1`,
+      DATABASE_URL: secrets.DATABASE_URL,
+      PHX_SERVER: "true",
+    });
     expect(Object.values(env)).not.toContain(password);
     expect(calls(node)).toContain("start hello-epmd");
   });
@@ -97,13 +114,18 @@ describe("portage-boot and portage-deploy on a scratch node behind a real HAProx
     expect(versions(result)).toEqual(["2.0.0"]);
 
     expect(read(node, "var/lib/portage/current")).toBe(`2.0.0 ${sha["2.0.0"]} ${ports[1]}\n`);
-    expect(read(node, "var/lib/portage/history").trim().split("\n").map((l) => l.split(" ").slice(1).join(" "))).toEqual([
-      `1.0.0 ${sha["1.0.0"]}`,
-      `2.0.0 ${sha["2.0.0"]}`,
-    ]);
+    expect(
+      read(node, "var/lib/portage/history")
+        .trim()
+        .split("\n")
+        .map((l) => l.split(" ").slice(1).join(" ")),
+    ).toEqual([`1.0.0 ${sha["1.0.0"]}`, `2.0.0 ${sha["2.0.0"]}`]);
     expect(shim(node.root, "is-active", `hello@${ports[0]}`).trim()).toBe("inactive");
     // The stopped color is back to READY on the edge: down by its health check, not held in drain.
-    expect(await edgeStatus(edge)).toEqual([`local-1-${ports[0]} 127.0.0.1:${ports[0]} DOWN`, `local-1-${ports[1]} 127.0.0.1:${ports[1]} UP`]);
+    expect(await edgeStatus(edge)).toEqual([
+      `local-1-${ports[0]} 127.0.0.1:${ports[0]} DOWN`,
+      `local-1-${ports[1]} 127.0.0.1:${ports[1]} UP`,
+    ]);
   });
 
   it("deploying the version that serves again changes nothing", async () => {
@@ -111,7 +133,11 @@ describe("portage-boot and portage-deploy on a scratch node behind a real HAProx
     const again = await runScript(node.root, "portage-deploy", ["2.0.0", sha["2.0.0"]!]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("2.0.0 already serves");
-    expect(calls(node).slice(before).every((c) => c.startsWith("is-active"))).toBe(true);
+    expect(
+      calls(node)
+        .slice(before)
+        .every((c) => c.startsWith("is-active")),
+    ).toBe(true);
   });
 
   it("a release that never gets healthy is stopped with the reason, and the old one keeps serving", async () => {
@@ -132,7 +158,11 @@ describe("portage-boot and portage-deploy on a scratch node behind a real HAProx
     const deploy = await runScript(node.root, "portage-deploy", ["1.0.0", "0".repeat(64)]);
     expect(deploy.code).not.toBe(0);
     expect(deploy.stderr).toContain(`has sha256 ${sha["1.0.0"]}, not ${"0".repeat(64)}`);
-    expect(calls(node).slice(before).filter((c) => /^(start|stop) hello@/.test(c))).toEqual([]);
+    expect(
+      calls(node)
+        .slice(before)
+        .filter((c) => /^(start|stop) hello@/.test(c)),
+    ).toEqual([]);
   });
 
   it("two deploys at once take turns: the second finds the version serving", async () => {

@@ -18,12 +18,21 @@ function serve(port: number, version: string): ChildProcess {
   copyFileSync(join(support, "standin-app.py"), join(dir, "app.py"));
   writeFileSync(join(dir, "VERSION"), version);
   writeFileSync(join(dir, "healthy"), "");
-  return spawn("python3", [join(dir, "app.py")], { env: { ...process.env, PORT: String(port), RELEASE_NODE: `hello-${port}@127.0.0.1` }, stdio: "ignore" });
+  return spawn("python3", [join(dir, "app.py")], {
+    env: { ...process.env, PORT: String(port), RELEASE_NODE: `hello-${port}@127.0.0.1` },
+    stdio: "ignore",
+  });
 }
 
 async function answering(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/ping`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`http://127.0.0.1:${port}/ping`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`nothing answers on port ${port}`);
@@ -82,7 +91,10 @@ describe("portage-edge-apply and portage-edge-status", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(readFileSync(join(edge.root, "etc/haproxy/haproxy.cfg"), "utf8")).toBe(portsConfig);
-    const expected = nodes.flatMap((n, i) => [`${n.name}-a 127.0.0.1:${ports[2 * i]} UP`, `${n.name}-b 127.0.0.1:${ports[2 * i + 1]} DOWN`]);
+    const expected = nodes.flatMap((n, i) => [
+      `${n.name}-a 127.0.0.1:${ports[2 * i]} UP`,
+      `${n.name}-b 127.0.0.1:${ports[2 * i + 1]} DOWN`,
+    ]);
     await waitUntil((lines) => JSON.stringify(lines) === JSON.stringify(expected));
     expect(await status()).toEqual(expected);
   });

@@ -22,7 +22,10 @@ function scratchEdgeHost(kind: "haproxy" | "traefik", domain: string): { root: s
   const rt: EdgeRuntime = {
     provider: "file",
     kind,
-    admin: { user: "portage", sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u you@example.com" },
+    admin: {
+      user: "portage",
+      sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u you@example.com",
+    },
     app: { name: "hello", ports: [4000, 4001], healthPath: "/ping" },
     domain,
     acmeEmail: domain ? "ops@example.com" : "",
@@ -49,7 +52,9 @@ describe("portage-edge-boot", () => {
     const [user, hash] = readFileSync(join(root, "etc/traefik/admin.users"), "utf8").trim().split(":");
     expect(user).toBe("portage");
     const salt = hash!.split("$")[2]!;
-    expect(execFileSync("openssl", ["passwd", "-apr1", "-salt", salt, "-stdin"], { input: `${password}\n`, encoding: "utf8" }).trim()).toBe(hash);
+    expect(execFileSync("openssl", ["passwd", "-apr1", "-salt", salt, "-stdin"], { input: `${password}\n`, encoding: "utf8" }).trim()).toBe(
+      hash,
+    );
 
     const config = parse(readFileSync(join(root, "etc/traefik/traefik.yml"), "utf8")) as { entryPoints: { admin: { address: string } } };
     expect(config.entryPoints.admin.address).toBe("10.100.0.10:8404");
@@ -85,7 +90,9 @@ describe("portage-edge-boot", () => {
     expect(mode(pem)).toBe("600");
     expect(execFileSync("openssl", ["x509", "-noout", "-subject", "-in", pem], { encoding: "utf8" })).toMatch(/CN ?= ?app\.example\.com/);
     expect(readFileSync(pem, "utf8")).toContain("PRIVATE KEY");
-    expect(readFileSync(join(root, "etc/haproxy/haproxy.cfg"), "utf8")).toBe(readFileSync(join(root, "etc/portage/haproxy-initial.cfg"), "utf8"));
+    expect(readFileSync(join(root, "etc/haproxy/haproxy.cfg"), "utf8")).toBe(
+      readFileSync(join(root, "etc/portage/haproxy-initial.cfg"), "utf8"),
+    );
     expect(readFileSync(join(root, "etc/portage/edge-address.env"), "utf8")).toBe('EDGE_PRIVATE_ADDRESS="10.100.0.10"\n');
     expect(calls(root)).toEqual(expect.arrayContaining(["restart haproxy", "enable portage-acme.timer"]));
 
@@ -103,11 +110,17 @@ describe("portage-edge-boot", () => {
     const lineage = scratchDir("letsencrypt");
     writeFileSync(join(lineage, "fullchain.pem"), "-----BEGIN CERTIFICATE-----\nissued\n-----END CERTIFICATE-----\n");
     writeFileSync(join(lineage, "privkey.pem"), "-----BEGIN PRIVATE KEY-----\nkey\n-----END PRIVATE KEY-----\n");
-    const hook = await runScript(root, "portage-edge-acme", ["--install"], { ...env, RENEWED_LINEAGE: lineage, HAPROXY_SOCKET: join(root, "none.sock") });
+    const hook = await runScript(root, "portage-edge-acme", ["--install"], {
+      ...env,
+      RENEWED_LINEAGE: lineage,
+      HAPROXY_SOCKET: join(root, "none.sock"),
+    });
     expect(hook.stderr).toBe("");
     expect(hook.code).toBe(0);
     const pem = join(root, "etc/haproxy/certs/site.pem");
-    expect(readFileSync(pem, "utf8")).toBe(readFileSync(join(lineage, "fullchain.pem"), "utf8") + readFileSync(join(lineage, "privkey.pem"), "utf8"));
+    expect(readFileSync(pem, "utf8")).toBe(
+      readFileSync(join(lineage, "fullchain.pem"), "utf8") + readFileSync(join(lineage, "privkey.pem"), "utf8"),
+    );
     expect(mode(pem)).toBe("600");
     expect(calls(root).at(-1)).toBe("reload haproxy");
   });

@@ -21,7 +21,14 @@ describe("npm run render", () => {
     expect(readdirSync(out).sort()).toEqual(["edge", "london-1", "london-2", "virginia-1", "virginia-2"]);
 
     const node = join(out, "virginia-1");
-    for (const path of ["user-data.yaml", "etc/portage/node.env", "usr/local/bin/portage-deploy", "etc/systemd/system/hello@.service", "etc/hello/env", "etc/hello/4000.env"]) {
+    for (const path of [
+      "user-data.yaml",
+      "etc/portage/node.env",
+      "usr/local/bin/portage-deploy",
+      "etc/systemd/system/hello@.service",
+      "etc/hello/env",
+      "etc/hello/4000.env",
+    ]) {
       expect(statSync(join(node, path)).isFile(), path).toBe(true);
     }
     expect((statSync(join(node, "usr/local/bin/portage-deploy")).mode & 0o777).toString(8)).toBe("755");
@@ -36,7 +43,9 @@ describe("npm run render", () => {
 
     // No generated secret in any rendered file.
     const run = await runStack({ stack: "prod", provider, overrides: { "portage:app": { release: placeholderRelease } } });
-    const secrets = run.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword").map((r) => fakeSecret(r.name, Number((r.inputs as { length?: number }).length)));
+    const secrets = run.resources
+      .filter((r) => r.type === "random:index/randomPassword:RandomPassword")
+      .map((r) => fakeSecret(r.name, Number((r.inputs as { length?: number }).length)));
     expect(secrets.length).toBeGreaterThanOrEqual(4);
     for (const file of walk(out)) {
       const text = readFileSync(file, "utf8");
@@ -67,7 +76,9 @@ describe("npm run render", () => {
 
   it("runs from the command line", async () => {
     const out = scratchDir("render");
-    const { stdout } = await promisify(execFile)("npx", ["tsx", "tools/render.ts", "--stack", "dev", "--provider", "gcp", "--out", out], { cwd: projectRoot });
+    const { stdout } = await promisify(execFile)("npx", ["tsx", "tools/render.ts", "--stack", "dev", "--provider", "gcp", "--out", out], {
+      cwd: projectRoot,
+    });
     expect(stdout).toMatch(/^virginia-1 \(node\): \d+ files, user-data \d+ bytes/m);
     expect(stdout).toMatch(/^edge \(edge\): \d+ files/m);
     expect(readdirSync(out).sort()).toEqual(["edge", "virginia-1"]);

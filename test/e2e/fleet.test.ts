@@ -94,7 +94,8 @@ describe("the local fleet", () => {
       rolloutStart = Date.now() - run.snapshot().startedAt;
       return fleet.rollout(v2, 1);
     });
-    for (const r of result) expect(r.result.code, `${r.node}: ${r.result.stderr}\n${fleet.logs(fleet.nodes.find((n) => n.name === r.node)!.host)}`).toBe(0);
+    for (const r of result)
+      expect(r.result.code, `${r.node}: ${r.result.stderr}\n${fleet.logs(fleet.nodes.find((n) => n.name === r.node)!.host)}`).toBe(0);
     expect(result.map((r) => r.node)).toEqual(fleet.nodes.map((n) => n.name));
     const switches = result.map((r) => `${r.node} ${r.seconds.toFixed(1)} s`).join(", ");
     const first2 = report.byVersion[v2.version]?.firstMs ?? NaN;
@@ -145,7 +146,8 @@ describe("the local fleet", () => {
       process.kill(pid, "SIGKILL");
       await waitFor(
         `the edge to mark ${node.address}:${port} DOWN`,
-        async () => ((await fleet.edgeServers()).find((s) => s.address === `${node.address}:${port}`)?.status === "DOWN" ? true : undefined),
+        async () =>
+          (await fleet.edgeServers()).find((s) => s.address === `${node.address}:${port}`)?.status === "DOWN" ? true : undefined,
         4 * interval,
         50,
       );

@@ -27,9 +27,17 @@ describe("the fixture app (test/fixtures/hello)", () => {
     dirs.push(dir);
     await must("tar", ["-xzf", release.tarball, "-C", dir]);
     const port = await freePort();
-    const proc = spawn(join(dir, "bin", "hello"), ["start"], { env: { PATH: process.env.PATH, HOME: dir, PORT: String(port), RELEASE_DISTRIBUTION: "none" }, stdio: "ignore" });
+    const proc = spawn(join(dir, "bin", "hello"), ["start"], {
+      env: { PATH: process.env.PATH, HOME: dir, PORT: String(port), RELEASE_DISTRIBUTION: "none" },
+      stdio: "ignore",
+    });
     running.push(proc);
-    await waitFor(`hello ${version} on port ${port}`, async () => ((await get(port, "/ping").catch(() => undefined)) ? true : undefined), 30_000, 200);
+    await waitFor(
+      `hello ${version} on port ${port}`,
+      async () => ((await get(port, "/ping").catch(() => undefined)) ? true : undefined),
+      30_000,
+      200,
+    );
     return { port, proc };
   }
 
@@ -67,7 +75,11 @@ describe("the fixture app (test/fixtures/hello)", () => {
 let sockets = 0;
 const socketIds = new WeakMap<object, number>();
 
-async function get(port: number, path: string, agent?: http.Agent): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders; ms: number; socket: number }> {
+async function get(
+  port: number,
+  path: string,
+  agent?: http.Agent,
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders; ms: number; socket: number }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const req = http.get({ host: "127.0.0.1", port, path, agent: agent ?? false }, (res) => {
@@ -75,7 +87,13 @@ async function get(port: number, path: string, agent?: http.Agent): Promise<{ st
       res.on("data", (d: Buffer) => (body += d.toString()));
       res.on("end", () => {
         if (!socketIds.has(req.socket!)) socketIds.set(req.socket!, ++sockets);
-        resolve({ status: res.statusCode ?? 0, body, headers: res.headers, ms: Date.now() - started, socket: socketIds.get(req.socket!) ?? 0 });
+        resolve({
+          status: res.statusCode ?? 0,
+          body,
+          headers: res.headers,
+          ms: Date.now() - started,
+          socket: socketIds.get(req.socket!) ?? 0,
+        });
       });
     });
     req.on("error", reject);

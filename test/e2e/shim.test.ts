@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { envFile } from "../../components/node/env";
-import { lastValue, parseEnvironment, parseEnvironmentFile, parseExec, parseSeconds, parseUnit, resolveSpecifiers, unitName } from "./shim/unit-file";
+import {
+  lastValue,
+  parseEnvironment,
+  parseEnvironmentFile,
+  parseExec,
+  parseSeconds,
+  parseUnit,
+  resolveSpecifiers,
+  unitName,
+} from "./shim/unit-file";
 
 /** The local fleet's systemctl shim must read units and env files as systemd does, or the fleet proves nothing. */
 describe("the systemctl shim reads units as systemd does", () => {
@@ -11,7 +20,9 @@ describe("the systemctl shim reads units as systemd does", () => {
     ]);
     expect(unit.get("Service.ExecStart")).toEqual(["/usr/bin/new"]);
     expect(unit.get("Service.Environment")).toEqual(["A=1", "B=2"]);
-    expect(parseUnit(["[Service]\nExecStart=/usr/bin/old --flag \\\n  --continued\n"]).get("Service.ExecStart")).toEqual(["/usr/bin/old --flag --continued"]);
+    expect(parseUnit(["[Service]\nExecStart=/usr/bin/old --flag \\\n  --continued\n"]).get("Service.ExecStart")).toEqual([
+      "/usr/bin/old --flag --continued",
+    ]);
   });
 
   it("resolves an instance's specifiers", () => {
@@ -25,9 +36,20 @@ describe("the systemctl shim reads units as systemd does", () => {
   it("expands $VAR into words and ${VAR} within a word, like Debian's haproxy.service needs", () => {
     const env = { CONFIG: "/etc/haproxy/haproxy.cfg", EXTRAOPTS: "-S /run/haproxy-master.sock", MAINPID: "42" };
     expect(parseExec("/usr/sbin/haproxy -Ws -f $CONFIG -c -q $EXTRAOPTS", env).argv).toEqual([
-      "/usr/sbin/haproxy", "-Ws", "-f", "/etc/haproxy/haproxy.cfg", "-c", "-q", "-S", "/run/haproxy-master.sock",
+      "/usr/sbin/haproxy",
+      "-Ws",
+      "-f",
+      "/etc/haproxy/haproxy.cfg",
+      "-c",
+      "-q",
+      "-S",
+      "/run/haproxy-master.sock",
     ]);
-    expect(parseExec('-/bin/kill -USR2 ${MAINPID} "a b" $$HOME', env)).toEqual({ ignoreFailure: true, privileged: false, argv: ["/bin/kill", "-USR2", "42", "a b", "$HOME"] });
+    expect(parseExec('-/bin/kill -USR2 ${MAINPID} "a b" $$HOME', env)).toEqual({
+      ignoreFailure: true,
+      privileged: false,
+      argv: ["/bin/kill", "-USR2", "42", "a b", "$HOME"],
+    });
   });
 
   it("reads back every value portage's env files carry", () => {

@@ -2,7 +2,17 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Secret } from "../../tools/offline/run";
 import { A, all, idOf, one, policyOf, regionOf, runAws, runAwsStack, type Run } from "./aws-support";
 
-const stateful = [A.db, A.dbSubnets, A.dbParameters, A.bucket, A.publicAccessBlock, A.ownership, A.versioning, A.encryption, A.bucketPolicy];
+const stateful = [
+  A.db,
+  A.dbSubnets,
+  A.dbParameters,
+  A.bucket,
+  A.publicAccessBlock,
+  A.ownership,
+  A.versioning,
+  A.encryption,
+  A.bucketPolicy,
+];
 
 describe("aws data: database, bucket and secrets (dev)", () => {
   let run: Run;
@@ -59,7 +69,8 @@ describe("aws data: database, bucket and secrets (dev)", () => {
     expect(db.inputs).toMatchObject({ deletionProtection: false, skipFinalSnapshot: true, deleteAutomatedBackups: true });
     expect(db.inputs.finalSnapshotIdentifier).toBeUndefined();
     expect(one(run, A.bucket, "bucket").inputs.forceDestroy).toBe(true);
-    for (const r of run.resources.filter((x) => stateful.includes(x.type as (typeof stateful)[number]))) expect(r.options.protect, r.name).toBe(false);
+    for (const r of run.resources.filter((x) => stateful.includes(x.type as (typeof stateful)[number])))
+      expect(r.options.protect, r.name).toBe(false);
   });
 
   it("the password is a secret", () => {
@@ -86,9 +97,18 @@ describe("aws data: database, bucket and secrets (dev)", () => {
     const policy = policyOf(one(run, A.bucketPolicy, "bucket-tls-only"));
     const arn = `arn:aws:s3:::${run.outputs?.bucketName}`;
     expect(policy.Statement).toEqual([
-      { Sid: "DenyPlainHttp", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+      {
+        Sid: "DenyPlainHttp",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [arn, `${arn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
     ]);
-    expect(one(run, A.bucketPolicy, "bucket-tls-only").options.dependsOn).toContain(one(run, A.publicAccessBlock, "bucket-public-access").urn);
+    expect(one(run, A.bucketPolicy, "bucket-tls-only").options.dependsOn).toContain(
+      one(run, A.publicAccessBlock, "bucket-public-access").urn,
+    );
   });
 
   it("secrets: one SSM parameter per entry under the stack's path, in the primary region; secret ones are SecureString", () => {
@@ -126,7 +146,12 @@ describe("aws data: Pulumi.prod.yaml", () => {
   });
 
   it("a Multi-AZ standby when highAvailability, the prod size, two weeks of backups", () => {
-    expect(one(run, A.db, "database-postgres").inputs).toMatchObject({ multiAz: true, instanceClass: "db.m7g.large", allocatedStorage: 50, backupRetentionPeriod: 14 });
+    expect(one(run, A.db, "database-postgres").inputs).toMatchObject({
+      multiAz: true,
+      instanceClass: "db.m7g.large",
+      allocatedStorage: 50,
+      backupRetentionPeriod: 14,
+    });
   });
 
   it("deletion protection (CKV_AWS_293), a final snapshot, automated backups kept after deletion", () => {
@@ -147,7 +172,8 @@ describe("aws data: Pulumi.prod.yaml", () => {
 
   it("secrets and the database stay in the primary region while the fleet spans two", () => {
     expect(new Set(all(run, A.instance).map((i) => regionOf(run, i)))).toEqual(new Set(["us-east-1", "eu-west-2"]));
-    for (const r of [...all(run, A.parameter), one(run, A.db, "database-postgres"), one(run, A.bucket, "bucket")]) expect(regionOf(run, r)).toBe("us-east-1");
+    for (const r of [...all(run, A.parameter), one(run, A.db, "database-postgres"), one(run, A.bucket, "bucket")])
+      expect(regionOf(run, r)).toBe("us-east-1");
     expect(one(run, A.parameter, "secrets-phx-host").inputs.value).toEqual(new Secret("app.example.com"));
   });
 });

@@ -36,13 +36,21 @@ describe("aws private DNS for cluster discovery", () => {
   });
 
   it("edge.<zone> resolves to the edge's private address", () => {
-    expect(one(run, A.record, "dns-edge").inputs).toMatchObject({ name: "edge.dev.hello.internal", type: "A", records: [fakeAddress("edge")] });
+    expect(one(run, A.record, "dns-edge").inputs).toMatchObject({
+      name: "edge.dev.hello.internal",
+      type: "A",
+      records: [fakeAddress("edge")],
+    });
   });
 });
 
 describe("the nodes record at Route 53's size limit", () => {
   const fleet = (regions: number, perRegion: number) =>
-    Array.from({ length: regions * perRegion }, (_, i) => ({ region: `r${Math.floor(i / perRegion)}`, index: i % perRegion, address: `10.${100 + Math.floor(i / perRegion)}.64.${(i % perRegion) + 10}` }));
+    Array.from({ length: regions * perRegion }, (_, i) => ({
+      region: `r${Math.floor(i / perRegion)}`,
+      index: i % perRegion,
+      address: `10.${100 + Math.floor(i / perRegion)}.64.${(i % perRegion) + 10}`,
+    }));
 
   it("lists every node up to the limit, sorted", () => {
     const nodes = fleet(4, 100);

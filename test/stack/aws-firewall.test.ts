@@ -12,7 +12,10 @@ function ruleText(r: RecordedResource): string {
   return `${dir} ${r.inputs.ipProtocol} ${ports} ${peer}`;
 }
 const rulesOf = (run: Run, group: string) =>
-  [...all(run, A.ingress), ...all(run, A.egress)].filter((r) => r.inputs.securityGroupId === idOf(group)).map(ruleText).sort();
+  [...all(run, A.ingress), ...all(run, A.egress)]
+    .filter((r) => r.inputs.securityGroupId === idOf(group))
+    .map(ruleText)
+    .sort();
 const internetOut = ["out tcp 443 0.0.0.0/0", "out tcp 80 0.0.0.0/0", "out udp 123 0.0.0.0/0"];
 const openToAll = (r: RecordedResource) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0";
 
@@ -103,13 +106,17 @@ describe("aws security groups, two regions: every rule, and nothing else", () =>
   });
 
   it("database: Postgres from fleet members only, nothing out", () => {
-    expect(rulesOf(run, "network-virginia-database")).toEqual(["in tcp 5432 sg:network-virginia-node", "in tcp 5432 10.122.64.0/18"].sort());
+    expect(rulesOf(run, "network-virginia-database")).toEqual(
+      ["in tcp 5432 sg:network-virginia-node", "in tcp 5432 10.122.64.0/18"].sort(),
+    );
   });
 
   it("nothing is open to 0.0.0.0/0 or ::/0 except 80 and 443 on the edge", () => {
     const open = all(run, A.ingress).filter(openToAll);
     expect(open.map((r) => `${String(r.inputs.securityGroupId)} ${ruleText(r)}`).sort()).toEqual(
-      ["in tcp 80 0.0.0.0/0", "in tcp 80 ::/0", "in tcp 443 0.0.0.0/0", "in tcp 443 ::/0"].map((t) => `${idOf("network-virginia-edge")} ${t}`).sort(),
+      ["in tcp 80 0.0.0.0/0", "in tcp 80 ::/0", "in tcp 443 0.0.0.0/0", "in tcp 443 ::/0"]
+        .map((t) => `${idOf("network-virginia-edge")} ${t}`)
+        .sort(),
     );
   });
 
@@ -125,7 +132,11 @@ describe("aws security groups, two regions: every rule, and nothing else", () =>
   });
 
   it("each security group is in its region's VPC and tagged with its role", () => {
-    expect(all(run, A.sg).map((g) => [g.name, g.inputs.vpcId, (g.inputs.tags as Record<string, string>)["portage-role"]]).sort()).toEqual(
+    expect(
+      all(run, A.sg)
+        .map((g) => [g.name, g.inputs.vpcId, (g.inputs.tags as Record<string, string>)["portage-role"]])
+        .sort(),
+    ).toEqual(
       [
         ["network-london-node", idOf("network-london-vpc"), "node"],
         ["network-virginia-database", idOf("network-virginia-vpc"), "database"],
@@ -144,12 +155,20 @@ describe("aws security groups follow the configured ports", () => {
 
   it("app ports and the distribution range come from the config", () => {
     const node = rulesOf(run, "network-virginia-node");
-    expect(node).toEqual(expect.arrayContaining(["in tcp 5000 sg:network-virginia-edge", "in tcp 5001 sg:network-virginia-edge", "in tcp 9200-9210 sg:network-virginia-node"]));
+    expect(node).toEqual(
+      expect.arrayContaining([
+        "in tcp 5000 sg:network-virginia-edge",
+        "in tcp 5001 sg:network-virginia-edge",
+        "in tcp 9200-9210 sg:network-virginia-node",
+      ]),
+    );
     expect(node.some((r) => r.includes("4000") || r.includes("9100-9155"))).toBe(false);
   });
 
   it("one region: no rule names another region's range", () => {
-    const cidrs = [...all(run, A.ingress), ...all(run, A.egress)].map((r) => r.inputs.cidrIpv4).filter((c): c is string => typeof c === "string");
+    const cidrs = [...all(run, A.ingress), ...all(run, A.egress)]
+      .map((r) => r.inputs.cidrIpv4)
+      .filter((c): c is string => typeof c === "string");
     for (const c of cidrs) expect(["0.0.0.0/0", "203.0.113.10/32"]).toContain(c);
   });
 });

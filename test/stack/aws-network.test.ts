@@ -48,7 +48,9 @@ describe("aws network: a VPC per region, peered in a full mesh", () => {
         expect(s.inputs.mapPublicIpOnLaunch).toBe(false);
         expect(regionOf(run, s)).toBe(regions[key]);
       }
-      subnets.forEach((a, i) => subnets.slice(i + 1).forEach((b) => expect(overlaps(String(a.inputs.cidrBlock), String(b.inputs.cidrBlock))).toBe(false)));
+      subnets.forEach((a, i) =>
+        subnets.slice(i + 1).forEach((b) => expect(overlaps(String(a.inputs.cidrBlock), String(b.inputs.cidrBlock))).toBe(false)),
+      );
       const zones = (prefix: string) => new Set(subnets.filter((s) => s.name.includes(prefix)).map((s) => s.inputs.availabilityZone));
       expect(zones("-nodes-")).toEqual(new Set(["a", "b", "c"].map((z) => `${regions[key]}${z}`)));
       if (key === "virginia") expect(zones("-database-").size).toBeGreaterThanOrEqual(2);
@@ -67,7 +69,11 @@ describe("aws network: a VPC per region, peered in a full mesh", () => {
     }
     const offerings = run.invokes.filter((i) => i.token === "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings");
     expect(offerings).toHaveLength(3);
-    for (const o of offerings) expect(o.inputs).toMatchObject({ locationType: "availability-zone", filters: [{ name: "instance-type", values: expect.arrayContaining(["t3.small"]) }] });
+    for (const o of offerings)
+      expect(o.inputs).toMatchObject({
+        locationType: "availability-zone",
+        filters: [{ name: "instance-type", values: expect.arrayContaining(["t3.small"]) }],
+      });
   });
 
   it("a NAT gateway per region in its public subnet: nodes reach the internet through it, the public subnet through the internet gateway, the database subnets not at all", () => {
@@ -75,7 +81,9 @@ describe("aws network: a VPC per region, peered in a full mesh", () => {
       const nat = one(run, A.nat, `network-${key}-nat`);
       expect(nat.inputs).toMatchObject({ subnetId: idOf(`network-${key}-public`), connectivityType: "public" });
       expect(one(run, A.eip, `network-${key}-nat-address`).inputs.domain).toBe("vpc");
-      const defaults = all(run, A.route).filter((r) => r.name.startsWith(`network-${key}-`) && r.inputs.destinationCidrBlock === "0.0.0.0/0");
+      const defaults = all(run, A.route).filter(
+        (r) => r.name.startsWith(`network-${key}-`) && r.inputs.destinationCidrBlock === "0.0.0.0/0",
+      );
       expect(defaults.map((r) => [r.inputs.routeTableId, r.inputs.natGatewayId ?? r.inputs.gatewayId]).sort()).toEqual(
         [
           [idOf(`network-${key}-nodes-routes`), idOf(`network-${key}-nat`)],
@@ -143,7 +151,10 @@ describe("aws network at its limit: 10 regions", () => {
   let run: Run;
   beforeAll(async () => {
     run = await runAws({
-      "portage:fleet": { regions: ["virginia", "ohio", "oregon", "california", "montreal", "london", "frankfurt", "paris", "tokyo", "sydney"], nodesPerRegion: 1 },
+      "portage:fleet": {
+        regions: ["virginia", "ohio", "oregon", "california", "montreal", "london", "frankfurt", "paris", "tokyo", "sydney"],
+        nodesPerRegion: 1,
+      },
     });
   });
 

@@ -41,11 +41,17 @@ describe("transforms reach the raw aws resources (full control mode)", () => {
       () => {
         const spec = loadSpec();
         const cloud = new Cloud("cloud", { spec });
-        const network = new Network("network", { spec, cloud, transform: { aws: { vpc: { instanceTenancy: "default", tags: { team: "web" } } } } });
+        const network = new Network("network", {
+          spec,
+          cloud,
+          transform: { aws: { vpc: { instanceTenancy: "default", tags: { team: "web" } } } },
+        });
         const bucket = new Bucket("bucket", {
           spec,
           cloud,
-          transform: { aws: { encryption: { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] } } },
+          transform: {
+            aws: { encryption: { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] } },
+          },
         });
         new Fleet("fleet", {
           spec,
@@ -65,8 +71,14 @@ describe("transforms reach the raw aws resources (full control mode)", () => {
       { config: flattenConfig(validConfig({ "portage:fleet": { regions: ["virginia"], nodesPerRegion: 2 } })), stack: "dev" },
     );
     expect(run.error).toBeUndefined();
-    expect(one(run, A.vpc, "network-virginia-vpc").inputs).toMatchObject({ cidrBlock: "10.100.0.0/16", instanceTenancy: "default", tags: { team: "web" } });
-    expect(one(run, A.encryption, "bucket-encryption").inputs.rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }]);
+    expect(one(run, A.vpc, "network-virginia-vpc").inputs).toMatchObject({
+      cidrBlock: "10.100.0.0/16",
+      instanceTenancy: "default",
+      tags: { team: "web" },
+    });
+    expect(one(run, A.encryption, "bucket-encryption").inputs.rules).toEqual([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true },
+    ]);
     expect(one(run, A.instance, "fleet-virginia-2").inputs.monitoring).toBe(true);
     expect(one(run, A.instance, "fleet-virginia-1").inputs.monitoring).toBeUndefined();
   });

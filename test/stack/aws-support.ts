@@ -64,7 +64,14 @@ export function nodeInstances(run: Run): RecordedResource[] {
 
 export interface PolicyDocument {
   Version: string;
-  Statement: { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; Principal?: unknown; Condition?: unknown }[];
+  Statement: {
+    Sid?: string;
+    Effect: string;
+    Action: string | string[];
+    Resource: string | string[];
+    Principal?: unknown;
+    Condition?: unknown;
+  }[];
 }
 
 export function policyOf(r: RecordedResource, key = "policy"): PolicyDocument {

@@ -15,7 +15,13 @@ describe("gcp data on Pulumi.dev.yaml and Pulumi.prod.yaml", async () => {
 
     it("Postgres of the configured version and tier in the primary region, ENTERPRISE edition (custom tiers need it)", () => {
       expect(devDb.inputs).toMatchObject({ databaseVersion: "POSTGRES_16", region: "us-east4" });
-      expect(devDb.inputs.settings).toMatchObject({ edition: "ENTERPRISE", tier: databaseTiers.small.gcp, diskType: "PD_SSD", diskSize: 20, diskAutoresize: true });
+      expect(devDb.inputs.settings).toMatchObject({
+        edition: "ENTERPRISE",
+        tier: databaseTiers.small.gcp,
+        diskType: "PD_SSD",
+        diskSize: 20,
+        diskAutoresize: true,
+      });
       expect(prodDb.inputs.settings).toMatchObject({ tier: databaseTiers.medium.gcp, diskSize: 50 });
     });
 
@@ -60,7 +66,11 @@ describe("gcp data on Pulumi.dev.yaml and Pulumi.prod.yaml", async () => {
     });
 
     it("labelled as the stack's database (Cloud SQL labels are not reached by provider default labels)", () => {
-      expect(at(devDb, "settings", "userLabels")).toEqual({ "portage-stack": "hello-dev", "portage-production": "false", "portage-role": "database" });
+      expect(at(devDb, "settings", "userLabels")).toEqual({
+        "portage-stack": "hello-dev",
+        "portage-production": "false",
+        "portage-role": "database",
+      });
     });
 
     it("dev tears down easily: no deletion protection at either level (the provider's default is on), not protected", () => {
@@ -101,7 +111,8 @@ describe("gcp data on Pulumi.dev.yaml and Pulumi.prod.yaml", async () => {
     const prodBucket = one(prod, T.bucket);
 
     it("CKV_GCP_114, CKV_GCP_29: public access prevention enforced and uniform bucket-level access", () => {
-      for (const b of [devBucket, prodBucket]) expect(b.inputs).toMatchObject({ publicAccessPrevention: "enforced", uniformBucketLevelAccess: true });
+      for (const b of [devBucket, prodBucket])
+        expect(b.inputs).toMatchObject({ publicAccessPrevention: "enforced", uniformBucketLevelAccess: true });
     });
 
     it("CKV_GCP_78: versioned as configured", () => {
@@ -140,7 +151,9 @@ describe("gcp data on Pulumi.dev.yaml and Pulumi.prod.yaml", async () => {
         expect(v.inputs.secret).toBe(`${secret.name}-id`);
         if (v.name !== "secrets-phx-host") expect(v.inputs.secretData, v.name).toBeInstanceOf(Secret);
       }
-      expect(String((one(dev, T.secretVersion, "secrets-database-url").inputs.secretData as Secret).value)).toMatch(/^ecto:\/\/hello:.+@10\.[\d.]+:5432\/hello\?ssl=true$/);
+      expect(String((one(dev, T.secretVersion, "secrets-database-url").inputs.secretData as Secret).value)).toMatch(
+        /^ecto:\/\/hello:.+@10\.[\d.]+:5432\/hello\?ssl=true$/,
+      );
     });
   });
 });
@@ -152,7 +165,10 @@ describe("gcp Cloud SQL backup settings", () => {
   });
 
   it("a standby without backups is refused with the key and the fix (Cloud SQL requires point-in-time recovery for it)", async () => {
-    const run = await runStack({ provider: "gcp", overrides: validConfig({ "portage:database": { backupDays: 0, highAvailability: true } }) });
+    const run = await runStack({
+      provider: "gcp",
+      overrides: validConfig({ "portage:database": { backupDays: 0, highAvailability: true } }),
+    });
     expect(run.error?.message).toContain("portage:database.backupDays: 0 turns backups off, but portage:database.highAvailability is true");
     expect(run.resources).toEqual([]);
   });

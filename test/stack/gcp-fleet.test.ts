@@ -13,10 +13,13 @@ describe("gcp fleet and edge VMs", async () => {
   const edge = one(run, T.instance, "edge-vm");
   const vms = [...nodes, edge];
   const accounts = all(run, T.account);
-  const accountOf = (vm: typeof edge) => accounts.find((a) => `${a.inputs.accountId}@p.iam.gserviceaccount.com` === at(vm, "serviceAccount", "email"));
+  const accountOf = (vm: typeof edge) =>
+    accounts.find((a) => `${a.inputs.accountId}@p.iam.gserviceaccount.com` === at(vm, "serviceAccount", "email"));
 
   it("a VM per node, of the fleet size's machine type; the edge of its own size", () => {
-    expect(nodes.map((n) => n.name)).toEqual(["virginia-1", "virginia-2", "virginia-3", "london-1", "london-2", "london-3"].map((n) => `fleet-${n}`));
+    expect(nodes.map((n) => n.name)).toEqual(
+      ["virginia-1", "virginia-2", "virginia-3", "london-1", "london-2", "london-3"].map((n) => `fleet-${n}`),
+    );
     for (const node of nodes) expect(node.inputs.machineType).toBe(machineTypes.medium.gcp);
     expect(edge.inputs.machineType).toBe(machineTypes.large.gcp);
   });
@@ -44,7 +47,8 @@ describe("gcp fleet and edge VMs", async () => {
   });
 
   it("CKV_GCP_39: every VM is a shielded VM (secure boot, vTPM, integrity monitoring)", () => {
-    for (const vm of vms) expect(vm.inputs.shieldedInstanceConfig).toEqual({ enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true });
+    for (const vm of vms)
+      expect(vm.inputs.shieldedInstanceConfig).toEqual({ enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true });
   });
 
   it("CKV_GCP_32, CKV_GCP_35: project-wide SSH keys blocked and the serial port off on every VM", () => {
@@ -77,9 +81,14 @@ describe("gcp fleet and edge VMs", async () => {
     expect(lookups.length).toBeGreaterThan(0);
     for (const lookup of lookups) expect(lookup.inputs).toMatchObject({ family: "ubuntu-2404-lts-amd64", project: "ubuntu-os-cloud" });
     for (const vm of vms) {
-      expect(String(at(vm, "bootDisk", "initializeParams", "image"))).toContain("/projects/ubuntu-os-cloud/global/images/ubuntu-2404-lts-amd64");
+      expect(String(at(vm, "bootDisk", "initializeParams", "image"))).toContain(
+        "/projects/ubuntu-os-cloud/global/images/ubuntu-2404-lts-amd64",
+      );
       expect(at(vm, "bootDisk", "initializeParams", "type")).toBe("pd-balanced");
-      expect(at(vm, "bootDisk", "initializeParams", "labels")).toMatchObject({ "portage-stack": "hello-dev", "portage-role": vm === edge ? "edge" : "node" });
+      expect(at(vm, "bootDisk", "initializeParams", "labels")).toMatchObject({
+        "portage-stack": "hello-dev",
+        "portage-role": vm === edge ? "edge" : "node",
+      });
     }
     for (const node of nodes) expect(at(node, "bootDisk", "initializeParams", "size")).toBe(30);
   });
@@ -128,7 +137,11 @@ describe("gcp IAM: least privilege for nodes and the edge", async () => {
   it("each node reads exactly the stack's five secrets (payload only), by name, as itself", () => {
     for (const name of nodeNames) {
       const grant = one(run, T.projectMember, `fleet-${name}-secrets`);
-      expect(grant.inputs).toMatchObject({ project: "test-project", role: "roles/secretmanager.secretAccessor", member: memberOf(`fleet-${name}`) });
+      expect(grant.inputs).toMatchObject({
+        project: "test-project",
+        role: "roles/secretmanager.secretAccessor",
+        member: memberOf(`fleet-${name}`),
+      });
       const expression = String(at(grant, "condition", "expression"));
       expect(new Set(secretIds(expression))).toEqual(
         new Set(["database-url", "secret-key-base", "release-cookie", "phx-host", "edge-admin-password"].map((e) => `hello-dev-${e}`)),

@@ -15,7 +15,9 @@ describe("gcp names derived from the stack", () => {
 
   it("long names are cut to 30 characters with a hash, valid, stable and still distinct", () => {
     const prefix = "a-thirty-character-release-name-production";
-    const ids = ["northamerica-northeast1-1", "northamerica-northeast1-2", "northamerica-northeast1-100", "edge"].map((s) => serviceAccountId({ prefix }, s));
+    const ids = ["northamerica-northeast1-1", "northamerica-northeast1-2", "northamerica-northeast1-100", "edge"].map((s) =>
+      serviceAccountId({ prefix }, s),
+    );
     for (const id of ids) {
       expect(id).toMatch(serviceAccountIdPattern);
       expect(id.length).toBeLessThanOrEqual(30);

@@ -64,7 +64,13 @@ describe("gcp network: one global VPC, a subnet and Cloud NAT per region, privat
 
   it("private services access: a /16 peering range at 10.200.0.0 connected to servicenetworking", () => {
     const range = one(run, T.globalAddress);
-    expect(range.inputs).toMatchObject({ purpose: "VPC_PEERING", addressType: "INTERNAL", address: "10.200.0.0", prefixLength: 16, network: `${network.name}-id` });
+    expect(range.inputs).toMatchObject({
+      purpose: "VPC_PEERING",
+      addressType: "INTERNAL",
+      address: "10.200.0.0",
+      prefixLength: 16,
+      network: `${network.name}-id`,
+    });
     const connection = one(run, T.connection);
     expect(connection.inputs.service).toBe("servicenetworking.googleapis.com");
     expect(connection.inputs.network).toBe(`${network.name}-id`);
@@ -114,7 +120,9 @@ describe("gcp firewall: every way in, described, on the stack's network tags", a
   });
 
   it("CKV_GCP_2, CKV_GCP_3 (SSH, RDP): nothing but 80/443 on the edge is open to 0.0.0.0/0 or ::/0", () => {
-    const open = rules.filter((r) => ((r.inputs.sourceRanges as string[] | undefined) ?? []).some((c) => c === "0.0.0.0/0" || c === "::/0"));
+    const open = rules.filter((r) =>
+      ((r.inputs.sourceRanges as string[] | undefined) ?? []).some((c) => c === "0.0.0.0/0" || c === "::/0"),
+    );
     expect(open.map((r) => r.name)).toEqual(["network-edge-web"]);
   });
 
@@ -128,13 +136,28 @@ describe("gcp firewall: every way in, described, on the stack's network tags", a
   });
 
   it("the edge admin API from the nodes only", () => {
-    expect(rule("edge-admin").inputs).toMatchObject({ direction: "INGRESS", sourceTags: [node], targetTags: [edge], allows: [{ protocol: "tcp", ports: ["8404"] }] });
+    expect(rule("edge-admin").inputs).toMatchObject({
+      direction: "INGRESS",
+      sourceTags: [node],
+      targetTags: [edge],
+      allows: [{ protocol: "tcp", ports: ["8404"] }],
+    });
     expect(rule("edge-admin").inputs.sourceRanges).toBeUndefined();
   });
 
   it("both app ports and SSH to the nodes from the edge only", () => {
-    expect(rule("node-app").inputs).toMatchObject({ direction: "INGRESS", sourceTags: [edge], targetTags: [node], allows: [{ protocol: "tcp", ports: ["4000", "4001"] }] });
-    expect(rule("node-ssh").inputs).toMatchObject({ direction: "INGRESS", sourceTags: [edge], targetTags: [node], allows: [{ protocol: "tcp", ports: ["22"] }] });
+    expect(rule("node-app").inputs).toMatchObject({
+      direction: "INGRESS",
+      sourceTags: [edge],
+      targetTags: [node],
+      allows: [{ protocol: "tcp", ports: ["4000", "4001"] }],
+    });
+    expect(rule("node-ssh").inputs).toMatchObject({
+      direction: "INGRESS",
+      sourceTags: [edge],
+      targetTags: [node],
+      allows: [{ protocol: "tcp", ports: ["22"] }],
+    });
     for (const suffix of ["node-app", "node-ssh"]) expect(rule(suffix).inputs.sourceRanges).toBeUndefined();
   });
 
@@ -164,7 +187,10 @@ describe("gcp firewall: every way in, described, on the stack's network tags", a
   });
 
   it("admin ranges that are all IPv6 fail with the key and the fix, since nobody could reach the edge", async () => {
-    const result = await runStack({ provider: "gcp", overrides: validConfig({ "portage:access": { ...access, adminCidrs: ["2001:db8::/32"] } }) });
+    const result = await runStack({
+      provider: "gcp",
+      overrides: validConfig({ "portage:access": { ...access, adminCidrs: ["2001:db8::/32"] } }),
+    });
     expect(result.error?.message).toMatch(/^portage:access\.adminCidrs: .* has no IPv4 range.*add your IPv4 address/);
   });
 });

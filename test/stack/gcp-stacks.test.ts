@@ -60,15 +60,18 @@ describe("gcp: growing the fleet touches nothing that exists", async () => {
     "one more region": await runGcp({ "portage:fleet": { regions: ["virginia", "london"], nodesPerRegion: 1 } }),
   };
 
-  it.each(Object.keys(grown))("%s: every existing VM, disk, identity, grant, network piece and the database keep their exact inputs", (what) => {
-    const before = gcpInputs(base);
-    const after = gcpInputs(grown[what as keyof typeof grown]);
-    for (const [key, inputs] of before) {
-      expect(after.has(key), `${key} still exists`).toBe(true);
-      if (!fleetWide.includes(key)) expect(after.get(key), key).toEqual(inputs);
-    }
-    expect(before.size).toBeGreaterThan(30);
-  });
+  it.each(Object.keys(grown))(
+    "%s: every existing VM, disk, identity, grant, network piece and the database keep their exact inputs",
+    (what) => {
+      const before = gcpInputs(base);
+      const after = gcpInputs(grown[what as keyof typeof grown]);
+      for (const [key, inputs] of before) {
+        expect(after.has(key), `${key} still exists`).toBe(true);
+        if (!fleetWide.includes(key)) expect(after.get(key), key).toEqual(inputs);
+      }
+      expect(before.size).toBeGreaterThan(30);
+    },
+  );
 
   it.each(Object.keys(grown))("%s: the fleet-wide node lists gain the new node and keep the old", (what) => {
     const run = grown[what as keyof typeof grown];
@@ -130,7 +133,14 @@ describe("gcp transforms reach the raw resources", async () => {
         cloud,
         network,
         bucket,
-        transform: { gcp: { instance: (args, opts) => { args.labels = { team: "web" }; opts.protect = true; } } },
+        transform: {
+          gcp: {
+            instance: (args, opts) => {
+              args.labels = { team: "web" };
+              opts.protect = true;
+            },
+          },
+        },
       });
       return {};
     },

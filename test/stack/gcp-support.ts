@@ -36,7 +36,8 @@ export const runGcpStack = (stack: string, overrides: StackConfig = {}): Promise
 /** Reads a nested input: `at(r, "settings", "ipConfiguration", "ipv4Enabled")`. */
 export function at(r: RecordedResource, ...path: (string | number)[]): unknown {
   let value: unknown = r.inputs;
-  for (const key of path) value = value === null || typeof value !== "object" ? undefined : (value as Record<string | number, unknown>)[key];
+  for (const key of path)
+    value = value === null || typeof value !== "object" ? undefined : (value as Record<string | number, unknown>)[key];
   return value;
 }
 

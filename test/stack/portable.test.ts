@@ -31,7 +31,8 @@ describe("one config, either cloud: the same topology and the same outputs", asy
   it.each(cloudProviders)("%s: nodes are named by portable region, in the provider's own regions", (provider) => {
     const nodes = runs[provider]?.outputs?.nodes ?? [];
     expect(nodes.map((n) => n.name)).toEqual(["virginia-1", "virginia-2", "london-1", "london-2"]);
-    const expected = provider === "aws" ? ["us-east-1", "us-east-1", "eu-west-2", "eu-west-2"] : ["us-east4", "us-east4", "europe-west2", "europe-west2"];
+    const expected =
+      provider === "aws" ? ["us-east-1", "us-east-1", "eu-west-2", "eu-west-2"] : ["us-east4", "us-east4", "europe-west2", "europe-west2"];
     expect(nodes.map((n) => n.region)).toEqual(expected);
     for (const n of nodes) expect(n.privateAddress).toMatch(/^10\.\d+\.\d+\.\d+$/);
   });
@@ -53,7 +54,10 @@ describe("one config, either cloud: the same topology and the same outputs", asy
     for (const p of providers) expect(p.options.dependsOn).toContain(guard?.urn);
     const cloudResources = resources.filter((r) => r.custom && r.type.startsWith(`${provider}:`));
     for (const r of cloudResources) {
-      expect(providers.map((p) => p.urn), `${r.type} ${r.name} uses a portage provider`).toContain(r.options.provider?.split("::").slice(0, 4).join("::"));
+      expect(
+        providers.map((p) => p.urn),
+        `${r.type} ${r.name} uses a portage provider`,
+      ).toContain(r.options.provider?.split("::").slice(0, 4).join("::"));
     }
   });
 });
@@ -62,7 +66,11 @@ describe("one config, either cloud: the same topology and the same outputs", asy
 function shape(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(shape);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, shape(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, shape(v)]),
+    );
   }
   return typeof value;
 }

@@ -41,7 +41,8 @@ describe.each(cloudProviders)("%s: shipping a release", async (provider) => {
     const nodes = v1.outputs?.nodes ?? [];
     commands.forEach((c, i) => {
       // The command provider sends the whole connection as a secret (it may hold a key).
-      const connection = (reveal(c.inputs.connection) as { secret: { host: string; user: string; proxy: { host: string; user: string } } }).secret;
+      const connection = (reveal(c.inputs.connection) as { secret: { host: string; user: string; proxy: { host: string; user: string } } })
+        .secret;
       expect(connection.host).toBe(nodes[i]?.privateAddress);
       expect(connection.user).toBe("portage");
       expect(connection.proxy).toMatchObject({ host: edgeAddress, user: "portage" });

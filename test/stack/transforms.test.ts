@@ -18,7 +18,15 @@ describe("stacks/transforms.ts reaches the raw resources of every component", ()
   });
 
   it("gcp: a function edits the bucket's arguments in place", async () => {
-    const result = await run("gcp", { bucket: { gcp: { bucket: (args) => { args.storageClass = "NEARLINE"; } } } });
+    const result = await run("gcp", {
+      bucket: {
+        gcp: {
+          bucket: (args) => {
+            args.storageClass = "NEARLINE";
+          },
+        },
+      },
+    });
     expect(result.error).toBeUndefined();
     const [bucket] = ofTypes(result.resources, ["gcp:storage/bucket:Bucket"]);
     expect(bucket?.inputs.storageClass).toBe("NEARLINE");

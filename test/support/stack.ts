@@ -67,7 +67,13 @@ export function all(run: { resources: RecordedResource[] }, type: string): Recor
 export function one(run: { resources: RecordedResource[] }, type: string, name?: string): RecordedResource {
   const found = all(run, type).filter((r) => name === undefined || r.name === name);
   if (found.length !== 1) {
-    throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}; there are: ${all(run, type).map((r) => r.name).join(", ") || "none"}`);
+    throw new Error(
+      `expected one ${type}${name ? ` named ${name}` : ""}; there are: ${
+        all(run, type)
+          .map((r) => r.name)
+          .join(", ") || "none"
+      }`,
+    );
   }
   return found[0] as RecordedResource;
 }

@@ -70,7 +70,12 @@ Transfer/sec:      2.47MB
     const at = (path: string) => path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], r);
     const paths = [
       ...["portage", "seed", "direct"].map((t) => `edge.rps.${t}`),
-      ...["portage", "seed"].flatMap((t) => [`edge.cpuUsPerRequest.${t}`, `deploy.failed.${t}`, `deploy.failedInFlight.${t}`, `deploy.firstTrafficSeconds.${t}`]),
+      ...["portage", "seed"].flatMap((t) => [
+        `edge.cpuUsPerRequest.${t}`,
+        `deploy.failed.${t}`,
+        `deploy.failedInFlight.${t}`,
+        `deploy.firstTrafficSeconds.${t}`,
+      ]),
       "rollout.seconds.batch1",
       "rollout.seconds.batch3",
       "rollout.failed",

@@ -22,7 +22,11 @@ describe("the quick start's commands", () => {
 
   it("bin/up builds the example app into a real release tarball of the configured version", () => {
     const out = join(scratch, "hello-0.1.0.tar.gz");
-    execFileSync(tsx, [join(root, "tools/up/example-release.ts"), "--version", "0.1.0", "--out", out], { cwd: root, encoding: "utf8", timeout: 300_000 });
+    execFileSync(tsx, [join(root, "tools/up/example-release.ts"), "--version", "0.1.0", "--out", out], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 300_000,
+    });
     expect(statSync(out).size).toBeGreaterThan(1_000_000);
     const listing = execFileSync("tar", ["-tzf", out], { encoding: "utf8" });
     expect(listing).toMatch(/^(\.\/)?bin\/hello$/m);

@@ -14,7 +14,9 @@ describe("the docs stay true to the code", () => {
   });
 
   it("Pulumi.yaml gives every portage key a description, and a default unless it is a secret", () => {
-    const project = parse(read("Pulumi.yaml")) as { config: Record<string, { description?: string; default?: unknown; secret?: boolean; type?: string }> };
+    const project = parse(read("Pulumi.yaml")) as {
+      config: Record<string, { description?: string; default?: unknown; secret?: boolean; type?: string }>;
+    };
     expect(Object.keys(project.config).sort()).toEqual(configKeys.map((k) => `portage:${k}`).sort());
     for (const [key, decl] of Object.entries(project.config)) {
       expect(decl.description, key).toMatch(/\w{3,}/);
@@ -32,7 +34,10 @@ describe("the docs stay true to the code", () => {
 
   it("the quick start is two commands, and CI runs the README's test command and only that", () => {
     const quickStart = read("README.md").split("## Quick start")[1]?.split("\n## ")[0] ?? "";
-    const commands = quickStart.split("\n").filter((l) => /^ {4}bin\//.test(l)).map((l) => l.trim().split(/\s+#/)[0]?.trim());
+    const commands = quickStart
+      .split("\n")
+      .filter((l) => /^ {4}bin\//.test(l))
+      .map((l) => l.trim().split(/\s+#/)[0]?.trim());
     expect(commands).toEqual(["bin/up dev", "bin/test"]);
     expect(read(".ci/run")).toMatch(/\nexec bin\/test\n?$/);
   });

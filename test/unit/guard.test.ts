@@ -5,7 +5,10 @@ import { DataGuard, dataLossRefusals, guardedState, type GuardedState } from "..
 import { runOffline } from "../../tools/offline/run";
 import { placeholderRelease } from "../../tools/offline/stack";
 
-const access = { adminCidrs: ["203.0.113.10/32"], sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u you@example.com" };
+const access = {
+  adminCidrs: ["203.0.113.10/32"],
+  sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u you@example.com",
+};
 
 function spec(overrides: Record<string, unknown> = {}, stack = "dev"): Spec {
   const config: Record<string, string> = {
@@ -40,7 +43,10 @@ describe("the data guard", () => {
 
   it("never switches a production stack's provider in place, even when data loss is allowed", () => {
     const prod = { "portage:production": "true" };
-    const [reason] = dataLossRefusals(state(prod, "prod"), state({ ...prod, "portage:provider": "gcp", "portage:allowDataLoss": "true" }, "prod"));
+    const [reason] = dataLossRefusals(
+      state(prod, "prod"),
+      state({ ...prod, "portage:provider": "gcp", "portage:allowDataLoss": "true" }, "prod"),
+    );
     expect(reason).toContain("A production stack never switches provider in place");
   });
 
@@ -75,7 +81,9 @@ describe("the data guard", () => {
     const [guard] = run.resources;
     expect(guard?.type).toBe("pulumi-nodejs:dynamic/guard:DataGuard");
     // The engine's dynamic-provider host loads the provider exactly like this.
-    const requireFromString = createRequire(require.resolve("@pulumi/pulumi"))("require-from-string") as (code: string) => { handler(): { check(o: unknown, n: unknown): Promise<{ failures: { property: string; reason: string }[] }> } };
+    const requireFromString = createRequire(require.resolve("@pulumi/pulumi"))("require-from-string") as (code: string) => {
+      handler(): { check(o: unknown, n: unknown): Promise<{ failures: { property: string; reason: string }[] }> };
+    };
     const engineSide = requireFromString(String(guard?.inputs.__provider)).handler();
     const { failures } = await engineSide.check(state(), state({ "portage:provider": "gcp" }));
     expect(failures).toHaveLength(1);

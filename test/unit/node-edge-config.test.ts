@@ -44,7 +44,9 @@ describe("HAProxy config", () => {
 
   it("retries failed connections on another server, and resends nothing but GET/HEAD after a request went out", () => {
     const defaults = section(config, "defaults");
-    expect(defaults).toEqual(expect.arrayContaining(["retries 3", "option redispatch 1", "retry-on conn-failure empty-response response-timeout"]));
+    expect(defaults).toEqual(
+      expect.arrayContaining(["retries 3", "option redispatch 1", "retry-on conn-failure empty-response response-timeout"]),
+    );
     expect(section(config, "backend app")).toContain("http-request disable-l7-retry unless METH_GET");
   });
 
@@ -64,7 +66,12 @@ describe("HAProxy config", () => {
     expect(admin).toContain("stats show-legends");
     // No other frontend carries stats, and no bind other than the public web ports and the private admin one.
     expect(config.match(/stats enable/g)).toHaveLength(1);
-    expect(config.split("\n").filter((l) => l.trim().startsWith("bind ")).map((l) => l.trim())).toEqual(["bind :80", 'bind "10.100.0.10:8404"']);
+    expect(
+      config
+        .split("\n")
+        .filter((l) => l.trim().startsWith("bind "))
+        .map((l) => l.trim()),
+    ).toEqual(["bind :80", 'bind "10.100.0.10:8404"']);
   });
 
   it("without a domain: plain HTTP, no redirect, no certificate", () => {
@@ -78,12 +85,23 @@ describe("HAProxy config", () => {
     expect(web).toContain("http-request redirect scheme https code 301 unless { ssl_fc } || { path_beg /.well-known/acme-challenge/ }");
     expect(web).toContain("use_backend acme if { path_beg /.well-known/acme-challenge/ }");
     expect(section(tls, "backend acme")).toEqual(["server certbot 127.0.0.1:8888"]);
-    expect(section(tls, "backend app")).toContain("http-check send meth GET uri /ping ver HTTP/1.1 hdr Host app.example.com hdr X-Forwarded-Proto https");
+    expect(section(tls, "backend app")).toContain(
+      "http-check send meth GET uri /ping ver HTTP/1.1 hdr Host app.example.com hdr X-Forwarded-Proto https",
+    );
     expect(section(tls, "global")).toContain("ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets");
   });
 
   it("takes other paths and binds so a test can run the same config in a scratch directory", () => {
-    const scratch = haproxyConfig(r, { socket: "/tmp/x/admin.sock", stateFile: "/tmp/x/state", chroot: null, user: null, log: "stderr", httpBind: "127.0.0.1:18080", adminBind: "127.0.0.1:18404", pidFile: "/tmp/x/pid" });
+    const scratch = haproxyConfig(r, {
+      socket: "/tmp/x/admin.sock",
+      stateFile: "/tmp/x/state",
+      chroot: null,
+      user: null,
+      log: "stderr",
+      httpBind: "127.0.0.1:18080",
+      adminBind: "127.0.0.1:18404",
+      pidFile: "/tmp/x/pid",
+    });
     const global = section(scratch, "global");
     expect(global).toContain("stats socket /tmp/x/admin.sock mode 600 level admin expose-fd listeners");
     expect(global).toContain("pidfile /tmp/x/pid");
@@ -115,7 +133,11 @@ describe("Traefik config", () => {
 
   it("with a domain: the router serves HTTPS with the ACME resolver", () => {
     const http = (traefikRoutesConfig(routes("traefik", true, 1)) as { http: { routers: Record<string, unknown> } }).http;
-    expect(http.routers.app).toMatchObject({ entryPoints: ["websecure"], rule: "Host(`app.example.com`)", tls: { certResolver: "letsencrypt" } });
+    expect(http.routers.app).toMatchObject({
+      entryPoints: ["websecure"],
+      rule: "Host(`app.example.com`)",
+      tls: { certResolver: "letsencrypt" },
+    });
   });
 
   it("the routes file names each server, for portage-edge-status", () => {
@@ -137,7 +159,10 @@ describe("Traefik config", () => {
     expect(s.entryPoints.admin).toEqual({ address: "@EDGE_PRIVATE_ADDRESS@:8404" });
     expect(s.api).toEqual({ dashboard: true });
     const admin = parse(edgeFiles(edgeRt("aws", "traefik", false)).find((f) => f.path === traefikPaths.admin)!.content) as {
-      http: { routers: Record<string, { entryPoints: string[]; service: string; middlewares: string[] }>; middlewares: Record<string, unknown> };
+      http: {
+        routers: Record<string, { entryPoints: string[]; service: string; middlewares: string[] }>;
+        middlewares: Record<string, unknown>;
+      };
     };
     expect(admin.http.routers.admin).toMatchObject({ entryPoints: ["admin"], service: "api@internal", middlewares: ["admin-auth"] });
     expect(admin.http.middlewares["admin-auth"]).toEqual({ basicAuth: { usersFile: "/etc/traefik/admin.users", realm: "portage" } });
@@ -147,7 +172,11 @@ describe("Traefik config", () => {
     const s = staticConfig(true);
     expect(s.entryPoints.websecure).toEqual({ address: ":443", http: { tls: { certResolver: "letsencrypt" } } });
     expect(s.entryPoints.web!.http).toEqual({ redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } });
-    expect(s.certificatesResolvers?.letsencrypt?.acme).toEqual({ email: "ops@example.com", storage: "/var/lib/traefik/acme.json", httpChallenge: { entryPoint: "web" } });
+    expect(s.certificatesResolvers?.letsencrypt?.acme).toEqual({
+      email: "ops@example.com",
+      storage: "/var/lib/traefik/acme.json",
+      httpChallenge: { entryPoint: "web" },
+    });
     expect(staticConfig(false).certificatesResolvers).toBeUndefined();
   });
 });

@@ -76,7 +76,9 @@ describe("node.env (cloud-init's settings for the scripts)", () => {
   it("names the secrets by their store reference, never by value", () => {
     const env = parseEnv(nodeSettings(nodeRt("aws")));
     expect(env.SECRET_REFS).toBe(
-      ["DATABASE_URL", "SECRET_KEY_BASE", "RELEASE_COOKIE", "PHX_HOST", "EDGE_ADMIN_PASSWORD"].map((e) => `${e}=/portage/hello-prod/${e}`).join(" "),
+      ["DATABASE_URL", "SECRET_KEY_BASE", "RELEASE_COOKIE", "PHX_HOST", "EDGE_ADMIN_PASSWORD"]
+        .map((e) => `${e}=/portage/hello-prod/${e}`)
+        .join(" "),
     );
     expect(parseEnv(nodeSettings(nodeRt("gcp"))).SECRET_REFS).toContain("DATABASE_URL=hello-prod-database-url");
   });
@@ -92,9 +94,12 @@ describe("node.env (cloud-init's settings for the scripts)", () => {
 });
 
 describe("env file quoting", () => {
-  it.each(['plain', 'with "quotes"', "dollar $HOME and ${X}", "back`tick`", "back\\slash\\", "", "spaces  and\ttab"])("%j reads back verbatim", (value) => {
-    expect(parseEnv(`X=${envQuote(value)}\n`).X).toBe(value);
-  });
+  it.each(["plain", 'with "quotes"', "dollar $HOME and ${X}", "back`tick`", "back\\slash\\", "", "spaces  and\ttab"])(
+    "%j reads back verbatim",
+    (value) => {
+      expect(parseEnv(`X=${envQuote(value)}\n`).X).toBe(value);
+    },
+  );
 
   it("refuses a line break (an env file cannot carry it)", () => {
     expect(() => envQuote("a\nb")).toThrow(/line break/);

@@ -17,7 +17,14 @@ describe("node user-data", () => {
   it.each(providers)("creates the operator's sudo user with their key, and the app's system user (%s)", (p) => {
     const rt = nodeRt(p);
     const doc = parseUserData(nodeUserData(rt));
-    expect(doc.users).toContainEqual(expect.objectContaining({ name: "portage", groups: ["sudo"], sudo: "ALL=(ALL) NOPASSWD:ALL", ssh_authorized_keys: [rt.admin.sshPublicKey] }));
+    expect(doc.users).toContainEqual(
+      expect.objectContaining({
+        name: "portage",
+        groups: ["sudo"],
+        sudo: "ALL=(ALL) NOPASSWD:ALL",
+        ssh_authorized_keys: [rt.admin.sshPublicKey],
+      }),
+    );
     expect(doc.users).toContainEqual(expect.objectContaining({ name: "hello", system: true, shell: "/usr/sbin/nologin" }));
   });
 
@@ -98,9 +105,11 @@ describe("user-data in the stack", () => {
   });
 
   it.each(providers)("does not change when the app version changes (%s)", async (p) => {
-    const run = (version: string) => runStack({ stack: "prod", provider: p, overrides: { "portage:app": { release: placeholderRelease, version } } });
+    const run = (version: string) =>
+      runStack({ stack: "prod", provider: p, overrides: { "portage:app": { release: placeholderRelease, version } } });
     const [a, b] = await Promise.all([run("0.1.0"), run("7.3.1")]);
-    const userData = (r: typeof a) => Object.fromEntries(r.resources.filter((x) => vmTypes.includes(x.type)).map((x) => [x.name, userDataOf(x)]));
+    const userData = (r: typeof a) =>
+      Object.fromEntries(r.resources.filter((x) => vmTypes.includes(x.type)).map((x) => [x.name, userDataOf(x)]));
     const before = userData(a);
     expect(Object.keys(before).length).toBeGreaterThanOrEqual(5);
     expect(userData(b)).toEqual(before);

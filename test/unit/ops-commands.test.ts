@@ -33,7 +33,11 @@ const healthy = [
 const fleet = (over: Partial<Fleet> = {}): Fleet => ({
   outputs: exampleOutputs,
   edgeStatus: [healthy],
-  current: { "10.100.1.10": "0.3.0 c0ffee00c0ffee00 4001", "10.100.2.11": "0.3.0 c0ffee00c0ffee00 4000", "10.101.1.10": "0.3.0 c0ffee00c0ffee00 4000" },
+  current: {
+    "10.100.1.10": "0.3.0 c0ffee00c0ffee00 4001",
+    "10.100.2.11": "0.3.0 c0ffee00c0ffee00 4000",
+    "10.101.1.10": "0.3.0 c0ffee00c0ffee00 4000",
+  },
   history: {
     "10.100.1.10": "2026-01-05T10:00:00Z 0.2.0 b0b0b0b0b0b0b0b0\n2026-01-09T10:00:00Z 0.3.0 c0ffee00c0ffee00\n",
   },
@@ -61,11 +65,14 @@ function harness(f: Fleet) {
         const dash = argv.indexOf("--");
         const host = (argv[dash - 1] ?? "").replace(/^portage@/, "");
         const command = argv[dash + 1] ?? "";
-        if (f.unreachable?.includes(host)) return { code: 255, stdout: "", stderr: `ssh: connect to host ${host} port 22: Connection timed out` };
-        if (host === edge && command === "sudo -n portage-edge-status") return ok(f.edgeStatus[Math.min(edgeCalls++, f.edgeStatus.length - 1)] ?? "");
+        if (f.unreachable?.includes(host))
+          return { code: 255, stdout: "", stderr: `ssh: connect to host ${host} port 22: Connection timed out` };
+        if (host === edge && command === "sudo -n portage-edge-status")
+          return ok(f.edgeStatus[Math.min(edgeCalls++, f.edgeStatus.length - 1)] ?? "");
         if (command.startsWith("cat /var/lib/portage/current")) return ok(f.current[host] ?? "");
         if (command.startsWith("cat /var/lib/portage/history")) return ok(f.history[host] ?? "");
-        if (command === "sudo -n systemctl --no-block reboot") return { code: 255, stdout: "", stderr: `Connection to ${host} closed by remote host.` };
+        if (command === "sudo -n systemctl --no-block reboot")
+          return { code: 255, stdout: "", stderr: `Connection to ${host} closed by remote host.` };
         throw new Error(`unexpected ${argv.join(" ")}`);
       },
       async attach(argv) {
@@ -153,17 +160,34 @@ describe("npm run ops -- ssh / logs", () => {
     await h.run("logs", "london-1", "-f", "--lines", "20");
     expect(h.attached).toEqual([
       [
-        "ssh", "-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=10", "-t", ...jump, "portage@10.101.1.10", "--",
+        "ssh",
+        "-o",
+        "StrictHostKeyChecking=accept-new",
+        "-o",
+        "ConnectTimeout=10",
+        "-t",
+        ...jump,
+        "portage@10.101.1.10",
+        "--",
         "sudo -n journalctl --no-pager -o short-iso -u 'hello@*' -u hello-epmd -u portage-boot -n 20 -f",
       ],
     ]);
   });
 
-  it("shows the edge's own journal for \"edge\"", async () => {
+  it('shows the edge\'s own journal for "edge"', async () => {
     const h = harness(fleet());
     await h.run("logs", "edge");
     expect(h.attached).toEqual([
-      ["ssh", "-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=10", `portage@${edge}`, "--", "sudo -n journalctl --no-pager -o short-iso -u haproxy -u portage-edge-boot -u portage-acme -n 200"],
+      [
+        "ssh",
+        "-o",
+        "StrictHostKeyChecking=accept-new",
+        "-o",
+        "ConnectTimeout=10",
+        `portage@${edge}`,
+        "--",
+        "sudo -n journalctl --no-pager -o short-iso -u haproxy -u portage-edge-boot -u portage-acme -n 200",
+      ],
     ]);
   });
 
@@ -178,13 +202,17 @@ describe("npm run ops -- ssh / logs", () => {
 describe("errors an operator can act on", () => {
   it("an unknown node lists the known ones and runs nothing", async () => {
     const h = harness(fleet());
-    await expect(h.run("ssh", "virginia-3")).rejects.toThrow('unknown node "virginia-3"; this stack\'s nodes are: virginia-1, virginia-2, london-1');
+    await expect(h.run("ssh", "virginia-3")).rejects.toThrow(
+      'unknown node "virginia-3"; this stack\'s nodes are: virginia-1, virginia-2, london-1',
+    );
     expect(h.attached).toEqual([]);
   });
 
   it("a stack without outputs says to run pulumi up", async () => {
     const h = harness(fleet({ outputs: "{}" }));
-    await expect(h.run("nodes", "--stack", "dev")).rejects.toThrow("stack dev has no outputs: the stack has not been deployed yet. Run pulumi up first.");
+    await expect(h.run("nodes", "--stack", "dev")).rejects.toThrow(
+      "stack dev has no outputs: the stack has not been deployed yet. Run pulumi up first.",
+    );
   });
 
   it("no Pulumi CLI points at --outputs", async () => {
@@ -205,7 +233,11 @@ describe("npm run ops -- reboot", () => {
     const h = harness(fleet({ edgeStatus: [healthy, down, down, healthy] }));
     expect(await h.run("reboot", "virginia-2", "--stack", "prod")).toBe(0);
     expect(h.captured.find((argv) => argv.includes("sudo -n systemctl --no-block reboot"))).toEqual([
-      ...batch, ...jump, "portage@10.100.2.11", "--", "sudo -n systemctl --no-block reboot",
+      ...batch,
+      ...jump,
+      "portage@10.100.2.11",
+      "--",
+      "sudo -n systemctl --no-block reboot",
     ]);
     expect(h.captured.filter((argv) => argv.includes("sudo -n portage-edge-status"))).toHaveLength(4);
     expect(h.progress).toContain("waiting for the edge to see virginia-2 serving again");
@@ -214,7 +246,9 @@ describe("npm run ops -- reboot", () => {
 });
 
 describe("npm run ops -- rollback", () => {
-  const files = { "/repo/Pulumi.prod.yaml": "config:\n  portage:app:\n    name: hello\n    release: ./releases/hello-0.3.0.tar.gz\n    version: 0.3.0\n" };
+  const files = {
+    "/repo/Pulumi.prod.yaml": "config:\n  portage:app:\n    name: hello\n    release: ./releases/hello-0.3.0.tar.gz\n    version: 0.3.0\n",
+  };
 
   it("sets the previous version from the first node's history and tells the user to pulumi up", async () => {
     const h = harness(fleet({ files }));

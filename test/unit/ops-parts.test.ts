@@ -24,12 +24,18 @@ describe("ops arguments", () => {
       dryRun: false,
     });
     expect(parseOpsArgs(["reboot", "virginia-2", "--no-wait"])).toMatchObject({ command: "reboot", node: "virginia-2", wait: false });
-    expect(parseOpsArgs(["rollback", "--node", "london-1", "--dry-run"])).toMatchObject({ command: "rollback", node: "london-1", dryRun: true });
+    expect(parseOpsArgs(["rollback", "--node", "london-1", "--dry-run"])).toMatchObject({
+      command: "rollback",
+      node: "london-1",
+      dryRun: true,
+    });
     expect(parseOpsArgs([])).toMatchObject({ command: "help" });
   });
 
   it("refuses what it cannot do, saying what is allowed", () => {
-    expect(() => parseOpsArgs(["deploy"])).toThrow('unknown command "deploy"; use one of: nodes, status, ssh, logs, reboot, rollback, help');
+    expect(() => parseOpsArgs(["deploy"])).toThrow(
+      'unknown command "deploy"; use one of: nodes, status, ssh, logs, reboot, rollback, help',
+    );
     expect(() => parseOpsArgs(["ssh"])).toThrow("ssh needs one node name: npm run ops -- ssh <node>");
     expect(() => parseOpsArgs(["nodes", "virginia-1"])).toThrow('nodes takes no argument "virginia-1"');
     expect(() => parseOpsArgs(["logs", "virginia-1", "--lines", "many"])).toThrow("--lines many: give a whole number of lines");
@@ -45,13 +51,17 @@ describe("stack outputs", () => {
   });
 
   it("says when a stack has no outputs yet, or not portage's", () => {
-    expect(() => parseOutputs("{}", "stack dev")).toThrow("stack dev has no outputs: the stack has not been deployed yet. Run pulumi up first.");
+    expect(() => parseOutputs("{}", "stack dev")).toThrow(
+      "stack dev has no outputs: the stack has not been deployed yet. Run pulumi up first.",
+    );
     expect(() => parseOutputs('{"url":"http://x"}', "stack dev")).toThrow("stack dev lacks edgeAddress, nodes, adminUser, app, edgeKind");
     expect(() => parseOutputs("Stack dev not found", "stack dev")).toThrow("stack dev is not JSON");
   });
 
   it("names the known nodes when asked for an unknown one", () => {
-    expect(() => findNode(stack, "virginia-9")).toThrow('unknown node "virginia-9"; this stack\'s nodes are: virginia-1, virginia-2, london-1 (or "edge" for the edge itself)');
+    expect(() => findNode(stack, "virginia-9")).toThrow(
+      'unknown node "virginia-9"; this stack\'s nodes are: virginia-1, virginia-2, london-1 (or "edge" for the edge itself)',
+    );
   });
 });
 
@@ -60,26 +70,55 @@ describe("ssh commands", () => {
 
   it("reaches a node through the edge as a jump host", () => {
     expect(sshArgv(access, "10.101.1.10", remote.current, { batch: true })).toEqual([
-      "ssh", "-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=10", "-o", "BatchMode=yes",
-      "-J", "portage@198.51.100.20", "portage@10.101.1.10", "--", "cat /var/lib/portage/current 2>/dev/null || true",
+      "ssh",
+      "-o",
+      "StrictHostKeyChecking=accept-new",
+      "-o",
+      "ConnectTimeout=10",
+      "-o",
+      "BatchMode=yes",
+      "-J",
+      "portage@198.51.100.20",
+      "portage@10.101.1.10",
+      "--",
+      "cat /var/lib/portage/current 2>/dev/null || true",
     ]);
   });
 
   it("logs into the edge directly", () => {
-    expect(sshArgv(access, "198.51.100.20")).toEqual(["ssh", "-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=10", "portage@198.51.100.20"]);
+    expect(sshArgv(access, "198.51.100.20")).toEqual([
+      "ssh",
+      "-o",
+      "StrictHostKeyChecking=accept-new",
+      "-o",
+      "ConnectTimeout=10",
+      "portage@198.51.100.20",
+    ]);
   });
 
   it("uses an explicit key for both hops (ssh -J would not pass it to the jump)", () => {
     const argv = sshArgv({ ...access, identity: "/home/me/keys/ops key" }, "10.100.1.10", undefined, { tty: true });
     expect(argv).toEqual([
-      "ssh", "-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=10", "-t", "-i", "/home/me/keys/ops key", "-o", "IdentitiesOnly=yes",
-      "-o", "ProxyCommand=ssh -o StrictHostKeyChecking=accept-new -o ConnectTimeout=10 -i '/home/me/keys/ops key' -o IdentitiesOnly=yes -W %h:%p portage@198.51.100.20",
+      "ssh",
+      "-o",
+      "StrictHostKeyChecking=accept-new",
+      "-o",
+      "ConnectTimeout=10",
+      "-t",
+      "-i",
+      "/home/me/keys/ops key",
+      "-o",
+      "IdentitiesOnly=yes",
+      "-o",
+      "ProxyCommand=ssh -o StrictHostKeyChecking=accept-new -o ConnectTimeout=10 -i '/home/me/keys/ops key' -o IdentitiesOnly=yes -W %h:%p portage@198.51.100.20",
       "portage@10.100.1.10",
     ]);
   });
 
   it("asks journalctl for the release's units, quoted for the remote shell", () => {
-    expect(remote.logs("hello", 50, true)).toBe("sudo -n journalctl --no-pager -o short-iso -u 'hello@*' -u hello-epmd -u portage-boot -n 50 -f");
+    expect(remote.logs("hello", 50, true)).toBe(
+      "sudo -n journalctl --no-pager -o short-iso -u 'hello@*' -u hello-epmd -u portage-boot -n 50 -f",
+    );
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
   });
 });
@@ -154,13 +193,29 @@ describe("ssh key check", () => {
       "no SSH key: ssh-agent holds no key and ~/.ssh has none of id_ed25519, id_ecdsa, id_rsa. Load the key whose public half is portage:access.sshPublicKey (ssh-add ~/.ssh/<key>), or pass --identity <file>.",
     );
     expect(sshKeyProblem({ agent: false, defaultKeys: [] })).toMatch(/^no SSH key: no ssh-agent is running \(SSH_AUTH_SOCK is unset\)/);
-    expect(sshKeyProblem({ identity: { path: "/nope", exists: false }, agent: true, agentStatus: 0, defaultKeys: [] })).toMatch(/^--identity \/nope: no such file/);
+    expect(sshKeyProblem({ identity: { path: "/nope", exists: false }, agent: true, agentStatus: 0, defaultKeys: [] })).toMatch(
+      /^--identity \/nope: no such file/,
+    );
   });
 });
 
 describe("rollback plan", () => {
-  const history = parseHistory(["2026-01-01T10:00:00Z 0.1.0 aaa", "2026-01-05T10:00:00Z 0.2.0 bbb", "2026-01-09T10:00:00Z 0.3.0 ccc", "2026-01-09T11:00:00Z 0.3.0 ccc"].join("\n"));
-  const input = { stack: "prod", app: "hello", node: "virginia-1", currentVersion: "0.3.0", history, configuredRelease: "./releases/hello-0.3.0.tar.gz" };
+  const history = parseHistory(
+    [
+      "2026-01-01T10:00:00Z 0.1.0 aaa",
+      "2026-01-05T10:00:00Z 0.2.0 bbb",
+      "2026-01-09T10:00:00Z 0.3.0 ccc",
+      "2026-01-09T11:00:00Z 0.3.0 ccc",
+    ].join("\n"),
+  );
+  const input = {
+    stack: "prod",
+    app: "hello",
+    node: "virginia-1",
+    currentVersion: "0.3.0",
+    history,
+    configuredRelease: "./releases/hello-0.3.0.tar.gz",
+  };
 
   it("sets the version deployed before the current one, and the release path that names it", () => {
     const plan = rollbackPlan(input);
@@ -174,11 +229,15 @@ describe("rollback plan", () => {
   it("leaves a release path without a version alone, and says so", () => {
     const plan = rollbackPlan({ ...input, configuredRelease: "./build/hello.tar.gz" });
     expect(plan.commands).toHaveLength(1);
-    expect(plan.notes).toEqual(["portage:app.release (./build/hello.tar.gz) names no version: put the 0.2.0 tarball there before pulumi up."]);
+    expect(plan.notes).toEqual([
+      "portage:app.release (./build/hello.tar.gz) names no version: put the 0.2.0 tarball there before pulumi up.",
+    ]);
   });
 
   it("refuses when there is nothing before the current version", () => {
-    expect(() => rollbackPlan({ ...input, history: history.slice(2) })).toThrow("virginia-1's history has no version other than 0.3.0: nothing to roll back to.");
+    expect(() => rollbackPlan({ ...input, history: history.slice(2) })).toThrow(
+      "virginia-1's history has no version other than 0.3.0: nothing to roll back to.",
+    );
     expect(() => rollbackPlan({ ...input, history: [] })).toThrow("virginia-1 has no deploy history");
   });
 });

@@ -10,7 +10,8 @@ import { validConfig } from "../support/stack";
 
 const root = join(__dirname, "..", "..");
 const run = promisify(execFile);
-const plan = (args: string[]) => run(join(root, "node_modules", ".bin", "tsx"), [join(root, "tools", "plan.ts"), ...args], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+const plan = (args: string[]) =>
+  run(join(root, "node_modules", ".bin", "tsx"), [join(root, "tools", "plan.ts"), ...args], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
 
 async function planOf(overrides = {}, provider: "aws" | "gcp" = "aws"): Promise<string> {
   const result = await runStack({ provider, overrides: validConfig(overrides) });
@@ -48,7 +49,9 @@ describe("npm run plan: the stack without a cloud", () => {
 
   it("rejects an unknown stack or provider with the fix", async () => {
     await expect(plan(["--stack", "nope"])).rejects.toMatchObject({ stderr: expect.stringContaining("no Pulumi.nope.yaml") });
-    await expect(plan(["--stack", "dev", "--provider", "azure"])).rejects.toMatchObject({ stderr: expect.stringContaining('"azure" is not a provider; use aws or gcp') });
+    await expect(plan(["--stack", "dev", "--provider", "azure"])).rejects.toMatchObject({
+      stderr: expect.stringContaining('"azure" is not a provider; use aws or gcp'),
+    });
   }, 120_000);
 
   it("is deterministic: two plans of the same config are byte-identical", async () => {

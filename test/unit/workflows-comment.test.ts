@@ -5,7 +5,18 @@ import { postForkComment, upsertSection } from "../../tools/ci/pr-comment";
 
 /** What pulumi/actions posts for a preview (its heading, the report in <details>). */
 const pulumiComment = (stack: string) =>
-  [heading("portage", stack), "", "<details>", "<summary>Pulumi report</summary>", "", "<pre>", "Previewing update (prod):", "   ~ 1 to update", "</pre>", "</details>"].join("\n");
+  [
+    heading("portage", stack),
+    "",
+    "<details>",
+    "<summary>Pulumi report</summary>",
+    "",
+    "<pre>",
+    "Previewing update (prod):",
+    "   ~ 1 to update",
+    "</pre>",
+    "</details>",
+  ].join("\n");
 
 function fakeGitHub(comments: IssueComment[], pulls: { number: number; head: { sha: string } }[] = []) {
   const calls: string[] = [];
@@ -51,7 +62,14 @@ describe("the stack's pull-request comment", () => {
 
   it("writes the comment in pulumi/actions' shape when the preview failed before commenting", async () => {
     const gh = fakeGitHub([{ id: 3, body: pulumiComment("prod"), user: { login: "someone" } }]);
-    await upsertSection(gh.api, { pr: 7, project: "portage", stack: "prod", name: "guard", section: "no JSON", runUrl: "https://github.com/o/r/actions/runs/2" });
+    await upsertSection(gh.api, {
+      pr: 7,
+      project: "portage",
+      stack: "prod",
+      name: "guard",
+      section: "no JSON",
+      runUrl: "https://github.com/o/r/actions/runs/2",
+    });
     expect(gh.calls).toEqual(["create #7"]); // a person's comment that looks alike is left alone
     const created = gh.comments[1]!.body;
     expect(isStackComment(created, "prod")).toBe(true);
@@ -66,25 +84,48 @@ describe("the stack's pull-request comment", () => {
 });
 
 describe("a fork's comment", () => {
-  const base = { headOwner: "contributor", headBranch: "bump-nodes", headSha: "abc123", project: "portage", stack: "dev", runUrl: "https://github.com/o/r/actions/runs/3", conclusion: "success" };
+  const base = {
+    headOwner: "contributor",
+    headBranch: "bump-nodes",
+    headSha: "abc123",
+    project: "portage",
+    stack: "dev",
+    runUrl: "https://github.com/o/r/actions/runs/3",
+    conclusion: "success",
+  };
 
   it("says there is no cloud preview, and shows the offline plan's diff against the base branch", () => {
-    const body = forkComment({ ...base, plan: { diff: "--- base/dev\n+++ pull-request/dev\n-  nodesPerRegion: 1\n+  nodesPerRegion: 2\n" } });
+    const body = forkComment({
+      ...base,
+      plan: { diff: "--- base/dev\n+++ pull-request/dev\n-  nodesPerRegion: 1\n+  nodesPerRegion: 2\n" },
+    });
     expect(isStackComment(body, "dev")).toBe(true);
-    expect(body).toContain(":lock: This pull request comes from a fork, so its checks run without cloud credentials or secrets: there is no `pulumi preview` of `dev`.");
+    expect(body).toContain(
+      ":lock: This pull request comes from a fork, so its checks run without cloud credentials or secrets: there is no `pulumi preview` of `dev`.",
+    );
     expect(body).toContain("```diff\n--- base/dev\n+++ pull-request/dev\n-  nodesPerRegion: 1\n+  nodesPerRegion: 2\n```");
     expect(body).toContain(":white_check_mark: passed");
   });
 
   it("cannot break out of the code block, and stays under GitHub's size limit", () => {
-    const body = forkComment({ ...base, conclusion: "failure", plan: { plan: "```\n@everyone [x](javascript:alert(1))\n" + "x".repeat(100_000) } });
+    const body = forkComment({
+      ...base,
+      conclusion: "failure",
+      plan: { plan: "```\n@everyone [x](javascript:alert(1))\n" + "x".repeat(100_000) },
+    });
     expect(body.match(/```/g)).toHaveLength(2);
     expect(body.length).toBeLessThan(65_536);
     expect(body).toContain(":x: failure");
   });
 
   it("is posted on the pull request whose head commit ran, found from the run's event", async () => {
-    const gh = fakeGitHub([], [{ number: 12, head: { sha: "old" } }, { number: 13, head: { sha: "abc123" } }]);
+    const gh = fakeGitHub(
+      [],
+      [
+        { number: 12, head: { sha: "old" } },
+        { number: 13, head: { sha: "abc123" } },
+      ],
+    );
     expect(await postForkComment(gh.api, { ...base, plan: { diff: "" } })).toBe(13);
     expect(gh.calls).toEqual(["create #13"]);
     expect(gh.comments[0]!.body).toContain("The offline plan is the same as on the base branch.");

@@ -50,7 +50,9 @@ const job = (file: string, name: string): Job => {
   return found;
 };
 const step = (j: Job, uses: string): Step => {
-  const found = j.steps?.find((s) => s.uses?.startsWith(`${uses}@`) && s.with?.command !== undefined) ?? j.steps?.find((s) => s.uses?.startsWith(`${uses}@`));
+  const found =
+    j.steps?.find((s) => s.uses?.startsWith(`${uses}@`) && s.with?.command !== undefined) ??
+    j.steps?.find((s) => s.uses?.startsWith(`${uses}@`));
   if (!found) throw new Error(`no step uses ${uses}`);
   return found;
 };
@@ -63,7 +65,9 @@ describe("workflow files", () => {
   it.each(files)("%s: pins every action to an exact release and grants nothing by default", (file) => {
     const wf = workflow(file);
     expect(wf.permissions).toEqual({});
-    const uses = Object.values(wf.jobs).flatMap((j) => [j.uses, ...(j.steps ?? []).map((s) => s.uses)]).filter((u): u is string => !!u);
+    const uses = Object.values(wf.jobs)
+      .flatMap((j) => [j.uses, ...(j.steps ?? []).map((s) => s.uses)])
+      .filter((u): u is string => !!u);
     expect(uses.filter((u) => !u.startsWith("./") && !/@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/.test(u))).toEqual([]);
     for (const [name, j] of Object.entries(wf.jobs)) expect(j.permissions, `${file} job ${name}`).toBeDefined();
   });
@@ -114,7 +118,7 @@ describe("pull-request.yml", () => {
   it("fails the check on data loss in prod after writing it into the stack's comment", () => {
     const names = preview.steps?.map((s) => s.id ?? s.name) ?? [];
     const guard = preview.steps?.find((s) => s.id === "guard");
-    expect(guard?.run).toContain("pulumi preview --stack \"$STACK\" --json");
+    expect(guard?.run).toContain('pulumi preview --stack "$STACK" --json');
     expect(guard?.run).toContain("tools/ci/guard.ts");
     expect(guard?.["continue-on-error"]).toBe(true);
     const comment = preview.steps?.find((s) => s.run?.includes("pr-comment.ts section"));
@@ -143,7 +147,10 @@ describe("fork-comment.yml", () => {
     expect(wf.on.workflow_run).toEqual({ workflows: [workflow("pull-request.yml").name], types: ["completed"] });
     expect(comment.if).toContain("head_repository.full_name != github.repository");
     expect(comment.permissions).toEqual({ actions: "read", contents: "read", "pull-requests": "write" });
-    expect(step(comment, "actions/download-artifact").with).toMatchObject({ name: "offline-plan", "run-id": "${{ github.event.workflow_run.id }}" });
+    expect(step(comment, "actions/download-artifact").with).toMatchObject({
+      name: "offline-plan",
+      "run-id": "${{ github.event.workflow_run.id }}",
+    });
     expect(comment.steps?.some((s) => s.run?.includes("pr-comment.ts fork"))).toBe(true);
   });
 
@@ -181,7 +188,7 @@ describe("linters", () => {
   });
 
   it("actionlint would catch a pull request title run as a script", async () => {
-    const unsafe = text("pull-request.yml").replace('run: npm run typecheck', 'run: echo "${{ github.event.pull_request.title }}"');
+    const unsafe = text("pull-request.yml").replace("run: npm run typecheck", 'run: echo "${{ github.event.pull_request.title }}"');
     expect((await runLint(unsafe, "pull-request.yml")).map((r) => r.message)).toEqual([expect.stringContaining("potentially untrusted")]);
   });
 
@@ -198,7 +205,15 @@ describe("linters", () => {
 describe("the release a stack ships (fetch-release.sh)", () => {
   it("comes from the stack file, over Pulumi.yaml's defaults", () => {
     const project = readFileSync(join(root, "Pulumi.yaml"), "utf8");
-    expect(releaseOf(readFileSync(join(root, "Pulumi.prod.yaml"), "utf8"), project)).toEqual({ name: "hello", version: "0.1.0", path: "./releases/hello-0.1.0.tar.gz" });
-    expect(releaseOf("config:\n  portage:app:\n    version: 0.4.0\n", project)).toEqual({ name: "hello", version: "0.4.0", path: "./releases/hello-0.1.0.tar.gz" });
+    expect(releaseOf(readFileSync(join(root, "Pulumi.prod.yaml"), "utf8"), project)).toEqual({
+      name: "hello",
+      version: "0.1.0",
+      path: "./releases/hello-0.1.0.tar.gz",
+    });
+    expect(releaseOf("config:\n  portage:app:\n    version: 0.4.0\n", project)).toEqual({
+      name: "hello",
+      version: "0.4.0",
+      path: "./releases/hello-0.1.0.tar.gz",
+    });
   });
 });

@@ -7,7 +7,8 @@ import { findLosses, judge, markdown, readPreview, type PreviewDocument, type Pr
 
 const root = join(__dirname, "..", "..");
 const stackUrn = "urn:pulumi:prod::portage::pulumi:pulumi:Stack::portage-prod";
-const awsProvider = "urn:pulumi:prod::portage::portage:cloud:Cloud$pulumi:providers:aws::cloud-aws-virginia::04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const awsProvider =
+  "urn:pulumi:prod::portage::portage:cloud:Cloud$pulumi:providers:aws::cloud-aws-virginia::04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const dbUrn = "urn:pulumi:prod::portage::portage:database:Database$aws:rds/instance:Instance::database-postgres";
 const bucketUrn = "urn:pulumi:prod::portage::portage:bucket:Bucket$aws:s3/bucket:Bucket::bucket";
 const nodeUrn = "urn:pulumi:prod::portage::portage:fleet:Fleet$aws:ec2/instance:Instance::fleet-virginia-1";
@@ -30,7 +31,10 @@ const replaceDatabase: PreviewDocument = {
   config: { "aws:region": "us-east-1", "portage:provider": "aws", "portage:production": "true", "portage:app": '{"version":"0.3.0"}' },
   steps: [
     step("same", stackUrn, "pulumi:pulumi:Stack"),
-    step("update", nodeUrn, "aws:ec2/instance:Instance", { diffReasons: ["tags"], detailedDiff: { "tags.team": { kind: "add", inputDiff: true } } }),
+    step("update", nodeUrn, "aws:ec2/instance:Instance", {
+      diffReasons: ["tags"],
+      detailedDiff: { "tags.team": { kind: "add", inputDiff: true } },
+    }),
     ...["create-replacement", "replace", "delete-replaced"].map((op) =>
       step(op, dbUrn, "aws:rds/instance:Instance", {
         diffReasons: ["dbName"],
@@ -71,7 +75,9 @@ describe("the preview's data-safety check", () => {
     expect(verdict).toMatchObject({ production: true, blocked: true });
     const text = markdown(verdict);
     expect(text).toContain(":x: This update would destroy data (this fails the check in a production stack):");
-    expect(text).toContain("| `database-postgres` (aws:rds/instance:Instance) | database | replaced | `dbName` changed, which the cloud can only apply by creating a new one |");
+    expect(text).toContain(
+      "| `database-postgres` (aws:rds/instance:Instance) | database | replaced | `dbName` changed, which the cloud can only apply by creating a new one |",
+    );
     expect(text).toContain("a maintainer adds the `allow-data-loss` label");
   });
 
@@ -83,7 +89,14 @@ describe("the preview's data-safety check", () => {
 
   it("explains a deletion by the provider switch, and only warns on a dev stack", () => {
     const verdict = judge(switchProvider, { stack: "dev" });
-    expect(verdict.findings).toEqual([expect.objectContaining({ name: "bucket", kind: "bucket", action: "deleted", reason: "portage:provider is now gcp, so the aws resource would be deleted (it is protected: pulumi up would stop there)" })]);
+    expect(verdict.findings).toEqual([
+      expect.objectContaining({
+        name: "bucket",
+        kind: "bucket",
+        action: "deleted",
+        reason: "portage:provider is now gcp, so the aws resource would be deleted (it is protected: pulumi up would stop there)",
+      }),
+    ]);
     expect(verdict.blocked).toBe(false);
     expect(markdown(verdict)).toContain(":warning: This update would destroy data (allowed: this is not a production stack):");
   });
@@ -102,8 +115,14 @@ describe("the preview's data-safety check", () => {
   it("fails when there is no preview to read, and shows a failed preview's errors", () => {
     expect(readPreview("error: could not load plugin")).toBeUndefined();
     expect(judge(undefined, { stack: "prod" }).blocked).toBe(true);
-    const failed: PreviewDocument = { config: {}, steps: [], diagnostics: [{ urn: stackUrn, severity: "error", message: "portage:provider changed from aws to gcp: this would delete ..." }] };
-    expect(markdown(judge(failed, { stack: "prod" }))).toContain("```\nportage:provider changed from aws to gcp: this would delete ...\n```");
+    const failed: PreviewDocument = {
+      config: {},
+      steps: [],
+      diagnostics: [{ urn: stackUrn, severity: "error", message: "portage:provider changed from aws to gcp: this would delete ..." }],
+    };
+    expect(markdown(judge(failed, { stack: "prod" }))).toContain(
+      "```\nportage:provider changed from aws to gcp: this would delete ...\n```",
+    );
   });
 
   it("runs as the workflow runs it: exit 1 and blocked=true for a production loss", () => {
@@ -111,10 +130,23 @@ describe("the preview's data-safety check", () => {
     writeFileSync(join(dir, "preview.json"), JSON.stringify(replaceDatabase, null, 2));
     writeFileSync(join(dir, "out"), "");
     const run = () =>
-      execFileSync(process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "tools", "ci", "guard.ts"), "--stack", "prod", "--preview", join(dir, "preview.json"), "--markdown", join(dir, "guard.md")], {
-        env: { ...process.env, GITHUB_OUTPUT: join(dir, "out"), ALLOW_DATA_LOSS: "false" },
-        encoding: "utf8",
-      });
+      execFileSync(
+        process.execPath,
+        [
+          join(root, "node_modules", "tsx", "dist", "cli.mjs"),
+          join(root, "tools", "ci", "guard.ts"),
+          "--stack",
+          "prod",
+          "--preview",
+          join(dir, "preview.json"),
+          "--markdown",
+          join(dir, "guard.md"),
+        ],
+        {
+          env: { ...process.env, GITHUB_OUTPUT: join(dir, "out"), ALLOW_DATA_LOSS: "false" },
+          encoding: "utf8",
+        },
+      );
     expect(run).toThrow(expect.objectContaining({ status: 1 }));
     expect(readFileSync(join(dir, "out"), "utf8")).toBe("blocked=true\n");
     expect(readFileSync(join(dir, "guard.md"), "utf8")).toContain("`database-postgres`");

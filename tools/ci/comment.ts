@@ -35,12 +35,24 @@ export function withSection(body: string, name: string, section: string): string
 
 /** A stack comment for when pulumi/actions did not write one (the preview failed before it could). */
 export function placeholderComment(project: string, stack: string, runUrl: string): string {
-  return [heading(project, stack), "", "<details>", reportSummary, "", `The preview did not finish: see [the job log](${runUrl}).`, "", "</details>"].join("\n");
+  return [
+    heading(project, stack),
+    "",
+    "<details>",
+    reportSummary,
+    "",
+    `The preview did not finish: see [the job log](${runUrl}).`,
+    "",
+    "</details>",
+  ].join("\n");
 }
 
 /** Text shown inside a code block: fences neutralised, long text cut (from the front of a diff's tail is less useful). */
 export function codeBlock(text: string, language: string, limit: number): string {
-  const body = text.length > limit ? `${text.slice(0, limit)}\n... (cut: ${text.length - limit} more characters; the full plan is in the run's artifact)` : text;
+  const body =
+    text.length > limit
+      ? `${text.slice(0, limit)}\n... (cut: ${text.length - limit} more characters; the full plan is in the run's artifact)`
+      : text;
   return ["```" + language, body.replace(/```/g, "` ` `").trimEnd(), "```"].join("\n");
 }
 
@@ -70,7 +82,11 @@ export function forkComment(options: { project: string; stack: string; runUrl: s
   ];
   const room = maxCommentChars - lines.join("\n").length - 500;
   if (plan?.diff !== undefined) {
-    lines.push(plan.diff.trim() === "" ? "The offline plan is the same as on the base branch." : `Offline plan, base branch -> this pull request:\n\n${codeBlock(plan.diff, "diff", room)}`);
+    lines.push(
+      plan.diff.trim() === ""
+        ? "The offline plan is the same as on the base branch."
+        : `Offline plan, base branch -> this pull request:\n\n${codeBlock(plan.diff, "diff", room)}`,
+    );
   } else if (plan?.plan !== undefined) {
     lines.push(`Offline plan (no plan of the base branch to compare with):\n\n${codeBlock(plan.plan, "", room)}`);
   } else {

@@ -12,7 +12,10 @@ function stackComment(comments: IssueComment[], stack: string): IssueComment | u
 }
 
 /** Puts `section` into the stack's comment (the one pulumi/actions wrote), creating the comment if needed. */
-export async function upsertSection(github: GitHub, o: { pr: number; project: string; stack: string; name: string; section: string; runUrl: string }): Promise<"updated" | "created"> {
+export async function upsertSection(
+  github: GitHub,
+  o: { pr: number; project: string; stack: string; name: string; section: string; runUrl: string },
+): Promise<"updated" | "created"> {
   const existing = stackComment(await github.listComments(o.pr), o.stack);
   const body = withSection(existing?.body ?? placeholderComment(o.project, o.stack, o.runUrl), o.name, o.section);
   if (existing) await github.updateComment(existing.id, body.slice(0, maxCommentChars + 4000));
@@ -24,7 +27,19 @@ export async function upsertSection(github: GitHub, o: { pr: number; project: st
  * The fork's comment: the pull request is found from the triggering run's head (owner, branch and
  * commit, all from GitHub's event), never from the fork's own files.
  */
-export async function postForkComment(github: GitHub, o: { headOwner: string; headBranch: string; headSha: string; project: string; stack: string; runUrl: string; conclusion: string; plan?: ForkPlan }): Promise<number | undefined> {
+export async function postForkComment(
+  github: GitHub,
+  o: {
+    headOwner: string;
+    headBranch: string;
+    headSha: string;
+    project: string;
+    stack: string;
+    runUrl: string;
+    conclusion: string;
+    plan?: ForkPlan;
+  },
+): Promise<number | undefined> {
   const pr = (await github.pullsByHead(o.headOwner, o.headBranch)).find((p) => p.head.sha === o.headSha);
   if (!pr) return undefined;
   const body = forkComment(o);
@@ -50,14 +65,28 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { pr: { type: "string" }, stack: { type: "string" }, name: { type: "string" }, file: { type: "string" }, diff: { type: "string" }, plan: { type: "string" } },
+    options: {
+      pr: { type: "string" },
+      stack: { type: "string" },
+      name: { type: "string" },
+      file: { type: "string" },
+      diff: { type: "string" },
+      plan: { type: "string" },
+    },
   });
   const github = gitHub({ token: required("GITHUB_TOKEN"), repository: required("GITHUB_REPOSITORY"), api: process.env.GITHUB_API_URL });
   const runUrl = `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${required("GITHUB_REPOSITORY")}/actions/runs/${process.env.GITHUB_RUN_ID ?? ""}`;
   const stack = values.stack ?? "";
   if (positionals[0] === "section") {
     const section = read(values.file) ?? "The check did not produce a report: see the job log.";
-    const done = await upsertSection(github, { pr: Number(values.pr), project: projectName(), stack, name: values.name ?? "section", section, runUrl });
+    const done = await upsertSection(github, {
+      pr: Number(values.pr),
+      project: projectName(),
+      stack,
+      name: values.name ?? "section",
+      section,
+      runUrl,
+    });
     process.stdout.write(`${done} the ${stack} comment on #${values.pr}\n`);
   } else if (positionals[0] === "fork") {
     const diff = read(values.diff);
@@ -74,7 +103,9 @@ async function main(argv: string[]): Promise<void> {
     });
     process.stdout.write(pr ? `commented on #${pr} for ${stack}\n` : "no open pull request matches the run's head commit; nothing to do\n");
   } else {
-    throw new Error("usage: pr-comment.ts section --pr <n> --stack <s> --name <section> --file <md> | fork --stack <s> [--diff <file> | --plan <file>]");
+    throw new Error(
+      "usage: pr-comment.ts section --pr <n> --stack <s> --name <section> --file <md> | fork --stack <s> [--diff <file> | --plan <file>]",
+    );
   }
 }
 

@@ -88,15 +88,21 @@ function reasonOf(step: PreviewStep, action: Finding["action"], type: string, pr
       : Object.entries(step.detailedDiff ?? {})
           .filter(([, d]) => d.kind.endsWith("-replace"))
           .map(([k]) => k);
-    return keys.length ? `${keys.map((k) => `\`${k}\``).join(", ")} changed, which the cloud can only apply by creating a new one` : "the provider must create a new one";
+    return keys.length
+      ? `${keys.map((k) => `\`${k}\``).join(", ")} changed, which the cloud can only apply by creating a new one`
+      : "the provider must create a new one";
   }
   const cloud = type.split(":")[0];
   const protectedNote = step.oldState?.protect ? " (it is protected: pulumi up would stop there)" : "";
-  if (provider && cloud && cloud !== provider) return `portage:provider is now ${provider}, so the ${cloud} resource would be deleted${protectedNote}`;
+  if (provider && cloud && cloud !== provider)
+    return `portage:provider is now ${provider}, so the ${cloud} resource would be deleted${protectedNote}`;
   return `it is no longer in the program${protectedNote}`;
 }
 
-export function judge(doc: PreviewDocument | undefined, options: { stack: string; production?: boolean; allowDataLoss?: boolean }): Verdict {
+export function judge(
+  doc: PreviewDocument | undefined,
+  options: { stack: string; production?: boolean; allowDataLoss?: boolean },
+): Verdict {
   const production = options.production ?? doc?.config?.["portage:production"] === "true";
   const findings = doc ? findLosses(doc) : [];
   const errors = doc
@@ -125,7 +131,7 @@ export function markdown(verdict: Verdict, allowDataLoss = false): string {
     if (verdict.blocked) {
       lines.push(
         "",
-        "Move or back up the data first (see the README, \"Security and data safety\"), or revert the change that causes it.",
+        'Move or back up the data first (see the README, "Security and data safety"), or revert the change that causes it.',
         "If losing it is intended, a maintainer adds the `allow-data-loss` label and re-runs this check.",
       );
     }

@@ -73,14 +73,21 @@ export function computedState(type: string, name: string, inputs: State, region:
       };
     }
     case "gcp:compute/address:Address":
-      return { address: inputs.addressType === "INTERNAL" ? fakeAddress(name) : fakePublicAddress(name), selfLink: `https://www.googleapis.com/compute/v1/${name}` };
+      return {
+        address: inputs.addressType === "INTERNAL" ? fakeAddress(name) : fakePublicAddress(name),
+        selfLink: `https://www.googleapis.com/compute/v1/${name}`,
+      };
     case "gcp:compute/network:Network":
     case "gcp:compute/subnetwork:Subnetwork":
     case "gcp:compute/globalAddress:GlobalAddress":
     case "gcp:compute/router:Router":
       return { selfLink: `https://www.googleapis.com/compute/v1/projects/p/${name}`, name: inputs.name ?? `${name}-${suffix}` };
     case "gcp:serviceaccount/account:Account":
-      return { email: `${String(inputs.accountId ?? name)}@p.iam.gserviceaccount.com`, name: `projects/p/serviceAccounts/${name}`, member: `serviceAccount:${String(inputs.accountId ?? name)}@p.iam.gserviceaccount.com` };
+      return {
+        email: `${String(inputs.accountId ?? name)}@p.iam.gserviceaccount.com`,
+        name: `projects/p/serviceAccounts/${name}`,
+        member: `serviceAccount:${String(inputs.accountId ?? name)}@p.iam.gserviceaccount.com`,
+      };
     case "gcp:sql/databaseInstance:DatabaseInstance":
       return {
         name: inputs.name ?? `${name}-${suffix}`,
@@ -115,7 +122,12 @@ export function fakeSecret(name: string, length: number): string {
 export function invokeResult(token: string, inputs: State, region: string): State {
   switch (token) {
     case "aws:ec2/getAmi:getAmi":
-      return { id: `ami-0${hash(region).slice(0, 16)}`, imageId: `ami-0${hash(region).slice(0, 16)}`, name: "ubuntu-noble-24.04-amd64-server", architecture: "x86_64" };
+      return {
+        id: `ami-0${hash(region).slice(0, 16)}`,
+        imageId: `ami-0${hash(region).slice(0, 16)}`,
+        name: "ubuntu-noble-24.04-amd64-server",
+        architecture: "x86_64",
+      };
     case "aws:index/getAvailabilityZones:getAvailabilityZones":
       return { names: ["a", "b", "c"].map((z) => `${region}${z}`), zoneIds: ["1", "2", "3"].map((z) => `${region}-az${z}`), id: region };
     case "aws:index/getCallerIdentity:getCallerIdentity":
@@ -125,7 +137,11 @@ export function invokeResult(token: string, inputs: State, region: string): Stat
     case "aws:index/getPartition:getPartition":
       return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
     case "gcp:compute/getImage:getImage":
-      return { selfLink: `https://www.googleapis.com/compute/v1/projects/ubuntu-os-cloud/global/images/${String(inputs.family ?? "image")}-v20261101`, name: `${String(inputs.family ?? "image")}-v20261101`, id: "image" };
+      return {
+        selfLink: `https://www.googleapis.com/compute/v1/projects/ubuntu-os-cloud/global/images/${String(inputs.family ?? "image")}-v20261101`,
+        name: `${String(inputs.family ?? "image")}-v20261101`,
+        id: "image",
+      };
     case "gcp:compute/getZones:getZones":
       return { names: ["a", "b", "c"].map((z) => `${String(inputs.region ?? region)}-${z}`), id: String(inputs.region ?? region) };
     case "gcp:organizations/getProject:getProject":

@@ -38,13 +38,14 @@ interface RegisterRequest {
 }
 
 /** The plain value of a program's outputs (secret values arrive wrapped in `Secret`). */
-export type Unwrapped<T> = T extends pulumi.Output<infer U>
-  ? Unwrapped<U>
-  : T extends readonly (infer E)[]
-    ? Unwrapped<E>[]
-    : T extends object
-      ? { [K in keyof T]: Unwrapped<T[K]> }
-      : T;
+export type Unwrapped<T> =
+  T extends pulumi.Output<infer U>
+    ? Unwrapped<U>
+    : T extends readonly (infer E)[]
+      ? Unwrapped<E>[]
+      : T extends object
+        ? { [K in keyof T]: Unwrapped<T[K]> }
+        : T;
 
 /** A value Pulumi knows to be secret: kept as such so tests and plans can tell. */
 export class Secret {

@@ -20,8 +20,7 @@ export function withOverrides(config: StackConfig, overrides: StackConfig = {}):
   const out: StackConfig = { ...config };
   for (const [key, value] of Object.entries(overrides)) {
     const current = out[key];
-    out[key] =
-      isPlainObject(value) && isPlainObject(current) ? { ...current, ...value } : value;
+    out[key] = isPlainObject(value) && isPlainObject(current) ? { ...current, ...value } : value;
     if (value === undefined) delete out[key];
   }
   return out;

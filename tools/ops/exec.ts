@@ -12,7 +12,11 @@ export const processRunner: Runner = {
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       child.on("error", (err: NodeJS.ErrnoException) =>
-        resolve({ code: err.code === "ENOENT" ? 127 : 1, stdout, stderr: err.code === "ENOENT" ? `${program}: command not found` : err.message }),
+        resolve({
+          code: err.code === "ENOENT" ? 127 : 1,
+          stdout,
+          stderr: err.code === "ENOENT" ? `${program}: command not found` : err.message,
+        }),
       );
       child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
     }),

@@ -67,7 +67,10 @@ export async function ops(argv: readonly string[], deps: Deps): Promise<number> 
     case "ssh":
       return attach(args, sshArgv(access, addressOf(stack, args.node ?? "")), deps);
     case "logs": {
-      const command = args.node === "edge" ? remote.edgeLogs(stack.edgeKind, args.lines, args.follow) : remote.logs(stack.app.name, args.lines, args.follow);
+      const command =
+        args.node === "edge"
+          ? remote.edgeLogs(stack.edgeKind, args.lines, args.follow)
+          : remote.logs(stack.app.name, args.lines, args.follow);
       return attach(args, sshArgv(access, addressOf(stack, args.node ?? ""), command, { tty: args.follow }), deps);
     }
     case "reboot":
@@ -77,7 +80,8 @@ export async function ops(argv: readonly string[], deps: Deps): Promise<number> 
 
 async function loadStack(args: OpsArgs, deps: Deps): Promise<OpsStack> {
   if (args.outputs) {
-    if (!deps.exists(args.outputs)) throw new OpsError(`--outputs ${args.outputs}: no such file; save one with: pulumi stack output --json > ${args.outputs}`);
+    if (!deps.exists(args.outputs))
+      throw new OpsError(`--outputs ${args.outputs}: no such file; save one with: pulumi stack output --json > ${args.outputs}`);
     return parseOutputs(deps.readFile(args.outputs), args.outputs);
   }
   const argv = ["pulumi", "stack", "output", "--json", ...(args.stack ? ["--stack", args.stack] : [])];
@@ -178,7 +182,8 @@ async function reboot(args: OpsArgs, stack: OpsStack, access: SshAccess, deps: D
     deps.ui.out(`${node.name} is rebooting; the edge routes around it until it is healthy again (npm run ops -- status).`);
     return 0;
   }
-  const serving = (servers: EdgeServer[] | undefined) => servers?.some((s) => s.address === node.privateAddress && s.state === "UP") ?? false;
+  const serving = (servers: EdgeServer[] | undefined) =>
+    servers?.some((s) => s.address === node.privateAddress && s.state === "UP") ?? false;
   let wentDown = false;
   const back = await deps.ui.progress(`waiting for the edge to see ${node.name} serving again`, async () => {
     for (let waited = 0; waited <= rebootTimeoutMs; waited += pollMs) {
@@ -190,7 +195,10 @@ async function reboot(args: OpsArgs, stack: OpsStack, access: SshAccess, deps: D
     }
     return false;
   });
-  if (!back) throw new OpsError(`${node.name} is not serving ${rebootTimeoutMs / 60_000} minutes after the reboot; see npm run ops -- logs ${node.name}`);
+  if (!back)
+    throw new OpsError(
+      `${node.name} is not serving ${rebootTimeoutMs / 60_000} minutes after the reboot; see npm run ops -- logs ${node.name}`,
+    );
   deps.ui.out(`${node.name} rebooted and is serving again.`);
   return 0;
 }
@@ -207,7 +215,9 @@ async function rollback(args: OpsArgs, stack: OpsStack, deps: Deps): Promise<num
   if (!args.dryRun) await checkSshKey(args, deps);
   const access = accessOf(stack, args.identity);
   const read = (command: string) => deps.run.capture(sshArgv(access, node.privateAddress, command, { batch: true }));
-  const [current, history] = await deps.ui.progress(`reading ${node.name}'s deploy history`, () => Promise.all([read(remote.current), read(remote.history)]));
+  const [current, history] = await deps.ui.progress(`reading ${node.name}'s deploy history`, () =>
+    Promise.all([read(remote.current), read(remote.history)]),
+  );
   const failed = [current, history].find((r) => r.code !== 0);
   if (failed) throw new OpsError(`could not read ${node.name}'s state: ${failed.stderr.trim() || `exit ${failed.code}`}`);
 
@@ -219,13 +229,18 @@ async function rollback(args: OpsArgs, stack: OpsStack, deps: Deps): Promise<num
     history: parseHistory(history.stdout),
     configuredRelease: configuredRelease(stackName, deps),
   });
-  deps.ui.out(`${stackName}: ${node.name} serves ${plan.from}; the version before it is ${plan.to.version} (deployed ${plan.to.time}, sha256 ${plan.to.sha256.slice(0, 12)}).`);
+  deps.ui.out(
+    `${stackName}: ${node.name} serves ${plan.from}; the version before it is ${plan.to.version} (deployed ${plan.to.time}, sha256 ${plan.to.sha256.slice(0, 12)}).`,
+  );
   if (args.dryRun) {
     deps.ui.out(["would run:", ...plan.commands.map(displayCommand)].join("\n  "));
   } else {
     for (const argv of plan.commands) {
       const result = await deps.ui.progress(displayCommand(argv), () => deps.run.capture(argv));
-      if (result.code === 127) throw new OpsError(`the Pulumi CLI is not installed here; run these yourself:\n  ${plan.commands.map(displayCommand).join("\n  ")}`);
+      if (result.code === 127)
+        throw new OpsError(
+          `the Pulumi CLI is not installed here; run these yourself:\n  ${plan.commands.map(displayCommand).join("\n  ")}`,
+        );
       if (result.code !== 0) throw new OpsError(`${displayCommand(argv)} failed: ${result.stderr.trim()}`);
     }
     deps.ui.out(`set portage:app.version = ${plan.to.version}, portage:app.release = ${plan.release}`);
@@ -233,7 +248,11 @@ async function rollback(args: OpsArgs, stack: OpsStack, deps: Deps): Promise<num
   const tarball = join(deps.root, plan.release);
   const notes = [
     ...plan.notes,
-    ...(deps.exists(tarball) ? [] : [`${plan.release} is not here: rebuild ${plan.to.version} (MIX_ENV=prod mix release) or download releases/${stack.app.name}-${plan.to.version}.tar.gz from the stack's bucket.`]),
+    ...(deps.exists(tarball)
+      ? []
+      : [
+          `${plan.release} is not here: rebuild ${plan.to.version} (MIX_ENV=prod mix release) or download releases/${stack.app.name}-${plan.to.version}.tar.gz from the stack's bucket.`,
+        ]),
   ];
   deps.ui.out([...notes, `Now review and roll out: pulumi up --stack ${stackName}`].join("\n"));
   return 0;

@@ -34,7 +34,9 @@ export function parseOutputs(text: string, from: string): OpsStack {
   }
   const missing = required.filter((key) => value[key] === undefined);
   if (missing.length > 0) {
-    throw new OpsError(`${from} lacks ${missing.join(", ")}: is it a portage stack, deployed with this version? Run pulumi up to refresh its outputs.`);
+    throw new OpsError(
+      `${from} lacks ${missing.join(", ")}: is it a portage stack, deployed with this version? Run pulumi up to refresh its outputs.`,
+    );
   }
   const nodes = value.nodes;
   if (!Array.isArray(nodes) || nodes.some((n) => !isRecord(n) || typeof n.name !== "string" || typeof n.privateAddress !== "string")) {
@@ -42,7 +44,8 @@ export function parseOutputs(text: string, from: string): OpsStack {
   }
   const app = value.app as OpsStack["app"];
   if (!isRecord(app) || !Array.isArray(app.ports)) throw new OpsError(`${from}: app is not { name, version, ports, healthPath }.`);
-  if (typeof value.edgeAddress !== "string" || value.edgeAddress === "") throw new OpsError(`${from}: edgeAddress is empty; the edge has no public address yet.`);
+  if (typeof value.edgeAddress !== "string" || value.edgeAddress === "")
+    throw new OpsError(`${from}: edgeAddress is empty; the edge has no public address yet.`);
   return {
     edgeAddress: value.edgeAddress,
     nodes: (nodes as StackNode[]).map((n) => ({ name: n.name, region: String(n.region ?? ""), privateAddress: n.privateAddress })),

@@ -42,7 +42,8 @@ export function rollbackPlan(input: RollbackInput): RollbackPlan {
   if (configured?.includes(input.currentVersion)) release = configured.split(input.currentVersion).join(to.version);
   else if (configured) {
     release = configured;
-    if (!configured.includes(to.version)) notes.push(`portage:app.release (${configured}) names no version: put the ${to.version} tarball there before pulumi up.`);
+    if (!configured.includes(to.version))
+      notes.push(`portage:app.release (${configured}) names no version: put the ${to.version} tarball there before pulumi up.`);
   }
   const set = (path: string, value: string) => ["pulumi", "config", "set", "--stack", input.stack, "--path", path, value];
   return {

@@ -35,7 +35,17 @@ export function sshArgv(access: SshAccess, address: string, command?: string, op
   if (access.identity) argv.push("-i", access.identity, "-o", "IdentitiesOnly=yes");
   if (address !== access.edge) {
     if (access.identity) {
-      const jump = ["ssh", ...common, "-i", shellQuote(access.identity), "-o", "IdentitiesOnly=yes", "-W", "%h:%p", `${access.user}@${access.edge}`];
+      const jump = [
+        "ssh",
+        ...common,
+        "-i",
+        shellQuote(access.identity),
+        "-o",
+        "IdentitiesOnly=yes",
+        "-W",
+        "%h:%p",
+        `${access.user}@${access.edge}`,
+      ];
       argv.push("-o", `ProxyCommand=${jump.join(" ")}`);
     } else {
       argv.push("-J", `${access.user}@${access.edge}`);
@@ -62,12 +72,16 @@ export const remote = {
   /** The release's units (both colors), epmd and the boot service. */
   logs(app: string, lines: number, follow: boolean): string {
     const units = [`${app}@*`, `${app}-epmd`, "portage-boot"].flatMap((u) => ["-u", shellQuote(u)]);
-    return ["sudo", "-n", "journalctl", "--no-pager", "-o", "short-iso", ...units, "-n", String(lines), ...(follow ? ["-f"] : [])].join(" ");
+    return ["sudo", "-n", "journalctl", "--no-pager", "-o", "short-iso", ...units, "-n", String(lines), ...(follow ? ["-f"] : [])].join(
+      " ",
+    );
   },
   /** The edge's proxy and its boot and certificate services. */
   edgeLogs(kind: string, lines: number, follow: boolean): string {
     const units = [kind, "portage-edge-boot", "portage-acme"].flatMap((u) => ["-u", shellQuote(u)]);
-    return ["sudo", "-n", "journalctl", "--no-pager", "-o", "short-iso", ...units, "-n", String(lines), ...(follow ? ["-f"] : [])].join(" ");
+    return ["sudo", "-n", "journalctl", "--no-pager", "-o", "short-iso", ...units, "-n", String(lines), ...(follow ? ["-f"] : [])].join(
+      " ",
+    );
   },
   /** Queued rather than run, so the command returns before the connection drops. */
   reboot: "sudo -n systemctl --no-block reboot",

@@ -16,7 +16,10 @@ export const priceRegion = { aws: "us-east-1", gcp: "us-central1" } as const;
 const aws = {
   vm: { "t3.small": 0.0208, "t3.medium": 0.0416, "t3.large": 0.0832, "m6i.xlarge": 0.192 } as Record<string, number>,
   diskGbMonth: 0.08, // gp3
-  db: { "db.t4g.micro": 0.016, "db.t4g.small": 0.032, "db.t4g.medium": 0.065, "db.m7g.large": 0.168, "db.m7g.xlarge": 0.336 } as Record<string, number>,
+  db: { "db.t4g.micro": 0.016, "db.t4g.small": 0.032, "db.t4g.medium": 0.065, "db.m7g.large": 0.168, "db.m7g.xlarge": 0.336 } as Record<
+    string,
+    number
+  >,
   dbStorageGbMonth: 0.115, // RDS gp3
   natHour: 0.045,
   publicIpv4Hour: 0.005,
@@ -59,19 +62,39 @@ export function estimateMonthlyCost(spec: Spec): CostEstimate {
 
   if (spec.provider === "aws") {
     const vm = (type: string) => aws.vm[type] ?? (unpriced.push(type), 0);
-    add(`${nodes} node${nodes === 1 ? "" : "s"} (${spec.fleet.machineType}, ${spec.fleet.diskGb} GB gp3)`, nodes * (vm(spec.fleet.machineType) * hours + spec.fleet.diskGb * aws.diskGbMonth));
-    add(`edge (${spec.edge.machineType}, 8 GB gp3, Elastic IP)`, vm(spec.edge.machineType) * hours + 8 * aws.diskGbMonth + aws.publicIpv4Hour * hours);
+    add(
+      `${nodes} node${nodes === 1 ? "" : "s"} (${spec.fleet.machineType}, ${spec.fleet.diskGb} GB gp3)`,
+      nodes * (vm(spec.fleet.machineType) * hours + spec.fleet.diskGb * aws.diskGbMonth),
+    );
+    add(
+      `edge (${spec.edge.machineType}, 8 GB gp3, Elastic IP)`,
+      vm(spec.edge.machineType) * hours + 8 * aws.diskGbMonth + aws.publicIpv4Hour * hours,
+    );
     const db = aws.db[spec.database.tier] ?? (unpriced.push(spec.database.tier), 0);
-    add(`Postgres (${spec.database.tier}${haNote}, ${spec.database.storageGb} GB)`, ha * (db * hours + spec.database.storageGb * aws.dbStorageGbMonth));
+    add(
+      `Postgres (${spec.database.tier}${haNote}, ${spec.database.storageGb} GB)`,
+      ha * (db * hours + spec.database.storageGb * aws.dbStorageGbMonth),
+    );
     add(`NAT gateway per region (${regions}), with its public address`, regions * (aws.natHour + aws.publicIpv4Hour) * hours);
     add("private DNS zone", aws.privateZoneMonth);
   } else {
     const vm = (type: string) => gcp.vm[type] ?? (unpriced.push(type), 0);
-    add(`${nodes} node${nodes === 1 ? "" : "s"} (${spec.fleet.machineType}, ${spec.fleet.diskGb} GB pd-balanced)`, nodes * (vm(spec.fleet.machineType) * hours + spec.fleet.diskGb * gcp.diskGbMonth));
-    add(`edge (${spec.edge.machineType}, 20 GB pd-balanced, static address)`, vm(spec.edge.machineType) * hours + 20 * gcp.diskGbMonth + gcp.staticIpHour * hours);
+    add(
+      `${nodes} node${nodes === 1 ? "" : "s"} (${spec.fleet.machineType}, ${spec.fleet.diskGb} GB pd-balanced)`,
+      nodes * (vm(spec.fleet.machineType) * hours + spec.fleet.diskGb * gcp.diskGbMonth),
+    );
+    add(
+      `edge (${spec.edge.machineType}, 20 GB pd-balanced, static address)`,
+      vm(spec.edge.machineType) * hours + 20 * gcp.diskGbMonth + gcp.staticIpHour * hours,
+    );
     const custom = /^db-custom-(\d+)-(\d+)$/.exec(spec.database.tier);
-    const sqlHour = custom ? Number(custom[1]) * gcp.sqlVcpuHour + (Number(custom[2]) / 1024) * gcp.sqlGibHour : (unpriced.push(spec.database.tier), 0);
-    add(`Postgres (${spec.database.tier}${haNote}, ${spec.database.storageGb} GB SSD)`, ha * (sqlHour * hours + spec.database.storageGb * gcp.sqlSsdGbMonth));
+    const sqlHour = custom
+      ? Number(custom[1]) * gcp.sqlVcpuHour + (Number(custom[2]) / 1024) * gcp.sqlGibHour
+      : (unpriced.push(spec.database.tier), 0);
+    add(
+      `Postgres (${spec.database.tier}${haNote}, ${spec.database.storageGb} GB SSD)`,
+      ha * (sqlHour * hours + spec.database.storageGb * gcp.sqlSsdGbMonth),
+    );
     const natPerRegion = (inRegion: number) => Math.min(inRegion * gcp.natVmHour, gcp.natCapHour) + gcp.staticIpHour;
     add(`Cloud NAT per region (${regions}), with its address`, spec.fleet.regions.length * natPerRegion(spec.fleet.nodesPerRegion) * hours);
     add("private DNS zone and 5 secrets", gcp.privateZoneMonth + 5 * gcp.secretVersionMonth);

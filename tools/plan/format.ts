@@ -108,7 +108,9 @@ function planned(r: RecordedResource): PlannedResource {
 export function normalise(value: unknown): unknown {
   if (value instanceof Secret) return "[secret]";
   if (typeof value === "string") {
-    return value.length > longText ? `<${value.length} bytes, sha256 ${createHash("sha256").update(value).digest("hex").slice(0, 12)}>` : value;
+    return value.length > longText
+      ? `<${value.length} bytes, sha256 ${createHash("sha256").update(value).digest("hex").slice(0, 12)}>`
+      : value;
   }
   if (Array.isArray(value)) return value.map(normalise);
   if (value && typeof value === "object") {

@@ -52,10 +52,14 @@ export async function freePorts(count: number): Promise<number[]> {
 async function kernelPorts(count: number): Promise<number[]> {
   const ports: number[] = [];
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
-      const s = createServer();
-      s.listen(0, "127.0.0.1", () => resolve(s));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve) => {
+          const s = createServer();
+          s.listen(0, "127.0.0.1", () => resolve(s));
+        }),
+    ),
   );
   for (const s of servers) {
     const address = s.address();
@@ -83,7 +87,9 @@ export function publishRelease(store: string, version: string, opts: { healthy: 
   copyFileSync(join(support, "standin-app.py"), join(dir, "app.py"));
   writeFileSync(join(dir, "VERSION"), `${version}\n`);
   if (opts.healthy) writeFileSync(join(dir, "healthy"), "");
-  writeFileSync(join(dir, "bin", app), `#!/bin/sh\n[ "$1" = start ] || exit 2\nexec python3 "$(dirname "$0")/../app.py"\n`, { mode: 0o755 });
+  writeFileSync(join(dir, "bin", app), `#!/bin/sh\n[ "$1" = start ] || exit 2\nexec python3 "$(dirname "$0")/../app.py"\n`, {
+    mode: 0o755,
+  });
   writeFileSync(join(dir, "erts-0.0", "bin", "epmd"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
   const key = join(store, bucket, "releases", `${app}-${version}.tar.gz`);
   mkdirSync(dirname(key), { recursive: true });
@@ -140,7 +146,10 @@ export function scratchNode(ports: [number, number], edgeAdminUrl: string, secre
     provider: "file",
     app: { name: app, ports, healthPath: "/ping" },
     node: { name: "local-1", address: "127.0.0.1" },
-    admin: { user: "portage", sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u you@example.com" },
+    admin: {
+      user: "portage",
+      sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u you@example.com",
+    },
     secrets: { provider: "file", location: join(store, "secrets"), entries },
     releases: { provider: "file", location: store, bucket, prefix: "releases/", region: "local" },
     cluster: { nodesName: "nodes.test.hello.internal", epmdPort: 4369, distributionPorts: [9100, 9155] },
@@ -174,7 +183,15 @@ export async function scratchEdge(nodes: EdgeRoutes["nodes"], ports: [number, nu
     log: "stderr",
     httpBind: `127.0.0.1:${httpPort}`,
   };
-  const routes: EdgeRoutes = { kind: "haproxy", app: { name: app, ports, healthPath: "/ping" }, domain: "", acmeEmail: "", privateAddress: "127.0.0.1", adminPort, nodes };
+  const routes: EdgeRoutes = {
+    kind: "haproxy",
+    app: { name: app, ports, healthPath: "/ping" },
+    domain: "",
+    acmeEmail: "",
+    privateAddress: "127.0.0.1",
+    adminPort,
+    nodes,
+  };
   mkdirSync(join(root, "run"), { recursive: true });
   install(root, [
     { path: "/etc/haproxy/haproxy.cfg", content: haproxyConfig(routes, options), mode: "0644" },

@@ -7,14 +7,24 @@ import { parseStackConfig, type Spec } from "../../../components/config";
 import { edgeRuntime } from "../../../components/edge";
 import { nodeRuntime } from "../../../components/fleet";
 import type { EdgeRoutes, EdgeRuntime, NodeRuntime } from "../../../components/node/types";
-import { flattenConfig, placeholderRelease, projectRoot, readStackFile, withOverrides, type StackConfig } from "../../../tools/offline/stack";
+import {
+  flattenConfig,
+  placeholderRelease,
+  projectRoot,
+  readStackFile,
+  withOverrides,
+  type StackConfig,
+} from "../../../tools/offline/stack";
 
 export type Provider = "aws" | "gcp";
 export const providers: Provider[] = ["aws", "gcp"];
 export const edgeKinds = ["haproxy", "traefik"] as const;
 
 export function stackSpec(stack: "dev" | "prod", provider: Provider, overrides: StackConfig = {}): Spec {
-  const config = withOverrides(withOverrides(readStackFile(stack), { "portage:provider": provider, "portage:app": { release: placeholderRelease } }), overrides);
+  const config = withOverrides(
+    withOverrides(readStackFile(stack), { "portage:provider": provider, "portage:app": { release: placeholderRelease } }),
+    overrides,
+  );
   return parseStackConfig(flattenConfig(config), { project: "portage", stack, cwd: projectRoot });
 }
 
@@ -26,7 +36,9 @@ export function nodeRt(provider: Provider, stack: "dev" | "prod" = "prod", overr
 }
 
 export function edgeRt(provider: Provider, kind: "haproxy" | "traefik", domain: boolean): EdgeRuntime {
-  const spec = stackSpec("prod", provider, { "portage:edge": { kind, domain: domain ? "app.example.com" : "", acmeEmail: domain ? "ops@example.com" : "" } });
+  const spec = stackSpec("prod", provider, {
+    "portage:edge": { kind, domain: domain ? "app.example.com" : "", acmeEmail: domain ? "ops@example.com" : "" },
+  });
   return edgeRuntime(spec);
 }
 
@@ -47,7 +59,8 @@ export function userDataVariants(): { name: string; kind: "node" | "edge"; node?
   const out: { name: string; kind: "node" | "edge"; node?: NodeRuntime; edge?: EdgeRuntime }[] = [];
   for (const p of providers) {
     out.push({ name: `node ${p}`, kind: "node", node: nodeRt(p) });
-    for (const k of edgeKinds) for (const d of [false, true]) out.push({ name: `edge ${p} ${k}${d ? " with domain" : ""}`, kind: "edge", edge: edgeRt(p, k, d) });
+    for (const k of edgeKinds)
+      for (const d of [false, true]) out.push({ name: `edge ${p} ${k}${d ? " with domain" : ""}`, kind: "edge", edge: edgeRt(p, k, d) });
   }
   return out;
 }

@@ -20,12 +20,21 @@ export async function applyUserData(host: Host, userData: string, files: readonl
   const doc = (parse(userData) ?? {}) as CloudConfigDoc;
   for (const pkg of doc.packages ?? []) {
     const installed = await run("dpkg-query", ["-W", "-f=${Status}", pkg]);
-    if (!installed.stdout.includes("install ok installed")) throw new Error(`${host.name}'s user-data installs the Debian package ${pkg}: install it on this machine (apt-get install ${pkg})`);
+    if (!installed.stdout.includes("install ok installed"))
+      throw new Error(`${host.name}'s user-data installs the Debian package ${pkg}: install it on this machine (apt-get install ${pkg})`);
   }
   for (const user of doc.users ?? []) {
     if (typeof user === "string" || !user.system) continue;
     if ((await exec(host, "id", ["-u", user.name])).code === 0) continue;
-    await execOk(host, "useradd", ["--system", "--no-create-home", "--home-dir", user.homedir ?? "/nonexistent", "--shell", user.shell ?? "/usr/sbin/nologin", user.name]);
+    await execOk(host, "useradd", [
+      "--system",
+      "--no-create-home",
+      "--home-dir",
+      user.homedir ?? "/nonexistent",
+      "--shell",
+      user.shell ?? "/usr/sbin/nologin",
+      user.name,
+    ]);
   }
   for (const f of files) await writeFile(host, f.path, f.content, parseInt(f.mode, 8));
   for (const cmd of doc.runcmd ?? []) {

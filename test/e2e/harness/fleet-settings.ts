@@ -12,7 +12,10 @@ export const releasePrefix = "releases/";
 export const adminPort = 8404;
 
 /** The store (one file per secret, the bucket as a directory) and what the edge's and nodes' renderers take. */
-export function runtimes(storeDir: string, healthTimeoutSeconds: number): { edge: EdgeRuntime; node: (name: string, address: string) => NodeRuntime } {
+export function runtimes(
+  storeDir: string,
+  healthTimeoutSeconds: number,
+): { edge: EdgeRuntime; node: (name: string, address: string) => NodeRuntime } {
   const secrets: SecretRef[] = nodeSecretEnv.map((env) => ({ env, ref: `hello-e2e-${env.toLowerCase().replace(/_/g, "-")}` }));
   const values: Record<string, string> = {
     DATABASE_URL: "ecto://hello:unused@127.0.0.1/hello",
@@ -25,7 +28,10 @@ export function runtimes(storeDir: string, healthTimeoutSeconds: number): { edge
   mkdirSync(join(storeDir, "releases", bucket, releasePrefix), { recursive: true });
   for (const s of secrets) writeFileSync(join(storeDir, "secrets", s.ref), values[s.env] ?? "", { mode: 0o600 });
 
-  const admin = { user: "portage", sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u local-fleet" };
+  const admin = {
+    user: "portage",
+    sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u local-fleet",
+  };
   const store = (location: string) => ({ provider: "file" as const, location: join(storeDir, location) });
   return {
     edge: {

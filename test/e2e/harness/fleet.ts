@@ -1,6 +1,15 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { edgeFiles, edgeRoutesFiles, edgeUserData, nodeFiles, nodeUserData, type EdgeRoutes, type EdgeRuntime, type NodeRuntime } from "../../../components/node";
+import {
+  edgeFiles,
+  edgeRoutesFiles,
+  edgeUserData,
+  nodeFiles,
+  nodeUserData,
+  type EdgeRoutes,
+  type EdgeRuntime,
+  type NodeRuntime,
+} from "../../../components/node";
 import { applyUserData } from "./cloud-init";
 import { adminPort, app, bucket, releasePrefix, runtimes, zone } from "./fleet-settings";
 import { startDns, type Dns } from "./dns";
@@ -37,9 +46,23 @@ export interface FleetNode {
   runtime: NodeRuntime;
 }
 
-
 /** The machine must have these (bin/setup-test-machine installs them); the benchmarks check them up front too. */
-export const requiredCommands = ["ip", "nsenter", "unshare", "mount", "setpriv", "prlimit", "hostname", "dnsmasq", "haproxy", "socat", "curl", "flock", "useradd", "mix"];
+export const requiredCommands = [
+  "ip",
+  "nsenter",
+  "unshare",
+  "mount",
+  "setpriv",
+  "prlimit",
+  "hostname",
+  "dnsmasq",
+  "haproxy",
+  "socat",
+  "curl",
+  "flock",
+  "useradd",
+  "mix",
+];
 
 export class Fleet {
   readonly edgeUrl: string;
@@ -70,7 +93,12 @@ export class Fleet {
     await createBridge(plan);
     let dns: Dns | undefined;
     try {
-      dns = await startDns({ address: bridgeAddress(plan), zone, dir: dnsDir, records: { [`nodes.${zone}`]: nodeAddresses, [`edge.${zone}`]: [edgeAddress] } });
+      dns = await startDns({
+        address: bridgeAddress(plan),
+        zone,
+        dir: dnsDir,
+        records: { [`nodes.${zone}`]: nodeAddresses, [`edge.${zone}`]: [edgeAddress] },
+      });
       for (const entry of readdirSync(workDir)) if (entry !== "dns") rmSync(join(workDir, entry), { recursive: true, force: true });
       const storeDir = join(workDir, "store");
       const rt = runtimes(storeDir, opts.healthTimeoutSeconds ?? 20);
@@ -162,7 +190,15 @@ export class Fleet {
   }
 
   routes(nodes: readonly FleetNode[]): EdgeRoutes {
-    return { kind: "haproxy", app, domain: "", acmeEmail: "", privateAddress: this.edge.address, adminPort, nodes: nodes.map((n) => ({ name: n.name, address: n.address })) };
+    return {
+      kind: "haproxy",
+      app,
+      domain: "",
+      acmeEmail: "",
+      privateAddress: this.edge.address,
+      adminPort,
+      nodes: nodes.map((n) => ({ name: n.name, address: n.address })),
+    };
   }
 
   /** The app servers as HAProxy's runtime API reports them (read from the machine, through the edge's own /run). */

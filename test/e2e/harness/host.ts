@@ -27,24 +27,49 @@ export const privateDirs = ["/etc", "/opt", "/var", "/usr/local", "/home", "/roo
 export const hostPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 export async function createHost(spec: { name: string; address: string; netns: string; dir: string; dnsServer: string }): Promise<Host> {
-  const holder = spawn("ip", ["netns", "exec", spec.netns, "unshare", "--mount", "--uts", "--propagation", "private", "sleep", "infinity"], {
-    detached: true,
-    stdio: "ignore",
-  });
+  const holder = spawn(
+    "ip",
+    ["netns", "exec", spec.netns, "unshare", "--mount", "--uts", "--propagation", "private", "sleep", "infinity"],
+    {
+      detached: true,
+      stdio: "ignore",
+    },
+  );
   holder.unref();
   const pid = holder.pid;
   if (pid === undefined) throw new Error(`could not start the holder of ${spec.name}`);
   const ownMountNs = readlinkSync("/proc/self/ns/mnt");
   // Ready once unshare has exec'd sleep: its mount namespace is no longer ours.
-  await waitFor(`the holder of ${spec.name}`, async () => (readlinkSync(`/proc/${pid}/ns/mnt`) !== ownMountNs ? true : undefined), 10_000, 20);
-  await waitFor(`the holder of ${spec.name} to run sleep`, async () => ((await run("cat", [`/proc/${pid}/comm`])).stdout.trim() === "sleep" ? true : undefined), 10_000, 20);
+  await waitFor(
+    `the holder of ${spec.name}`,
+    async () => (readlinkSync(`/proc/${pid}/ns/mnt`) !== ownMountNs ? true : undefined),
+    10_000,
+    20,
+  );
+  await waitFor(
+    `the holder of ${spec.name} to run sleep`,
+    async () => ((await run("cat", [`/proc/${pid}/comm`])).stdout.trim() === "sleep" ? true : undefined),
+    10_000,
+    20,
+  );
 
   const host: Host = { name: spec.name, address: spec.address, netns: spec.netns, pid, dir: spec.dir };
   for (const dir of privateDirs) {
     const layer = join(spec.dir, "overlay", dir.slice(1).replace(/\//g, "_"));
     mkdirSync(join(layer, "upper"), { recursive: true });
     mkdirSync(join(layer, "work"), { recursive: true });
-    await must("nsenter", ["-t", String(pid), "-m", "mount", "-t", "overlay", "overlay", "-o", `lowerdir=${dir},upperdir=${layer}/upper,workdir=${layer}/work`, dir]);
+    await must("nsenter", [
+      "-t",
+      String(pid),
+      "-m",
+      "mount",
+      "-t",
+      "overlay",
+      "overlay",
+      "-o",
+      `lowerdir=${dir},upperdir=${layer}/upper,workdir=${layer}/work`,
+      dir,
+    ]);
   }
   await must("nsenter", ["-t", String(pid), "-u", "hostname", spec.name]);
   await writeFile(host, "/etc/hostname", `${spec.name}\n`);
@@ -58,7 +83,10 @@ export async function createHost(spec: { name: string; address: string; netns: s
 export function exec(host: Host, cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const env = { PATH: hostPath, HOME: "/root", USER: "root", LOGNAME: "root", SHELL: "/bin/bash", LANG: "C.UTF-8", ...(opts.env ?? {}) };
   const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v ?? ""}`);
-  return run("nsenter", ["-t", String(host.pid), "-n", "-m", "-u", "--wd=/", "--", "env", "-i", ...envArgs, cmd, ...args], { ...opts, env: process.env });
+  return run("nsenter", ["-t", String(host.pid), "-n", "-m", "-u", "--wd=/", "--", "env", "-i", ...envArgs, cmd, ...args], {
+    ...opts,
+    env: process.env,
+  });
 }
 
 /** Like exec, but a non-zero exit is an error with the command's stderr. */

@@ -14,7 +14,9 @@ function compiled(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of shimSources) {
     const source = readFileSync(join(shimDir, `${name}.ts`), "utf8");
-    out[name] = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+    out[name] = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    }).outputText;
   }
   return out;
 }
@@ -22,5 +24,10 @@ function compiled(): Record<string, string> {
 /** Installs the systemctl shim on a host, first on PATH. */
 export async function installShim(host: Host): Promise<void> {
   for (const [name, js] of Object.entries(compiled())) await writeFile(host, `${shimLib}/${name}.js`, js);
-  await writeFile(host, shimCommand, `#!/bin/sh\n# The local fleet's systemctl shim (test/e2e/shim).\nexec ${process.execPath} ${shimLib}/systemctl.js "$@"\n`, 0o755);
+  await writeFile(
+    host,
+    shimCommand,
+    `#!/bin/sh\n# The local fleet's systemctl shim (test/e2e/shim).\nexec ${process.execPath} ${shimLib}/systemctl.js "$@"\n`,
+    0o755,
+  );
 }

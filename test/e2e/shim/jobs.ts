@@ -66,11 +66,13 @@ export async function start(unit: Unit, starting = new Set<string>()): Promise<v
   const type = lastValue(unit.settings, "Service.Type") ?? "simple";
   // systemd has no start timeout for oneshot units unless one is set.
   const timeout = parseSeconds(lastValue(unit.settings, "Service.TimeoutStartSec"), type === "oneshot" ? Infinity : 90);
-  for (const cmd of commands(ctx, "ExecStartPre")) if (!runToEnd(ctx, cmd, {}, timeout)) throw failed(`ExecStartPre ${cmd.argv.join(" ")} failed`);
+  for (const cmd of commands(ctx, "ExecStartPre"))
+    if (!runToEnd(ctx, cmd, {}, timeout)) throw failed(`ExecStartPre ${cmd.argv.join(" ")} failed`);
   if (type === "oneshot") {
     setActivating(unit, process.pid);
     try {
-      for (const cmd of commands(ctx, "ExecStart")) if (!runToEnd(ctx, cmd, {}, timeout)) throw failed(`ExecStart ${cmd.argv.join(" ")} failed`);
+      for (const cmd of commands(ctx, "ExecStart"))
+        if (!runToEnd(ctx, cmd, {}, timeout)) throw failed(`ExecStart ${cmd.argv.join(" ")} failed`);
     } finally {
       setActivating(unit, undefined);
     }
@@ -87,7 +89,8 @@ export async function start(unit: Unit, starting = new Set<string>()): Promise<v
     throw new Failure(`Type=${type} (${unit.name.full}) is not emulated by the local fleet's systemctl`);
   }
   const mainPid = String(readState(unit)?.pid ?? "");
-  for (const cmd of commands(ctx, "ExecStartPost", { MAINPID: mainPid })) if (!runToEnd(ctx, cmd, { MAINPID: mainPid })) throw failed(`ExecStartPost ${cmd.argv.join(" ")} failed`);
+  for (const cmd of commands(ctx, "ExecStartPost", { MAINPID: mainPid }))
+    if (!runToEnd(ctx, cmd, { MAINPID: mainPid })) throw failed(`ExecStartPost ${cmd.argv.join(" ")} failed`);
 }
 
 /** The first Condition*= that does not hold (the common file conditions; `!` negates). */
@@ -140,8 +143,10 @@ export function reload(unit: Unit): void {
   const ctx = context(unit);
   const env = { MAINPID: String(state.pid) };
   const cmds = commands(ctx, "ExecReload", env);
-  if (cmds.length === 0) throw new Failure(`Failed to reload ${unit.name.full}: Job type reload is not applicable for unit ${unit.name.full}.`);
-  for (const cmd of cmds) if (!runToEnd(ctx, cmd, env)) throw new Failure(`Job for ${unit.name.full} failed: ExecReload ${cmd.argv.join(" ")} failed.`);
+  if (cmds.length === 0)
+    throw new Failure(`Failed to reload ${unit.name.full}: Job type reload is not applicable for unit ${unit.name.full}.`);
+  for (const cmd of cmds)
+    if (!runToEnd(ctx, cmd, env)) throw new Failure(`Job for ${unit.name.full} failed: ExecReload ${cmd.argv.join(" ")} failed.`);
 }
 
 /** `enable` makes the [Install] symlinks, as systemd does; `--now` also starts. */
@@ -164,6 +169,8 @@ export function setEnabled(unit: Unit, enabled: boolean): void {
 export function enabledState(unit: Unit): string {
   const targets = [...listValue(unit.settings, "Install.WantedBy"), ...listValue(unit.settings, "Install.RequiredBy")];
   if (targets.length === 0) return "static";
-  const linked = targets.some((t) => ["wants", "requires"].some((k) => existsSync(join("/etc/systemd/system", `${t}.${k}`, unit.name.full))));
+  const linked = targets.some((t) =>
+    ["wants", "requires"].some((k) => existsSync(join("/etc/systemd/system", `${t}.${k}`, unit.name.full))),
+  );
   return linked ? "enabled" : "disabled";
 }

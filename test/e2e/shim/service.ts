@@ -7,7 +7,17 @@ import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, chownSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { lastValue, listValue, parseEnvironment, signalName, parseEnvironmentFile, parseExec, parseSeconds, resolveSpecifiers, type ExecCommand } from "./unit-file";
+import {
+  lastValue,
+  listValue,
+  parseEnvironment,
+  signalName,
+  parseEnvironmentFile,
+  parseExec,
+  parseSeconds,
+  resolveSpecifiers,
+  type ExecCommand,
+} from "./unit-file";
 import { groupMembers, logFile, processAlive, processStartTime, readState, stateDir, writeState, type Unit } from "./units";
 
 const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -50,7 +60,8 @@ export function context(unit: Unit): Context {
   const userName = lastValue(s, "Service.User");
   const groupName = lastValue(s, "Service.Group");
   const user = userName ? { ...account(userName), ...(groupName ? { gid: groupId(groupName) } : {}) } : undefined;
-  const spec = (v: string) => resolveSpecifiers(v, { name: unit.name, hostname: hostname(), home: user?.home ?? "/root", user: user?.name ?? "root" });
+  const spec = (v: string) =>
+    resolveSpecifiers(v, { name: unit.name, hostname: hostname(), home: user?.home ?? "/root", user: user?.name ?? "root" });
   const env: Record<string, string> = { PATH: defaultPath, LANG: "C.UTF-8" };
   // systemd sets these only for units with User= (a root unit without it has no HOME).
   if (user) Object.assign(env, { HOME: user.home, USER: user.name, LOGNAME: user.name, SHELL: user.shell });
@@ -75,7 +86,15 @@ export function context(unit: Unit): Context {
 export function commands(ctx: Context, key: string, extraEnv: Record<string, string> = {}): ExecCommand[] {
   const env = { ...ctx.env, ...extraEnv };
   return (ctx.unit.settings.get(`Service.${key}`) ?? []).map((line) =>
-    parseExec(resolveSpecifiers(line, { name: ctx.unit.name, hostname: hostname(), home: ctx.user?.home ?? "/root", user: ctx.user?.name ?? "root" }), env),
+    parseExec(
+      resolveSpecifiers(line, {
+        name: ctx.unit.name,
+        hostname: hostname(),
+        home: ctx.user?.home ?? "/root",
+        user: ctx.user?.name ?? "root",
+      }),
+      env,
+    ),
   );
 }
 
@@ -96,11 +115,22 @@ const limits: Record<string, { resource: string; line: string }> = {
 function limitOption(ctx: Context, key: string, value: string): string {
   const { resource, line } = limits[key] ?? { resource: "", line: "" };
   const [soft = "", hard = soft] = value.replace(/infinity/g, "unlimited").split(":");
-  const canRaise = ((BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? "0"}`) >> 24n) & 1n) === 1n;
-  const current = readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith(line))?.slice(line.length).trim().split(/\s+/)[1] ?? "unlimited";
+  const canRaise =
+    ((BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? "0"}`) >> 24n) & 1n) === 1n;
+  const current =
+    readFileSync("/proc/self/limits", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith(line))
+      ?.slice(line.length)
+      .trim()
+      .split(/\s+/)[1] ?? "unlimited";
   const cap = (v: string) => (canRaise || current === "unlimited" || (v !== "unlimited" && Number(v) <= Number(current)) ? v : current);
   const [s, h] = [cap(soft), cap(hard)];
-  if (s !== soft || h !== hard) appendFileSync(logFile(ctx.unit), `systemctl shim: ${key}=${value} clamped to ${s}:${h} (this machine's hard limit; raising it needs CAP_SYS_RESOURCE)\n`);
+  if (s !== soft || h !== hard)
+    appendFileSync(
+      logFile(ctx.unit),
+      `systemctl shim: ${key}=${value} clamped to ${s}:${h} (this machine's hard limit; raising it needs CAP_SYS_RESOURCE)\n`,
+    );
   return `--${resource}=${s}:${h}`;
 }
 
@@ -110,10 +140,16 @@ function limitOption(ctx: Context, key: string, value: string): string {
  */
 function commandLine(ctx: Context, cmd: ExecCommand): string[] {
   const [exe = "", ...args] = cmd.argv;
-  const resolved = exe.startsWith("/") ? exe : defaultPath.split(":").map((d) => join(d, exe)).find((p) => existsSync(p));
+  const resolved = exe.startsWith("/")
+    ? exe
+    : defaultPath
+        .split(":")
+        .map((d) => join(d, exe))
+        .find((p) => existsSync(p));
   if (!resolved || !existsSync(resolved)) throw new Error(`${exe}: executable not found`);
   const line = [resolved, ...args];
-  if (ctx.user && !cmd.privileged && ctx.user.uid !== 0) line.unshift("setpriv", `--reuid=${ctx.user.uid}`, `--regid=${ctx.user.gid}`, "--init-groups", "--");
+  if (ctx.user && !cmd.privileged && ctx.user.uid !== 0)
+    line.unshift("setpriv", `--reuid=${ctx.user.uid}`, `--regid=${ctx.user.gid}`, "--init-groups", "--");
   const limitOptions = Object.keys(limits).flatMap((key) => {
     const value = lastValue(ctx.unit.settings, `Service.${key}`);
     return value ? [limitOption(ctx, key, value)] : [];
@@ -137,7 +173,13 @@ export function runToEnd(ctx: Context, cmd: ExecCommand, extraEnv: Record<string
 
 /** RuntimeDirectory=, StateDirectory=, LogsDirectory=, CacheDirectory=: created and owned by User=. */
 export function createDirectories(ctx: Context): void {
-  const roots: Record<string, string> = { Runtime: "/run", State: "/var/lib", Logs: "/var/log", Cache: "/var/cache", Configuration: "/etc" };
+  const roots: Record<string, string> = {
+    Runtime: "/run",
+    State: "/var/lib",
+    Logs: "/var/log",
+    Cache: "/var/cache",
+    Configuration: "/etc",
+  };
   for (const [kind, root] of Object.entries(roots)) {
     const mode = parseInt(lastValue(ctx.unit.settings, `Service.${kind}DirectoryMode`) ?? "0755", 8);
     for (const dir of listValue(ctx.unit.settings, `Service.${kind}Directory`)) {
@@ -192,7 +234,9 @@ export async function startMain(ctx: Context, cmd: ExecCommand, type: string): P
     if (ready) {
       const timeout = parseSeconds(lastValue(ctx.unit.settings, "Service.TimeoutStartSec"), 90);
       const exited = new Promise<void>((_, reject) => child.once("exit", (code) => reject(new Error(`exited ${code} before READY=1`))));
-      const late = new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`no READY=1 within ${timeout} s`)), timeout * 1000).unref());
+      const late = new Promise<void>((_, reject) =>
+        setTimeout(() => reject(new Error(`no READY=1 within ${timeout} s`)), timeout * 1000).unref(),
+      );
       await Promise.race([ready, exited, late]);
     }
     return pid;

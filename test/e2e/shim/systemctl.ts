@@ -24,7 +24,9 @@ function properties(unit: Unit): Record<string, string> {
 function status(unit: Unit): number {
   const p = properties(unit);
   const log = existsSync(logFile(unit)) ? readFileSync(logFile(unit), "utf8").trimEnd().split("\n").slice(-10) : [];
-  console.log(`● ${unit.name.full}\n     Loaded: loaded (${unit.path}; ${p.UnitFileState})\n     Active: ${p.ActiveState}\n   Main PID: ${p.MainPID}\n\n${log.join("\n")}`);
+  console.log(
+    `● ${unit.name.full}\n     Loaded: loaded (${unit.path}; ${p.UnitFileState})\n     Active: ${p.ActiveState}\n   Main PID: ${p.MainPID}\n\n${log.join("\n")}`,
+  );
   return p.ActiveState === "active" ? 0 : 3;
 }
 
@@ -36,7 +38,8 @@ async function main(argv: string[]): Promise<number> {
     const a = argv[i] ?? "";
     const eq = /^--([a-z-]+)=(.*)$/.exec(a);
     if (eq) values[eq[1] ?? ""] = eq[2] ?? "";
-    else if (["-p", "-s", "-n", "--property", "--signal", "--lines", "--kill-whom"].includes(a)) values[a.replace(/^-+/, "").replace(/^p$/, "property").replace(/^s$/, "signal")] = argv[++i] ?? "";
+    else if (["-p", "-s", "-n", "--property", "--signal", "--lines", "--kill-whom"].includes(a))
+      values[a.replace(/^-+/, "").replace(/^p$/, "property").replace(/^s$/, "signal")] = argv[++i] ?? "";
     else if (a.startsWith("-")) flags.add(a);
     else words.push(a);
   }
@@ -50,7 +53,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case "start":
       for (const u of units(verb)) {
-        if (flags.has("--no-block") && lastValue(u.settings, "Service.Type") === "oneshot" && activeState(u) !== "active") startInBackground(u);
+        if (flags.has("--no-block") && lastValue(u.settings, "Service.Type") === "oneshot" && activeState(u) !== "active")
+          startInBackground(u);
         else await start(u);
       }
       return 0;
@@ -58,10 +62,10 @@ async function main(argv: string[]): Promise<number> {
       for (const u of units(verb)) await stop(u);
       return 0;
     case "restart":
-      for (const u of units(verb)) await stop(u), await start(u);
+      for (const u of units(verb)) (await stop(u), await start(u));
       return 0;
     case "try-restart":
-      for (const u of units(verb)) if (activeState(u) === "active") await stop(u), await start(u);
+      for (const u of units(verb)) if (activeState(u) === "active") (await stop(u), await start(u));
       return 0;
     case "reload":
       for (const u of units(verb)) reload(u);
@@ -69,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
     case "reload-or-restart":
       for (const u of units(verb)) {
         if (activeState(u) === "active" && (u.settings.get("Service.ExecReload") ?? []).length > 0) reload(u);
-        else await stop(u), await start(u);
+        else (await stop(u), await start(u));
       }
       return 0;
     case "is-active":

@@ -85,7 +85,8 @@ export interface SpecifierContext {
 
 /** Resolves systemd's specifiers (%i %I %n %N %p %P %H %h %u %t %S %L %C %E %%); others stay as written. */
 export function resolveSpecifiers(value: string, ctx: SpecifierContext): string {
-  const unescape = (s: string) => s.replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/-/g, "/");
+  const unescape = (s: string) =>
+    s.replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/-/g, "/");
   const table: Record<string, string> = {
     i: ctx.name.instance,
     I: unescape(ctx.name.instance),
@@ -206,7 +207,14 @@ export function parseSeconds(value: string | undefined, fallback: number): numbe
 
 /** "TERM", "SIGTERM" or "15" as a signal name node understands. */
 export function signalName(value: string): NodeJS.Signals {
-  const numbers: Record<string, string> = { "1": "SIGHUP", "2": "SIGINT", "9": "SIGKILL", "10": "SIGUSR1", "12": "SIGUSR2", "15": "SIGTERM" };
+  const numbers: Record<string, string> = {
+    "1": "SIGHUP",
+    "2": "SIGINT",
+    "9": "SIGKILL",
+    "10": "SIGUSR1",
+    "12": "SIGUSR2",
+    "15": "SIGTERM",
+  };
   const name = numbers[value] ?? (value.startsWith("SIG") ? value : `SIG${value}`);
   return name as NodeJS.Signals;
 }
