@@ -1,7 +1,7 @@
-import type { Fleet } from "../test/e2e/harness/fleet";
-import { startLoad } from "../test/e2e/harness/loadgen";
-import { buildRelease, type BuiltRelease } from "../test/e2e/harness/release";
-import { sleep } from "../test/e2e/harness/run";
+import type { Fleet } from "../lab/fleet/fleet";
+import { startLoad } from "../lab/fleet/loadgen";
+import { buildRelease, type BuiltRelease } from "../lab/fleet/release";
+import { sleep } from "../lab/fleet/run";
 import { withFleet } from "./lib/fleet";
 import { round } from "./lib/stats";
 

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildRelease } from "../test/e2e/harness/release";
+import { buildRelease } from "../lab/fleet/release";
 import { deployBenchmark, deploySettings } from "./deploy";
 import { edgeBenchmark, edgeSettings } from "./edge";
 import { handleInterrupts } from "./lib/cleanup";

@@ -1,5 +1,5 @@
-import type { Fleet } from "../../test/e2e/harness/fleet";
-import { buildRelease, type BuiltRelease } from "../../test/e2e/harness/release";
+import type { Fleet } from "../../lab/fleet/fleet";
+import { buildRelease, type BuiltRelease } from "../../lab/fleet/release";
 import { benchNetwork, withFleet } from "../lib/fleet";
 import { createSeedHost, seedPorts, type SeedHost } from "./seed-host";
 import { measureSwitch, type SwitchResult } from "./switch";

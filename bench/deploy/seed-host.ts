@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { serverStats, type ServerStat } from "../../test/e2e/harness/haproxy-api";
-import { createHost, exec, execOk, pathOnMachine, writeFile, type Host } from "../../test/e2e/harness/host";
-import { bridgeAddress, createNamespace, type NetworkPlan } from "../../test/e2e/harness/network";
-import type { BuiltRelease } from "../../test/e2e/harness/release";
-import { waitFor, type RunResult } from "../../test/e2e/harness/run";
-import { installShim } from "../../test/e2e/harness/shim";
+import { serverStats, type ServerStat } from "../../lab/fleet/haproxy-api";
+import { createHost, exec, execOk, pathOnMachine, writeFile, type Host } from "../../lab/fleet/host";
+import { bridgeAddress, createNamespace, type NetworkPlan } from "../../lab/fleet/network";
+import type { BuiltRelease } from "../../lab/fleet/release";
+import { waitFor, type RunResult } from "../../lab/fleet/run";
+import { installShim } from "../../lab/fleet/shim";
 
 /**
  * The seed article's single server (seeds/001) as one more host of the local fleet's network: its

@@ -1,5 +1,5 @@
-import { startLoad, type FailureKind } from "../../test/e2e/harness/loadgen";
-import { sleep, type RunResult } from "../../test/e2e/harness/run";
+import { startLoad, type FailureKind } from "../../lab/fleet/loadgen";
+import { sleep, type RunResult } from "../../lab/fleet/run";
 import { round } from "../lib/stats";
 import { accepts } from "../edge/responder";
 

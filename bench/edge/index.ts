@@ -1,4 +1,4 @@
-import { freePorts, removeScratchDirs, scratchDir } from "../../test/artifacts/support/scratch";
+import { freePorts, removeScratchDirs, scratchDir } from "../../lab/scratch/scratch";
 import { withCleanup } from "../lib/cleanup";
 import { median, round } from "../lib/stats";
 import { treeCpuSeconds } from "../lib/proc";

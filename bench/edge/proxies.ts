@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { serverStats } from "../../test/e2e/harness/haproxy-api";
-import { waitFor } from "../../test/e2e/harness/run";
-import { scratchEdge } from "../../test/artifacts/support/scratch";
+import { serverStats } from "../../lab/fleet/haproxy-api";
+import { waitFor } from "../../lab/fleet/run";
+import { scratchEdge } from "../../lab/scratch/scratch";
 import { accepts } from "./responder";
 
 /** The two proxies the edge benchmark compares, each a running HAProxy with the pid to measure. */
@@ -16,7 +16,7 @@ export interface Proxy {
 
 /**
  * portage's edge: the config `haproxyConfig` renders, through the same scratch edge the artifact
- * tests run (test/artifacts/support/scratch.ts: paths in a scratch directory, master-worker, the
+ * tests run (lab/scratch/scratch.ts: paths in a scratch directory, master-worker, the
  * admin password in HAProxy's environment). The backends are three nodes on 127.0.0.1-3 with the
  * port pair [live, free]: each node runs one color, the free one is down, as after a deploy.
  */

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { waitFor } from "../../test/e2e/harness/run";
+import { waitFor } from "../../lab/fleet/run";
 
 /**
  * The edge benchmark's backends: one HAProxy process per backend answering every request itself

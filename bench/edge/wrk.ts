@@ -1,4 +1,4 @@
-import { run } from "../../test/e2e/harness/run";
+import { run } from "../../lab/fleet/run";
 
 /** wrk (Debian's), run to completion and read back: throughput, latency percentiles, errors. */
 

@@ -1,5 +1,5 @@
-import { Fleet, type FleetOptions } from "../../test/e2e/harness/fleet";
-import { removeNetwork } from "../../test/e2e/harness/network";
+import { Fleet, type FleetOptions } from "../../lab/fleet/fleet";
+import { removeNetwork } from "../../lab/fleet/network";
 import { withCleanup } from "./cleanup";
 
 /** A /24 and a name prefix of the benchmarks' own, so they can run beside the e2e tests' fleet (10.77.0, pfe2e). */

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
-import { requiredCommands } from "../../test/e2e/harness/fleet";
-import { run } from "../../test/e2e/harness/run";
+import { requiredCommands } from "../../lab/fleet/fleet";
+import { run } from "../../lab/fleet/run";
 
 /**
  * What the benchmarks need from the machine, checked before anything starts (so a fresh machine

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { runStack } from "../../tools/offline/stack";
-import { validConfig } from "../../test/support/stack";
+import { validConfig } from "../../tools/offline/stack";
 
 /**
  * One evaluation of the program under the mock runtime, in a process of its own (Pulumi's runtime

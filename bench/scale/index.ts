@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { run } from "../../test/e2e/harness/run";
+import { run } from "../../lab/fleet/run";
 import { round } from "../lib/stats";
 import type { ChildResult, ScaleMode } from "./child";
 

@@ -21,7 +21,7 @@ import {
   shim,
   type ScratchEdge,
   type ScratchNode,
-} from "./support/scratch";
+} from "../../lab/scratch/scratch";
 
 const secrets = {
   DATABASE_URL: "postgres://hello:s3cr3t@db.internal:5432/hello",

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { haproxyConfig } from "../../components/node/haproxy";
 import type { EdgeRoutes } from "../../components/node/types";
 import { startLoad } from "./support/load";
-import { freePorts, removeScratchDirs, runScript, scratchDir, scratchEdge, support, type ScratchEdge } from "./support/scratch";
+import { freePorts, removeScratchDirs, runScript, scratchDir, scratchEdge, support, type ScratchEdge } from "../../lab/scratch/scratch";
 
 /** A stand-in app listening on a port, as a node's serving color would. */
 function serve(port: number, version: string): ChildProcess {

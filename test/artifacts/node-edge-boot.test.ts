@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { edgeFiles } from "../../components/node/edge";
 import type { EdgeRuntime } from "../../components/node/types";
 import { secretRefs } from "../../components/secrets/names";
-import { install, password, runScript, scratchDir, removeScratchDirs } from "./support/scratch";
+import { install, password, runScript, scratchDir, removeScratchDirs } from "../../lab/scratch/scratch";
 
 function scratchEdgeHost(kind: "haproxy" | "traefik", domain: string): { root: string; rt: EdgeRuntime } {
   const root = scratchDir(`edge-${kind}`);

@@ -16,7 +16,7 @@ import { nodeFiles, nodeUserData } from "../../components/node/node";
 import { forVm, scriptDir } from "../../components/node/scripts";
 import { privateAddressPlaceholder, traefikPaths } from "../../components/node/traefik";
 import type { VmFile } from "../../components/node/types";
-import { scratchDir, removeScratchDirs } from "./support/scratch";
+import { scratchDir, removeScratchDirs } from "../../lab/scratch/scratch";
 import { edgeRt, nodeRt, routes, userDataVariants } from "./support/variants";
 
 const password = { EDGE_ADMIN_PASSWORD: "check-only", EDGE_PRIVATE_ADDRESS: "10.100.0.10" };

@@ -7,7 +7,7 @@ import { edgeRoutesFiles } from "../../components/node/edge";
 import { fakeSecret } from "../../tools/offline/mocks";
 import { placeholderRelease, projectRoot, runStack } from "../../tools/offline/stack";
 import { render } from "../../tools/render";
-import { scratchDir, removeScratchDirs } from "./support/scratch";
+import { scratchDir, removeScratchDirs } from "../../lab/scratch/scratch";
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { edgeRoutesFiles } from "../../components/node";
-import { Fleet, type FleetNode } from "./harness/fleet";
-import { exec, execOk } from "./harness/host";
-import { describeLoad, startLoad, type LoadReport, type LoadRun } from "./harness/loadgen";
-import { buildRelease, type BuiltRelease } from "./harness/release";
-import { sleep, waitFor } from "./harness/run";
+import { Fleet, type FleetNode } from "../../lab/fleet/fleet";
+import { exec, execOk } from "../../lab/fleet/host";
+import { describeLoad, startLoad, type LoadReport, type LoadRun } from "../../lab/fleet/loadgen";
+import { buildRelease, type BuiltRelease } from "../../lab/fleet/release";
+import { sleep, waitFor } from "../../lab/fleet/run";
 
 /**
  * portage's node runtime run for real: three nodes and an edge as network namespaces, a real Elixir
- * release (test/fixtures/hello), portage's user-data, portage-boot, portage-deploy,
+ * release (examples/hello), portage's user-data, portage-boot, portage-deploy,
  * portage-edge-apply and HAProxy config. Each test runs under a paced load through the edge and
  * counts every failed request. Needs root and the Debian tools of bin/setup-test-machine.
  */

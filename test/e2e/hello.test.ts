@@ -5,14 +5,14 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildRelease } from "./harness/release";
-import { must, waitFor } from "./harness/run";
+import { buildRelease } from "../../lab/fleet/release";
+import { must, waitFor } from "../../lab/fleet/run";
 
 /**
  * The fixture app, on loopback: what the fleet tests and the benchmarks rely on it for (keep-alive,
  * its version in each answer, a health check that a build flag breaks, slow answers, a graceful stop).
  */
-describe("the fixture app (test/fixtures/hello)", () => {
+describe("the fixture app (examples/hello)", () => {
   const dirs: string[] = [];
   const running: ChildProcess[] = [];
   afterAll(() => {

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { startLoad } from "./harness/loadgen";
+import { startLoad } from "../../lab/fleet/loadgen";
 
 /** The fleet tests assert "0 failed": that is only worth something if every failure is counted. */
 describe("the load generator", () => {

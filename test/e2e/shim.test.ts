@@ -9,7 +9,7 @@ import {
   parseUnit,
   resolveSpecifiers,
   unitName,
-} from "./shim/unit-file";
+} from "../../lab/shim/unit-file";
 
 /** The local fleet's systemctl shim must read units and env files as systemd does, or the fleet proves nothing. */
 describe("the systemctl shim reads units as systemd does", () => {

@@ -1,20 +1,6 @@
 import { Secret, type RecordedResource } from "../../tools/offline/run";
-import { placeholderRelease, runStack, type StackConfig } from "../../tools/offline/stack";
-
-/** A complete, valid config for graph tests: the stack files' example access, the placeholder release. */
-export const access = {
-  adminCidrs: ["203.0.113.10/32"],
-  sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u you@example.com",
-};
-
-export function validConfig(overrides: StackConfig = {}): StackConfig {
-  return {
-    "portage:access": access,
-    "gcp:project": "test-project",
-    ...overrides,
-    "portage:app": { release: placeholderRelease, ...((overrides["portage:app"] as object | undefined) ?? {}) },
-  };
-}
+import { runStack, validConfig, type StackConfig } from "../../tools/offline/stack";
+export { access, validConfig } from "../../tools/offline/stack";
 
 /** Resource types that hold state users would lose. */
 export const vmTypes = ["aws:ec2/instance:Instance", "gcp:compute/instance:Instance"];

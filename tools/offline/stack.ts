@@ -46,7 +46,7 @@ export interface StackRunOptions extends Omit<OfflineOptions, "config" | "stack"
 }
 
 /** The placeholder release the graph tests ship (a real tarball; the e2e tests build a real app). */
-export const placeholderRelease = join(projectRoot, "test", "fixtures", "placeholder", "hello-0.1.0.tar.gz");
+export const placeholderRelease = join(projectRoot, "tools", "offline", "placeholder", "hello-0.1.0.tar.gz");
 
 /** The flat config a run uses: the stack file, then the provider, then the overrides. */
 export function stackConfigMap(options: StackRunOptions = {}): Record<string, string> {
@@ -79,4 +79,19 @@ export function resourceNamed(result: { resources: RecordedResource[] }, type: s
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A complete, valid config for graph tests and benchmarks: the stack files' example access, the placeholder release. */
+export const access = {
+  adminCidrs: ["203.0.113.10/32"],
+  sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u you@example.com",
+};
+
+export function validConfig(overrides: StackConfig = {}): StackConfig {
+  return {
+    "portage:access": access,
+    "gcp:project": "test-project",
+    ...overrides,
+    "portage:app": { release: placeholderRelease, ...((overrides["portage:app"] as object | undefined) ?? {}) },
+  };
 }

@@ -1,10 +1,10 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { buildRelease } from "../../test/e2e/harness/release";
+import { buildRelease } from "../../lab/fleet/release";
 
 /**
- * Builds the example app (test/fixtures/hello, a small Elixir release with no dependencies) into the
+ * Builds the example app (examples/hello, a small Elixir release with no dependencies) into the
  * tarball a stack ships, for `bin/up` on a fresh checkout. A release carries its Erlang runtime, so it
  * must be built on the OS and architecture of the VMs: Linux x86_64 with glibc (the VMs run Ubuntu
  * 24.04; a build on Debian 12 or Ubuntu 22.04+ works).

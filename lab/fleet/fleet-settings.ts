@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { EdgeRuntime, NodeRuntime } from "../../../components/node";
-import { nodeSecretEnv, type SecretRef } from "../../../components/secrets/names";
+import type { EdgeRuntime, NodeRuntime } from "../../components/node";
+import { nodeSecretEnv, type SecretRef } from "../../components/secrets/names";
 
 /** What the local fleet runs: the fixture app on portage's default ports, a private zone, a `file` store. */
 export const app = { name: "hello", ports: [4000, 4001] as [number, number], healthPath: "/ping" };

@@ -9,7 +9,7 @@ import {
   type EdgeRoutes,
   type EdgeRuntime,
   type NodeRuntime,
-} from "../../../components/node";
+} from "../../components/node";
 import { applyUserData } from "./cloud-init";
 import { adminPort, app, bucket, releasePrefix, runtimes, zone } from "./fleet-settings";
 import { startDns, type Dns } from "./dns";

@@ -27,7 +27,7 @@ export async function installShim(host: Host): Promise<void> {
   await writeFile(
     host,
     shimCommand,
-    `#!/bin/sh\n# The local fleet's systemctl shim (test/e2e/shim).\nexec ${process.execPath} ${shimLib}/systemctl.js "$@"\n`,
+    `#!/bin/sh\n# The local fleet's systemctl shim (lab/shim).\nexec ${process.execPath} ${shimLib}/systemctl.js "$@"\n`,
     0o755,
   );
 }

@@ -1,7 +1,7 @@
 /**
  * `systemctl` for the hosts of the local fleet, which have no systemd: it runs the rendered units for
  * real (see docs/readme/local-fleet.md for what it emulates and what not). Installed first on PATH
- * inside each host by test/e2e/harness/shim.ts.
+ * inside each host by lab/fleet/shim.ts.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { enabledState, Failure, mustLoad, reload, setEnabled, start, startInBackground, stop } from "./jobs";

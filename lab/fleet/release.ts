@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { must } from "./run";
 
 /** The fixture app's source tree (a mix project, no hex packages). */
-export const fixtureDir = join(__dirname, "..", "..", "fixtures", "hello");
+export const fixtureDir = join(__dirname, "..", "..", "examples", "hello");
 /** Built tarballs, one directory per source hash + build flags; under _build, which .gitignore covers. */
 export const releaseCacheDir = join(fixtureDir, "_build", "portage-e2e-releases");
 

@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import type { VmFile } from "../../../components/node";
+import type { VmFile } from "../../components/node";
 import { exec, execOk, writeFile, type Host } from "./host";
 import { run } from "./run";
 

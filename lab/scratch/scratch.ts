@@ -9,11 +9,11 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { haproxyConfig, type HaproxyOptions } from "../../../components/node/haproxy";
-import { nodeFiles } from "../../../components/node/node";
-import { script } from "../../../components/node/scripts";
-import type { EdgeRoutes, NodeRuntime, VmFile } from "../../../components/node/types";
-import { secretRefs } from "../../../components/secrets/names";
+import { haproxyConfig, type HaproxyOptions } from "../../components/node/haproxy";
+import { nodeFiles } from "../../components/node/node";
+import { script } from "../../components/node/scripts";
+import type { EdgeRoutes, NodeRuntime, VmFile } from "../../components/node/types";
+import { secretRefs } from "../../components/secrets/names";
 
 export const support = __dirname;
 export const app = "hello";
