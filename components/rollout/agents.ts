@@ -36,6 +36,14 @@ export async function addJob(bucket: RolloutBucket, agent: string, work: JobWork
   await changeInbox(bucket, agent, (inbox) => ({ ...inbox, jobs: [...inbox.jobs.filter((j) => j.id !== work.id), work] }));
 }
 
+/** Tells an agent that work is coming (until `until`), or that it no longer is (undefined): see `Inbox.fastPollUntil`. */
+export async function expectWork(bucket: RolloutBucket, agent: string, until: Date | undefined, fastPollSeconds = 0.5): Promise<void> {
+  await changeInbox(bucket, agent, (inbox) => {
+    const { fastPollUntil: _until, fastPollSeconds: _every, ...rest } = inbox;
+    return until ? { ...rest, fastPollUntil: until.toISOString(), fastPollSeconds } : rest;
+  });
+}
+
 /** Once its result is read, a job leaves the inbox: a VM that replaces the node later does not run it again. */
 export async function removeJob(bucket: RolloutBucket, agent: string, id: string): Promise<void> {
   await changeInbox(bucket, agent, (inbox) => ({ ...inbox, jobs: inbox.jobs.filter((j) => j.id !== id) }));

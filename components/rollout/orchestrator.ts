@@ -1,4 +1,4 @@
-import { addJob, awaitResults, failureReason, outputTail, removeJob, setDeploy, type Watch, type WaitOptions } from "./agents";
+import { addJob, awaitResults, expectWork, failureReason, outputTail, removeJob, setDeploy, type Watch, type WaitOptions } from "./agents";
 import { batchesOf, type BatchSize } from "./batches";
 import type { RolloutBucket } from "./bucket";
 import { agentOfInboxKey, inboxPrefix, newWorkId, parseInbox, resultsPrefix, resultsRoot, type ExecWork, type Result } from "./protocol";
@@ -83,92 +83,109 @@ export async function runRollout(bucket: RolloutBucket, plan: RolloutPlan, io: R
     outcome.seconds = secondsSince(started);
     throw new RolloutFailed(message, outcome);
   };
-
-  const first = batches[0]?.[0];
-  if (plan.migrate && first) {
-    const command = plan.migrate.command || "bin/migrate";
-    io.log(`migration (${command}) on ${first}, before any node switches`);
-    const step = await runJob(
-      bucket,
-      first,
-      {
-        kind: "migrate",
-        id: newWorkId(),
-        version: plan.version,
-        sha256: plan.sha256,
-        command: plan.migrate.command,
-        timeoutSeconds: plan.timeouts.migrateSeconds,
-        expiresAt: new Date(Date.now() + (plan.timeouts.pickupSeconds + plan.timeouts.migrateSeconds) * 1000).toISOString(),
-      },
-      { pickupMs: plan.timeouts.pickupSeconds * 1000, finishMs: (plan.timeouts.migrateSeconds + 120) * 1000 },
-      io,
+  // Every node polls fast until its turn (a bounded window: a crashed `pulumi up` cannot leave it on).
+  const hurry = async (until: Date | undefined) =>
+    Promise.all(plan.nodes.map((agent) => expectWork(bucket, agent, until))).catch((e: unknown) =>
+      io.log(
+        `could not ${until ? "tell the nodes to expect" : "clear the expectation of"} the rollout (harmless: it only changes how fast they notice): ${String(e)}`,
+      ),
     );
-    outcome.migration = step;
-    if (!step.ok) {
-      fail(
-        `the migration (${command}) failed on ${first}: ${step.reason}. No node switched to ${plan.version}; releases/current is unchanged.` +
-          `${step.result?.log ? `\n  the end of its output:\n${outputTail(step.result, 40)}` : ""}`,
-      );
-    }
-    const tail = outputTail(step.result, 40);
-    io.log(`migration done on ${first} in ${step.seconds} s${tail ? `:\n${tail}` : ""}`);
+  await hurry(new Date(Date.now() + Math.min(3600, batches.length * plan.timeouts.deploySeconds) * 1000));
+  try {
+    return await roll();
+  } finally {
+    await hurry(undefined);
   }
 
-  const wait: Omit<WaitOptions, "onStart" | "onDone"> = {
-    pickupMs: plan.timeouts.pickupSeconds * 1000,
-    finishMs: plan.timeouts.deploySeconds * 1000,
-    everyMs: io.checkEveryMs ?? 1000,
-  };
-  for (const [b, batch] of batches.entries()) {
-    const batchStarted = Date.now();
-    const id = newWorkId();
-    io.log(`batch ${b + 1}/${batches.length}: ${batch.join(", ")}`);
-    const watches: Watch[] = [];
-    await Promise.all(
-      batch.map(async (agent) => {
-        await setDeploy(bucket, agent, { kind: "deploy", id, version: plan.version, sha256: plan.sha256 }, plan.pollSeconds);
-        watches.push({ agent, id, askedAt: Date.now(), boots: [] });
-      }),
-    );
-    await awaitResults(bucket, watches, {
-      ...wait,
-      onStart: (w, r) =>
-        io.log(
-          r.attempt > 1 || w.boots.length > 1
-            ? `  ${w.agent}: resumed (attempt ${r.attempt}${w.boots.length > 1 ? ", after the VM restarted" : ""})`
-            : `  ${w.agent}: deploying (picked up after ${secondsSince(w.askedAt)} s)`,
-        ),
-      onDone: (w) => {
-        const serving = w.final?.serving;
-        if (w.final?.state === "succeeded")
-          io.log(`  ${w.agent}: serves ${serving?.version ?? plan.version} on port ${serving?.port ?? "?"} (${secondsSince(w.askedAt)} s)`);
-        else io.log(`  ${w.agent}: FAILED: ${failureReason(w, wait)}`);
-      },
-    });
-    const steps = watches.map((w) => stepOutcome(w, wait));
-    outcome.deploys.push(...steps);
-    const failed = steps.filter((s) => !s.ok);
-    if (failed.length > 0) {
-      const done = outcome.deploys.filter((s) => s.ok).map((s) => s.agent);
-      const untouched = batches.slice(b + 1).flat();
-      const [worst] = failed;
-      fail(
-        `the rollout of ${plan.version} stopped at batch ${b + 1} of ${batches.length}: ` +
-          failed.map((s) => `${s.agent} failed: ${s.reason}`).join("; ") +
-          `.\n  ${done.length > 0 ? `${listed(done)} serve${done.length === 1 ? "s" : ""} ${plan.version}; ` : ""}` +
-          `${listed(failed.map((s) => s.agent))} kept the version ${failed.length === 1 ? "it" : "they"} served` +
-          `${untouched.length > 0 ? `; ${listed(untouched)} ${untouched.length === 1 ? "was" : "were"} not touched` : ""}; releases/current is unchanged.` +
-          `${worst?.result?.log ? `\n  the end of ${worst.agent}'s output:\n${outputTail(worst.result)}` : ""}`,
+  async function roll(): Promise<RolloutOutcome> {
+    const first = batches[0]?.[0];
+    if (plan.migrate && first) {
+      const command = plan.migrate.command || "bin/migrate";
+      io.log(`migration (${command}) on ${first}, before any node switches`);
+      const step = await runJob(
+        bucket,
+        first,
+        {
+          kind: "migrate",
+          id: newWorkId(),
+          version: plan.version,
+          sha256: plan.sha256,
+          command: plan.migrate.command,
+          timeoutSeconds: plan.timeouts.migrateSeconds,
+          expiresAt: new Date(Date.now() + (plan.timeouts.pickupSeconds + plan.timeouts.migrateSeconds) * 1000).toISOString(),
+        },
+        { pickupMs: plan.timeouts.pickupSeconds * 1000, finishMs: (plan.timeouts.migrateSeconds + 120) * 1000 },
+        io,
       );
+      outcome.migration = step;
+      if (!step.ok) {
+        fail(
+          `the migration (${command}) failed on ${first}: ${step.reason}. No node switched to ${plan.version}; releases/current is unchanged.` +
+            `${step.result?.log ? `\n  the end of its output:\n${outputTail(step.result, 40)}` : ""}`,
+        );
+      }
+      const tail = outputTail(step.result, 40);
+      io.log(`migration done on ${first} in ${step.seconds} s${tail ? `:\n${tail}` : ""}`);
     }
-    io.log(`batch ${b + 1}/${batches.length} done in ${secondsSince(batchStarted)} s`);
+
+    const wait: Omit<WaitOptions, "onStart" | "onDone"> = {
+      pickupMs: plan.timeouts.pickupSeconds * 1000,
+      finishMs: plan.timeouts.deploySeconds * 1000,
+      everyMs: io.checkEveryMs ?? 1000,
+    };
+    for (const [b, batch] of batches.entries()) {
+      const batchStarted = Date.now();
+      const id = newWorkId();
+      io.log(`batch ${b + 1}/${batches.length}: ${batch.join(", ")}`);
+      const watches: Watch[] = [];
+      await Promise.all(
+        batch.map(async (agent) => {
+          await setDeploy(bucket, agent, { kind: "deploy", id, version: plan.version, sha256: plan.sha256 }, plan.pollSeconds);
+          watches.push({ agent, id, askedAt: Date.now(), boots: [] });
+        }),
+      );
+      await awaitResults(bucket, watches, {
+        ...wait,
+        onStart: (w, r) =>
+          io.log(
+            r.attempt > 1 || w.boots.length > 1
+              ? `  ${w.agent}: resumed (attempt ${r.attempt}${w.boots.length > 1 ? ", after the VM restarted" : ""})`
+              : `  ${w.agent}: deploying (picked up after ${secondsSince(w.askedAt)} s)`,
+          ),
+        onDone: (w) => {
+          const serving = w.final?.serving;
+          if (w.final?.state === "succeeded")
+            io.log(
+              `  ${w.agent}: serves ${serving?.version ?? plan.version} on port ${serving?.port ?? "?"} (${secondsSince(w.askedAt)} s)`,
+            );
+          else io.log(`  ${w.agent}: FAILED: ${failureReason(w, wait)}`);
+        },
+      });
+      const steps = watches.map((w) => stepOutcome(w, wait));
+      outcome.deploys.push(...steps);
+      const failed = steps.filter((s) => !s.ok);
+      if (failed.length > 0) {
+        const done = outcome.deploys.filter((s) => s.ok).map((s) => s.agent);
+        const untouched = batches.slice(b + 1).flat();
+        const [worst] = failed;
+        fail(
+          `the rollout of ${plan.version} stopped at batch ${b + 1} of ${batches.length}: ` +
+            failed.map((s) => `${s.agent} failed: ${s.reason}`).join("; ") +
+            `.\n  ${done.length > 0 ? `${listed(done)} serve${done.length === 1 ? "s" : ""} ${plan.version}; ` : ""}` +
+            `${listed(failed.map((s) => s.agent))} kept the version ${failed.length === 1 ? "it" : "they"} served` +
+            `${untouched.length > 0 ? `; ${listed(untouched)} ${untouched.length === 1 ? "was" : "were"} not touched` : ""}; releases/current is unchanged.` +
+            `${worst?.result?.log ? `\n  the end of ${worst.agent}'s output:\n${outputTail(worst.result)}` : ""}`,
+        );
+      }
+      io.log(`batch ${b + 1}/${batches.length} done in ${secondsSince(batchStarted)} s`);
+    }
+    outcome.seconds = secondsSince(started);
+    io.log(`rollout done: ${plan.nodes.length} node${plan.nodes.length === 1 ? "" : "s"} serve ${what} (${outcome.seconds} s)`);
+    await cleanUp(bucket, plan.nodes, io).catch((e: unknown) =>
+      io.log(`clean-up of old agent objects failed (harmless, retried next time): ${e instanceof Error ? e.message : String(e)}`),
+    );
+    return outcome;
   }
-  outcome.seconds = secondsSince(started);
-  io.log(`rollout done: ${plan.nodes.length} node${plan.nodes.length === 1 ? "" : "s"} serve ${what} (${outcome.seconds} s)`);
-  await cleanUp(bucket, plan.nodes, io).catch((e: unknown) =>
-    io.log(`clean-up of old agent objects failed (harmless, retried next time): ${e instanceof Error ? e.message : String(e)}`),
-  );
-  return outcome;
 }
 
 /** A one-off job on one agent: written, awaited, then taken out of the inbox. */

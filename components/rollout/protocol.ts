@@ -94,6 +94,12 @@ export interface Inbox {
   updatedAt: string;
   /** How often the agent polls this object (seconds): what the bucket's GETs cost. */
   pollSeconds?: number;
+  /**
+   * A rollout is under way and this agent's turn comes: poll every `fastPollSeconds` until then, so
+   * that later batches start within a fraction of a second while an idle fleet polls slowly.
+   */
+  fastPollUntil?: string;
+  fastPollSeconds?: number;
   deploy?: DeployWork;
   jobs: JobWork[];
 }

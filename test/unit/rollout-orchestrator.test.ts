@@ -134,7 +134,12 @@ describe("a rollout through the bucket", () => {
         ["virginia-3", false],
         ["virginia-4", true],
       ]);
-      for (const untouched of ["virginia-5", "virginia-6"]) expect(await b.read(inboxKey(untouched))).toBeUndefined();
+      for (const untouched of ["virginia-5", "virginia-6"]) {
+        const inbox = parseInbox((await b.read(inboxKey(untouched)))!.body, untouched);
+        // Never asked to deploy; told the rollout is over (no fast polling left on).
+        expect(inbox.deploy).toBeUndefined();
+        expect(inbox.fastPollUntil).toBeUndefined();
+      }
     } finally {
       sim.stop();
     }
@@ -192,6 +197,24 @@ describe("a rollout through the bucket", () => {
         runRollout(b, plan(["virginia-1", "virginia-2"], { timeouts: { pickupSeconds: 1, deploySeconds: 5, migrateSeconds: 5 } }), io()),
       ).rejects.toThrow(/virginia-2 failed: its agent did not pick the work up within 1 s: is the VM up and portage-agent running\?/);
       expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      sim.stop();
+    }
+  });
+
+  it("tells every node to poll fast while the rollout runs, and stops telling them when it ends", async () => {
+    const b = bucket();
+    const nodes = fleet(4);
+    const during: (string | undefined)[] = [];
+    const sim = agents(b, nodes, (agent) => {
+      if (agent === "virginia-1") void b.read(inboxKey("virginia-4")).then((s) => during.push(s && parseInbox(s.body, "virginia-4").fastPollUntil));
+      return {};
+    });
+    try {
+      await runRollout(b, plan(nodes, { batchSize: 2 }), io());
+      expect(during).toHaveLength(1);
+      expect(Date.parse(during[0]!)).toBeGreaterThan(Date.now());
+      for (const n of nodes) expect(parseInbox((await b.read(inboxKey(n)))!.body, n).fastPollUntil).toBeUndefined();
     } finally {
       sim.stop();
     }
