@@ -6,6 +6,8 @@ export interface S3BucketOptions {
   region: string;
   /** An S3-compatible endpoint (the local stand-in); unset: AWS. Path-style addressing then. */
   endpoint?: string;
+  /** Keys to sign with instead of the SDK's default chain (the local stand-in's operator). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /**
@@ -22,6 +24,7 @@ export function s3Bucket(options: S3BucketOptions): RolloutBucket {
   const client: S3Client = new sdk.S3Client({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     // The agents' objects are small JSON: a checksum header per request is all the SDK needs to add.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
