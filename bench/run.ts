@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildRelease } from "../lab/fleet/release";
+import { agentBenchmark, agentSettings } from "./agent";
 import { deployBenchmark, deploySettings } from "./deploy";
 import { edgeBenchmark, edgeSettings } from "./edge";
 import { handleInterrupts } from "./lib/cleanup";
@@ -12,14 +13,14 @@ import { round } from "./lib/stats";
 import { rolloutBenchmark, rolloutSettings } from "./rollout";
 import { scaleBenchmark, scaleSettings } from "./scale";
 
-const sections = ["edge", "deploy", "rollout", "scale"] as const;
+const sections = ["edge", "deploy", "rollout", "agent", "scale"] as const;
 type Section = (typeof sections)[number];
 
-const usage = `usage: npm run bench [-- --quick] [-- --only edge,deploy,rollout,scale]
+const usage = `usage: npm run bench [-- --quick] [-- --only edge,deploy,rollout,agent,scale]
 
 Runs the benchmarks of the README ("Benchmarks") on this machine (as root, after
 bin/setup-test-machine), writes bench/results.json and the tables in the README.
-About 12 minutes on 2 cores; --quick about 5. Run it on a quiet machine: the figures are only as
+About 17 minutes on 2 cores; --quick about 7. Run it on a quiet machine: the figures are only as
 steady as the machine is idle. --only runs some sections and writes bench/work/results-<sections>.json.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -46,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     log(`warning: the machine is busy (load ${load1}); the figures will be noisy. Stop other work and run again for figures to publish.`);
 
   const started = performance.now();
-  if (chosen.includes("deploy") || chosen.includes("rollout")) {
+  if (chosen.includes("deploy") || chosen.includes("rollout") || chosen.includes("agent")) {
     // Built (or taken from the cache) before anything is measured: mix compiling is not part of a deploy.
     log("building the fixture release v1 and v2 (cached after the first run)");
     await buildRelease({ version: "1.0.0" });
@@ -62,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
     edge: async () => void (partial.edge = await edgeBenchmark(edgeSettings(quick), log)),
     deploy: async () => void (partial.deploy = await deployBenchmark(deploySettings(quick), log)),
     rollout: async () => void (partial.rollout = await rolloutBenchmark(rolloutSettings(), log)),
+    agent: async () => void (partial.agent = await agentBenchmark(agentSettings(quick), log)),
     scale: async () => void (partial.scale = await scaleBenchmark(scaleSettings(quick), log)),
   };
   for (const section of chosen) {

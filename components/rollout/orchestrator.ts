@@ -39,6 +39,8 @@ export interface StepOutcome {
   agent: string;
   id: string;
   ok: boolean;
+  /** When the work was written into the agent's inbox (ms since the epoch). */
+  askedAt: number;
   /** From writing the work to the agent's start, and to its result, as the stack saw them. */
   pickupSeconds?: number;
   seconds?: number;
@@ -237,6 +239,7 @@ function stepOutcome(w: Watch, limits: Pick<WaitOptions, "pickupMs" | "finishMs"
     agent: w.agent,
     id: w.id,
     ok,
+    askedAt: w.askedAt,
     ...(w.startedSeenAt !== undefined ? { pickupSeconds: Math.round((w.startedSeenAt - w.askedAt) / 100) / 10 } : {}),
     seconds: Math.max(0, Math.round((Math.min(end, Date.now()) - w.askedAt) / 100) / 10),
     ...(ok ? {} : { reason: failureReason(w, limits) }),
