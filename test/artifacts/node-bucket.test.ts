@@ -34,8 +34,11 @@ function object(bucket: string, key: string, content: string): void {
 
 function run(root: string, cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>
-    execFile(join(root, "usr/local/bin", cmd), args, { env: { ...process.env, PATH: `${support}:${process.env.PATH}`, PORTAGE_ROOT: root } }, (e, stdout, stderr) =>
-      resolve({ code: e ? Number(e.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      join(root, "usr/local/bin", cmd),
+      args,
+      { env: { ...process.env, PATH: `${support}:${process.env.PATH}`, PORTAGE_ROOT: root } },
+      (e, stdout, stderr) => resolve({ code: e ? Number(e.code ?? 1) : 0, stdout, stderr }),
     ),
   );
 }
@@ -108,7 +111,16 @@ describe.each(["aws", "gcp"] as const)("portage-bucket on %s, with curl against 
 
 it("says where credentials are missing when the VM has no role (no metadata server)", async () => {
   const { root, rt } = scratchNode([4000, 4001], "", {});
-  install(root, nodeFiles({ ...rt, provider: "aws", releases: { ...rt.releases, provider: "aws", location: "eu-west-3" }, agent: {}, endpoints: { metadata: "http://127.0.0.1:9" } }));
+  install(
+    root,
+    nodeFiles({
+      ...rt,
+      provider: "aws",
+      releases: { ...rt.releases, provider: "aws", location: "eu-west-3" },
+      agent: {},
+      endpoints: { metadata: "http://127.0.0.1:9" },
+    }),
+  );
   const r = await run(root, "portage-bucket", ["poll", "agents/inbox/x.json", join(root, "x.json")]);
   expect(r.code).toBe(1);
   expect(r.stderr).toContain("portage-bucket: no credentials from http://127.0.0.1:9: does the VM have its role?");

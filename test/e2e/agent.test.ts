@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RolloutOutcome } from "../../components/rollout";
 import { Fleet, type FleetNode } from "../../lab/fleet/fleet";
 import { exec, execOk, pathOnMachine } from "../../lab/fleet/host";
-import { describeLoad, startLoad, type LoadReport, type LoadRun } from "../../lab/fleet/loadgen";
+import type { LoadRun } from "../../lab/fleet/loadgen";
 import { buildRelease, type BuiltRelease } from "../../lab/fleet/release";
 import { sleep, waitFor } from "../../lab/fleet/run";
+import { underLoad } from "../support/under-load";
 
 /**
  * Rollouts through the bucket, for real: three nodes running portage-agent and an edge in network
@@ -52,23 +53,7 @@ describe("rollouts through the bucket, on the local fleet", () => {
     if (figures.length > 0) console.log(`agent figures:\n  ${figures.join("\n  ")}`);
   }, 120_000);
 
-  async function underLoad<T>(name: string, during: (run: LoadRun) => Promise<T>): Promise<{ report: LoadReport; result: T }> {
-    const run = startLoad({ url: fleet.edgeUrl, ...load });
-    let result: T;
-    try {
-      await sleep(1000);
-      result = await during(run);
-      await sleep(1000);
-    } finally {
-      await run.stop();
-    }
-    const report = await run.done;
-    const line = describeLoad(name, report);
-    figures.push(line);
-    console.log(line);
-    if (report.failed > 0) console.log(`first failures: ${JSON.stringify(report.failureSamples.slice(0, 10))}`);
-    return { report, result };
-  }
+  const under = <T>(name: string, during: (run: LoadRun) => Promise<T>) => underLoad(fleet.edgeUrl, load, name, figures, during);
 
   const pointer = () => readFileSync(`${fleet.storeDir}/releases/hello-e2e-bucket/releases/current`, "utf8").trim();
   const versions = async () => Promise.all(fleet.nodes.map(async (n) => (await fleet.serving(n)).version));
@@ -77,7 +62,7 @@ describe("rollouts through the bucket, on the local fleet", () => {
 
   it("rolls v1 to v2 through the bucket under load with no failed request, the migration first, the pointer last", async () => {
     let rolloutAt = 0;
-    const { report, result } = await underLoad("agent 1 rolling deploy v1 -> v2 through the bucket", async (run) => {
+    const { report, result } = await under("agent 1 rolling deploy v1 -> v2 through the bucket", async (run) => {
       rolloutAt = Date.now() - run.snapshot().startedAt;
       return fleet.roll(v2, { batchSize: 1, log: (l) => log.push(l) });
     });
@@ -107,7 +92,7 @@ describe("rollouts through the bucket, on the local fleet", () => {
   }, 300_000);
 
   it("refuses a v3 that fails its health check: the rollout stops at the first node with its reason, the rest stay on v2", async () => {
-    const { report, result } = await underLoad("agent 2 rollout of a v3 failing its health check", () =>
+    const { report, result } = await under("agent 2 rollout of a v3 failing its health check", () =>
       fleet.roll(v3, { batchSize: 1, migrate: null }),
     );
     expect(result.error?.message).toMatch(
@@ -122,7 +107,7 @@ describe("rollouts through the bucket, on the local fleet", () => {
   }, 300_000);
 
   it("stops before any node switches when the migration fails, with the migration's output", async () => {
-    const { report, result } = await underLoad("agent 3 rollout of a v4 whose migration fails", () => fleet.roll(v4, { batchSize: 3 }));
+    const { report, result } = await under("agent 3 rollout of a v4 whose migration fails", () => fleet.roll(v4, { batchSize: 3 }));
     expect(result.error?.message).toContain(
       "the migration (bin/migrate) failed on local-1: portage-agent: bin/migrate exited 1. No node switched to 4.0.0",
     );
@@ -138,7 +123,7 @@ describe("rollouts through the bucket, on the local fleet", () => {
   it("resumes a deploy when the node's agent is killed in the middle of it, with no failed request", async () => {
     const node = fleet.nodes[1]!;
     const agentLog = () => readFileSync(pathOnMachine(node.host, "/var/log/portage-shim/portage-agent.service.log"), "utf8");
-    const { report, result } = await underLoad("agent 4 rollout v2 -> v1 with local-2's agent killed mid-deploy", async () => {
+    const { report, result } = await under("agent 4 rollout v2 -> v1 with local-2's agent killed mid-deploy", async () => {
       const rolling = fleet.roll(v1, { batchSize: 1, migrate: null });
       await waitFor(
         "local-2's portage-deploy to start the new color",
@@ -171,7 +156,7 @@ describe("rollouts through the bucket, on the local fleet", () => {
       Promise.all(fleet.nodes.map((n) => execOk(n.host, "cat", ["/etc/portage/node.env", "/etc/portage/app.env"])));
     const written = await userDataFiles();
     fleet.setAppSettings({ env: { GREETING: "hello again" }, secrets: { STRIPE_KEY: "sk_live_rotated", NEW_SECRET: "n-1" } });
-    const { report, result } = await underLoad("agent 5 a secret changed, rolled out by restarts", () =>
+    const { report, result } = await under("agent 5 a secret changed, rolled out by restarts", () =>
       fleet.roll(v1, { batchSize: 1, migrate: null }),
     );
     expect(result.error?.message).toBeUndefined();

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { edgeRoutesFiles } from "../../components/node";
 import { Fleet, type FleetNode } from "../../lab/fleet/fleet";
 import { exec, execOk } from "../../lab/fleet/host";
-import { describeLoad, startLoad, type LoadReport, type LoadRun } from "../../lab/fleet/loadgen";
+import type { LoadRun } from "../../lab/fleet/loadgen";
 import { buildRelease, type BuiltRelease } from "../../lab/fleet/release";
 import { sleep, waitFor } from "../../lab/fleet/run";
+import { underLoad as underLoadThrough } from "../support/under-load";
 
 /**
  * portage's node runtime run for real: three nodes and an edge as network namespaces, a real Elixir
@@ -38,23 +39,7 @@ describe("the local fleet", () => {
   }, 120_000);
 
   /** Runs `during` under load through the edge; prints and returns what the load saw. */
-  async function underLoad<T>(name: string, during: (run: LoadRun) => Promise<T>): Promise<{ report: LoadReport; result: T }> {
-    const run = startLoad({ url: fleet.edgeUrl, ...load });
-    let result: T;
-    try {
-      await sleep(1000); // the load is steady before anything changes
-      result = await during(run);
-      await sleep(1000);
-    } finally {
-      await run.stop();
-    }
-    const report = await run.done;
-    const line = describeLoad(name, report);
-    figures.push(line);
-    console.log(line);
-    if (report.failed > 0) console.log(`first failures: ${JSON.stringify(report.failureSamples.slice(0, 10))}`);
-    return { report, result };
-  }
+  const underLoad = <T>(name: string, during: (run: LoadRun) => Promise<T>) => underLoadThrough(fleet.edgeUrl, load, name, figures, during);
 
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const nodeName = (n: FleetNode, port: number) => `hello-${port}@${n.address}`;

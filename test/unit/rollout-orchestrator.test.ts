@@ -207,7 +207,8 @@ describe("a rollout through the bucket", () => {
     const nodes = fleet(4);
     const during: (string | undefined)[] = [];
     const sim = agents(b, nodes, (agent) => {
-      if (agent === "virginia-1") void b.read(inboxKey("virginia-4")).then((s) => during.push(s && parseInbox(s.body, "virginia-4").fastPollUntil));
+      if (agent === "virginia-1")
+        void b.read(inboxKey("virginia-4")).then((s) => during.push(s && parseInbox(s.body, "virginia-4").fastPollUntil));
       return {};
     });
     try {

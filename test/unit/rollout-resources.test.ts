@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { AgentCommand, directoryBucket, Rollout, type RolloutInputs } from "../../components/rollout";
+import { AgentCommand, directoryBucket, Rollout, type AgentCommandInputs, type RolloutInputs } from "../../components/rollout";
 import { runOffline } from "../../tools/offline/run";
 import { agents } from "../support/agents";
 
@@ -41,19 +41,21 @@ const inputs = (over: Partial<RolloutInputs> = {}): RolloutInputs => ({
   ...over,
 });
 
+const edgeRoutes: AgentCommandInputs = {
+  bucket: { kind: "directory", path: dir },
+  agent: "edge",
+  argv: ["portage-edge-apply"],
+  user: "root",
+  timeoutSeconds: 60,
+  pickupTimeoutSeconds: 10,
+  triggers: ["routes-sha"],
+};
+
 async function serialized(): Promise<{ rollout: string; command: string }> {
   const run = await runOffline(
     () => ({
       rollout: new Rollout("rollout", inputs()).id,
-      command: new AgentCommand("edge-routes", {
-        bucket: { kind: "directory", path: dir },
-        agent: "edge",
-        argv: ["portage-edge-apply"],
-        user: "root",
-        timeoutSeconds: 60,
-        pickupTimeoutSeconds: 10,
-        triggers: ["routes-sha"],
-      }).id,
+      command: new AgentCommand("edge-routes", edgeRoutes).id,
     }),
     { config: {} },
   );
@@ -143,16 +145,7 @@ describe("the rollout's dynamic resources, as the engine runs them", () => {
     }));
     const printed = vi.spyOn(console, "log").mockImplementation(() => undefined);
     try {
-      const command = {
-        bucket: { kind: "directory", path: dir },
-        agent: "edge",
-        argv: ["portage-edge-apply"],
-        user: "root",
-        timeoutSeconds: 60,
-        pickupTimeoutSeconds: 10,
-        triggers: ["routes-sha"],
-      };
-      await expect(engineSide.create(command)).rejects.toThrow(
+      await expect(engineSide.create(edgeRoutes)).rejects.toThrow(
         /portage-edge-apply failed on edge: portage-agent: portage-edge-apply exited 1\n    \| \[ALERT\] config invalid/,
       );
     } finally {
