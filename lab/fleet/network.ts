@@ -49,7 +49,12 @@ export async function createNamespace(plan: NetworkPlan, host: string, address: 
  */
 export function vethName(plan: NetworkPlan, host: string): string {
   const name = `${plan.prefix}-${host}`;
-  return name.length <= 14 ? name : `${plan.prefix}-${createHash("sha256").update(host).digest("hex").slice(0, 13 - plan.prefix.length)}`;
+  return name.length <= 14
+    ? name
+    : `${plan.prefix}-${createHash("sha256")
+        .update(host)
+        .digest("hex")
+        .slice(0, 13 - plan.prefix.length)}`;
 }
 
 /** Process ids running in a network namespace (what `ip netns pids` reports). */
