@@ -220,6 +220,27 @@ describe("portage-agent on a scratch node, driven through the bucket", () => {
     expect(result.reason).toBe("portage-agent: skipped: the exec expired before this host saw it");
   });
 
+  it("a new VM for the node (replaced mid-rollout) boots the pointer's release, then serves what its inbox asks", async () => {
+    // The inbox asks local-1 for 2.0.0 (an earlier test); the pointer still names 1.0.0.
+    const [c = 0, d = 0] = await freePorts(2);
+    const fresh = scratchNode([c, d], "", secrets);
+    const rt = {
+      ...fresh.rt,
+      releases: { ...fresh.rt.releases, location: node.store },
+      secrets: { ...fresh.rt.secrets, location: join(node.store, "secrets") },
+    };
+    install(fresh.root, nodeFiles({ ...rt, agent: { pollSeconds: 1 }, appSettings: refs }));
+    try {
+      await runScript(fresh.root, "portage-boot", []);
+      expect(readFileSync(join(fresh.root, "var/lib/portage/current"), "utf8")).toMatch(/^1\.0\.0 /);
+      const once = await runScript(fresh.root, "portage-agent", ["once"], { APP_USER: "root" });
+      expect(once.code, once.stderr).toBe(0);
+      expect(readFileSync(join(fresh.root, "var/lib/portage/current"), "utf8")).toMatch(/^2\.0\.0 /);
+    } finally {
+      for (const p of [c, d]) shim(fresh.root, "stop", `hello@${p}.service`);
+    }
+  }, 60_000);
+
   it("resumes the deploy it had started when it is killed and restarted, and the release switches once", async () => {
     const history = () => readFileSync(join(node.root, "var/lib/portage/history"), "utf8").trim().split("\n");
     const deploysBefore = history().length;
