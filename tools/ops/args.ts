@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "../cli";
 import { OpsError } from "./errors";
 
 export const commands = ["nodes", "status", "ssh", "logs", "reboot", "rollback", "help"] as const;
@@ -44,28 +44,21 @@ options:
 
 /** Parses `npm run ops -- ...` arguments; a mistake is an OpsError that says what is allowed. */
 export function parseOpsArgs(argv: readonly string[]): OpsArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        stack: { type: "string", short: "s" },
-        outputs: { type: "string" },
-        identity: { type: "string", short: "i" },
-        node: { type: "string" },
-        lines: { type: "string", short: "n" },
-        follow: { type: "boolean", short: "f" },
-        "no-wait": { type: "boolean" },
-        "dry-run": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    throw new OpsError(`${(e as Error).message}\n\n${usage}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      stack: { type: "string", short: "s" },
+      outputs: { type: "string" },
+      identity: { type: "string", short: "i" },
+      node: { type: "string" },
+      lines: { type: "string", short: "n" },
+      follow: { type: "boolean", short: "f" },
+      "no-wait": { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    usage,
+  );
   const [name = "help", ...rest] = positionals;
   const command = values.help ? "help" : name;
   if (!isCommand(command)) throw new OpsError(`unknown command "${command}"; use one of: ${commands.join(", ")}\n\n${usage}`);

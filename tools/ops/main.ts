@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { parse } from "yaml";
+import { parseYamlFile } from "../cli";
 import { parseOpsArgs, usage, type OpsArgs } from "./args";
 import { OpsError } from "./errors";
 import { nodesTable, statusSummary, statusTable, type NodeReading } from "./format";
@@ -269,7 +269,7 @@ async function selectedStack(deps: Deps): Promise<string> {
 function configuredRelease(stack: string, deps: Deps): string | undefined {
   const file = join(deps.root, `Pulumi.${stack}.yaml`);
   if (!deps.exists(file)) return undefined;
-  const config = (parse(deps.readFile(file)) as { config?: Record<string, unknown> } | null)?.config ?? {};
+  const config = (parseYamlFile(file, deps.readFile(file)) as { config?: Record<string, unknown> } | null)?.config ?? {};
   const app = config["portage:app"] as { release?: unknown } | undefined;
   return typeof app?.release === "string" ? app.release : undefined;
 }
