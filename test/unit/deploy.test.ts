@@ -179,7 +179,11 @@ describe("npm run deploy -- <tarball>", () => {
 
   it("says how to get the Pulumi CLI when it is not installed", async () => {
     const out: string[] = [];
-    const missing = { capture: async () => ({ code: 127, stdout: "", stderr: "pulumi: command not found" }), attach: async () => 127 };
+    const missing = {
+      capture: async () => ({ code: 127, stdout: "", stderr: "pulumi: command not found" }),
+      attach: async () => 127,
+      stream: async () => 127,
+    };
     await expect(
       deploy([releaseTarball(scratch)], { run: missing, ui: { out: (t) => out.push(t), progress: (_l, w) => w() }, root, cwd: scratch }),
     ).rejects.toThrow(/the Pulumi CLI is not installed here .*bin\/up installs it/);
