@@ -7,7 +7,8 @@ import { ops, type Deps, type Result } from "../../tools/ops/main";
 const exampleOutputs = readFileSync(join(__dirname, "..", "..", "tools", "ops", "example-outputs.json"), "utf8");
 const edge = "198.51.100.20";
 const jump = ["-J", `portage@${edge}`];
-const batch = ["ssh", "-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=10", "-o", "BatchMode=yes"];
+const ssh = ["ssh", "-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=10"];
+const batch = [...ssh, "-o", "BatchMode=yes"];
 
 /** The fleet behind the example outputs, as ssh and pulumi would answer. */
 interface Fleet {
@@ -301,16 +302,7 @@ describe("npm run ops -- console / eval", () => {
     const h = harness(fleet());
     expect(await h.run("console", "virginia-2")).toBe(0);
     const [argv] = h.attached;
-    expect(argv?.slice(0, 9)).toEqual([
-      "ssh",
-      "-o",
-      "StrictHostKeyChecking=accept-new",
-      "-o",
-      "ConnectTimeout=10",
-      "-t",
-      ...jump,
-      "portage@10.100.2.11",
-    ]);
+    expect(argv?.slice(0, 9)).toEqual([...ssh, "-t", ...jump, "portage@10.100.2.11"]);
     const command = argv?.[argv.indexOf("--") + 1] ?? "";
     expect(command).toMatch(/^sudo -n sh -c '.*' portage-release remote$/s);
     const [script, name, arg] = remoteArgv(command);
@@ -369,7 +361,7 @@ describe("npm run ops -- logs --all", () => {
     ]);
     const reads = h.captured.filter(([p]) => p === "ssh").map((argv) => argv[argv.indexOf("--") + 1]);
     expect(reads).toEqual(
-      Array(3).fill("sudo -n journalctl --no-pager -o short-iso-precise --show-cursor -u 'hello@*' -u hello-epmd -u portage-boot -n 100"),
+      Array(3).fill("sudo -n journalctl --no-pager -o short-iso-precise -u 'hello@*' -u hello-epmd -u portage-boot --show-cursor -n 100"),
     );
   });
 

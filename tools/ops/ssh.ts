@@ -71,36 +71,14 @@ export const remote = {
   edgeStatus: "sudo -n portage-edge-status",
   /** The release's units (both colors), epmd and the boot service. */
   logs(app: string, lines: number, follow: boolean): string {
-    return [
-      "sudo",
-      "-n",
-      "journalctl",
-      "--no-pager",
-      "-o",
-      "short-iso",
-      ...appUnits(app),
-      "-n",
-      String(lines),
-      ...(follow ? ["-f"] : []),
-    ].join(" ");
+    return `sudo -n ${journal("short-iso", appUnits(app), "-n", String(lines), ...(follow ? ["-f"] : []))}`;
   },
   /**
    * The same journal for merging with other nodes': microsecond times, and the cursor of its last
    * entry (`-- cursor: ...`) from which `followLogs` goes on without a gap or a repeat.
    */
   logsToMerge(app: string, lines: number): string {
-    return [
-      "sudo",
-      "-n",
-      "journalctl",
-      "--no-pager",
-      "-o",
-      "short-iso-precise",
-      "--show-cursor",
-      ...appUnits(app),
-      "-n",
-      String(lines),
-    ].join(" ");
+    return `sudo -n ${journal("short-iso-precise", appUnits(app), "--show-cursor", "-n", String(lines))}`;
   },
   /**
    * Follows the journal after `cursor` (or from now). Without a terminal, ssh closing would not stop
@@ -108,8 +86,8 @@ export const remote = {
    */
   followLogs(app: string, cursor: string | undefined): string {
     const from = cursor ? `--after-cursor=${shellQuote(cursor)}` : "-n 0";
-    const journal = ["journalctl", "--no-pager", "-o", "short-iso-precise", ...appUnits(app), from, "-f"].join(" ");
-    return `sudo -n sh -c ${shellQuote(`${journal} & trap 'kill $!' EXIT; cat >/dev/null`)}`;
+    const follow = journal("short-iso-precise", appUnits(app), from, "-f");
+    return `sudo -n sh -c ${shellQuote(`${follow} & trap 'kill $!' EXIT; cat >/dev/null`)}`;
   },
   /**
    * Runs the serving color's \`bin/<app> <args>\` the way its unit runs the release: as the app's user,
@@ -129,17 +107,19 @@ export const remote = {
   },
   /** The edge's proxy and its boot and certificate services. */
   edgeLogs(kind: string, lines: number, follow: boolean): string {
-    const units = [kind, "portage-edge-boot", "portage-acme"].flatMap((u) => ["-u", shellQuote(u)]);
-    return ["sudo", "-n", "journalctl", "--no-pager", "-o", "short-iso", ...units, "-n", String(lines), ...(follow ? ["-f"] : [])].join(
-      " ",
-    );
+    return `sudo -n ${journal("short-iso", [kind, "portage-edge-boot", "portage-acme"], "-n", String(lines), ...(follow ? ["-f"] : []))}`;
   },
   /** Queued rather than run, so the command returns before the connection drops. */
   reboot: "sudo -n systemctl --no-block reboot",
 };
 
 function appUnits(app: string): string[] {
-  return [`${app}@*`, `${app}-epmd`, "portage-boot"].flatMap((u) => ["-u", shellQuote(u)]);
+  return [`${app}@*`, `${app}-epmd`, "portage-boot"];
+}
+
+/** `journalctl` of these units in this output format, then the other options. */
+function journal(format: string, units: readonly string[], ...options: string[]): string {
+  return ["journalctl", "--no-pager", "-o", format, ...units.flatMap((u) => ["-u", shellQuote(u)]), ...options].join(" ");
 }
 
 /** `eval`'s expression, evaluated in the running release (bin/<app> rpc) and its value printed as IEx would. */
