@@ -319,7 +319,9 @@ export class Fleet {
         return s === "activating" ? undefined : s;
       },
       300_000,
-      250,
+      // Each check runs the systemctl shim (a node process): a large fleet checks less often, or the
+      // checks alone would starve the boots they wait for.
+      250 * Math.max(1, Math.ceil(this.nodes.length / 4)),
     );
     if (state !== "active") throw new Error(`${host.name}: ${unit} is ${state}\n${this.logs(host)}`);
   }
