@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Spec } from "../config";
+import { awsNames } from "../names";
 import { transform } from "../transform";
-import type { AwsNetworkTransforms } from "./aws";
+import type { AwsNetworkTransforms } from "./aws-types";
 import { route, type AwsRegionVpc } from "./aws-region";
 
 /**
@@ -23,7 +24,7 @@ export function createPeeringMesh(
   regions.forEach((a, i) =>
     regions.slice(i + 1).forEach((b) => {
       const pair = `${name}-peering-${a.region.key}-${b.region.key}`;
-      const tags = { Name: `${spec.prefix}-${a.region.key}-${b.region.key}` };
+      const tags = { Name: awsNames.nameTag(spec.prefix, `${a.region.key}-${b.region.key}`) };
       const request = new aws.ec2.VpcPeeringConnection(
         ...transform(
           t.peering,

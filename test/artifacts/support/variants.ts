@@ -3,7 +3,7 @@
  * `nodeRuntime` / `edgeRuntime`), in every variant the renderers have: providers, edge kinds, with
  * and without a domain, one and many nodes.
  */
-import { parseStackConfig, type Spec } from "../../../components/config";
+import { parseStackConfig, servingCloud, type Spec } from "../../../components/config";
 import { edgeRuntime } from "../../../components/edge";
 import { nodeRuntime } from "../../../components/fleet";
 import type { EdgeRoutes, EdgeRuntime, NodeRuntime } from "../../../components/node/types";
@@ -30,16 +30,17 @@ export function stackSpec(stack: "dev" | "prod", provider: Provider, overrides: 
 
 export function nodeRt(provider: Provider, stack: "dev" | "prod" = "prod", overrides: StackConfig = {}): NodeRuntime {
   const spec = stackSpec(stack, provider, overrides);
-  const node = spec.fleet.nodes[0];
+  const cloud = servingCloud(spec);
+  const node = cloud.nodes[0];
   if (!node) throw new Error("the stack has no node");
-  return nodeRuntime(spec, node, `${spec.prefix}-releases-0a1b2c3`);
+  return nodeRuntime(spec, cloud, node, `${spec.prefix}-releases-0a1b2c3`);
 }
 
 export function edgeRt(provider: Provider, kind: "haproxy" | "traefik", domain: boolean): EdgeRuntime {
   const spec = stackSpec("prod", provider, {
     "portage:edge": { kind, domain: domain ? "app.example.com" : "", acmeEmail: domain ? "ops@example.com" : "" },
   });
-  return edgeRuntime(spec);
+  return edgeRuntime(spec, servingCloud(spec));
 }
 
 export function routes(kind: "haproxy" | "traefik", domain: boolean, nodeCount: number): EdgeRoutes {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { networkTag, serviceAccountId, shortName } from "../../components/network/gcp-names";
+import { gcpNames, rfc1035Name } from "../../components/names";
+
+const { networkTag, serviceAccountId } = gcpNames;
+const shortName = rfc1035Name;
 
 const serviceAccountIdPattern = /^[a-z](?:[-a-z0-9]{4,28}[a-z0-9])$/;
 const rfc1035 = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
@@ -10,24 +13,24 @@ describe("gcp names derived from the stack", () => {
     ["hello-dev", "virginia-1", "hello-dev-virginia-1"],
     ["hello-prod", "sao-paulo-12", "hello-prod-sao-paulo-12"],
   ])("%s + %s: short ids are kept as they are (%s)", (prefix, suffix, id) => {
-    expect(serviceAccountId({ prefix }, suffix)).toBe(id);
+    expect(serviceAccountId(prefix, suffix)).toBe(id);
   });
 
   it("long names are cut to 30 characters with a hash, valid, stable and still distinct", () => {
     const prefix = "a-thirty-character-release-name-production";
     const ids = ["northamerica-northeast1-1", "northamerica-northeast1-2", "northamerica-northeast1-100", "edge"].map((s) =>
-      serviceAccountId({ prefix }, s),
+      serviceAccountId(prefix, s),
     );
     for (const id of ids) {
       expect(id).toMatch(serviceAccountIdPattern);
       expect(id.length).toBeLessThanOrEqual(30);
     }
     expect(new Set(ids).size).toBe(ids.length);
-    expect(serviceAccountId({ prefix }, "edge")).toBe(ids[3]);
+    expect(serviceAccountId(prefix, "edge")).toBe(ids[3]);
   });
 
   it("ids too short for gcp are lengthened, never refused", () => {
-    expect(serviceAccountId({ prefix: "a-b" }, "c")).toMatch(serviceAccountIdPattern);
+    expect(serviceAccountId("a-b", "c")).toMatch(serviceAccountIdPattern);
   });
 
   it("characters gcp refuses (stack names may hold dots and underscores) become dashes; a leading digit gets a letter", () => {
@@ -37,9 +40,9 @@ describe("gcp names derived from the stack", () => {
   });
 
   it("network tags are <prefix>-edge and <prefix>-node, within 63 characters", () => {
-    expect(networkTag({ prefix: "hello-dev" }, "edge")).toBe("hello-dev-edge");
-    expect(networkTag({ prefix: "hello-dev" }, "node")).toBe("hello-dev-node");
-    const long = networkTag({ prefix: "x".repeat(70) }, "node");
+    expect(networkTag("hello-dev", "edge")).toBe("hello-dev-edge");
+    expect(networkTag("hello-dev", "node")).toBe("hello-dev-node");
+    const long = networkTag("x".repeat(70), "node");
     expect(long.length).toBeLessThanOrEqual(63);
     expect(long).toMatch(rfc1035);
   });

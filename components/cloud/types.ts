@@ -1,0 +1,36 @@
+import type * as aws from "@pulumi/aws";
+import type * as gcp from "@pulumi/gcp";
+import type * as pulumi from "@pulumi/pulumi";
+import type { CloudSpec, RegionSpec, Spec } from "../config";
+import type { Cloud } from "../config/spec";
+
+/** What a cloud's providers are built from. */
+export interface ProvidersInputs<C extends Cloud = Cloud> {
+  spec: Spec;
+  /** The cloud the providers are for, as config/ resolved it. */
+  cloud: CloudSpec<C>;
+  /** Every provider waits for it, and so every cloud resource: a refused update touches nothing. */
+  guard?: pulumi.Resource;
+}
+
+/** AWS APIs are regional: one provider per fleet region, every AWS resource names its provider. */
+export interface AwsProviders {
+  cloud: "aws";
+  /** By provider region (`us-east-1`). */
+  regions: ReadonlyMap<string, aws.Provider>;
+  /** The primary region's: the database, the bucket, the edge, the secrets, the DNS zone. */
+  primary: aws.Provider;
+  /** The provider of one of the footprint's regions. */
+  of(region: RegionSpec<"aws">): aws.Provider;
+}
+
+/** GCP resources name their region: one provider for the project. */
+export interface GcpProviders {
+  cloud: "gcp";
+  provider: gcp.Provider;
+  project: string;
+}
+
+/** The provider handles of a footprint, told apart by `cloud`. */
+export type ProviderHandle = AwsProviders | GcpProviders;
+export type ProvidersOf<C extends Cloud> = Extract<ProviderHandle, { cloud: C }>;
