@@ -29,7 +29,7 @@ export interface AwsBucket extends BucketName {
 export function createBucket(name: string, args: BucketInputs<"aws">, t: AwsBucketTransforms = {}, parent: pulumi.Resource): AwsBucket {
   const { spec } = args;
   // Production: `pulumi destroy` cannot delete the bucket or its settings until unprotected.
-  const opts: pulumi.CustomResourceOptions = { provider: args.providers.handle.primary, parent, protect: spec.production };
+  const opts: pulumi.CustomResourceOptions = { provider: args.providers.handle.primary.provider, parent, protect: spec.production };
   const bucket = new aws.s3.Bucket(
     ...transform(
       t.bucket,

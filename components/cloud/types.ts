@@ -13,15 +13,19 @@ export interface ProvidersInputs<C extends Cloud = Cloud> {
   guard?: pulumi.Resource;
 }
 
+/** A fleet region and the provider that builds in it. */
+export interface AwsRegionProvider {
+  region: RegionSpec<"aws">;
+  provider: aws.Provider;
+}
+
 /** AWS APIs are regional: one provider per fleet region, every AWS resource names its provider. */
 export interface AwsProviders {
   cloud: "aws";
-  /** By provider region (`us-east-1`). */
-  regions: ReadonlyMap<string, aws.Provider>;
-  /** The primary region's: the database, the bucket, the edge, the secrets, the DNS zone. */
-  primary: aws.Provider;
-  /** The provider of one of the footprint's regions. */
-  of(region: RegionSpec<"aws">): aws.Provider;
+  /** In the order of `fleet.regions`; the first is primary. */
+  regions: AwsRegionProvider[];
+  /** The primary region's, one of `regions`: the database, the bucket, the edge, the secrets, the DNS zone. */
+  primary: AwsRegionProvider;
 }
 
 /** GCP resources name their region: one provider for the project. */

@@ -32,7 +32,7 @@ export function createDatabase(
   const net = args.network.handle;
   const db = spec.database;
   const production = spec.production;
-  const opts: pulumi.CustomResourceOptions = { provider: args.providers.handle.primary, parent, protect: production };
+  const opts: pulumi.CustomResourceOptions = { provider: args.providers.handle.primary.provider, parent, protect: production };
   const tags = { Name: awsNames.nameTag(spec.prefix, "database"), "portage-role": "database" };
 
   const subnetGroup = new aws.rds.SubnetGroup(

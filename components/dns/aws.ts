@@ -34,7 +34,7 @@ export function createClusterDns(
   const { spec } = args;
   const net = args.network.handle;
   const primary = net.primary;
-  const opts = { provider: args.providers.handle.primary, parent };
+  const opts = { provider: args.providers.handle.primary.provider, parent };
 
   const zone = new aws.route53.Zone(
     ...transform(

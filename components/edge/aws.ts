@@ -37,7 +37,7 @@ export function createEdge(
   const { spec, cloud } = args;
   const net = args.network.handle;
   const region = cloud.primary.region;
-  const provider = args.providers.handle.primary;
+  const provider = args.providers.handle.primary.provider;
   const opts = { provider, parent };
   const labels = { Name: awsNames.nameTag(spec.prefix, "edge"), "portage-role": "edge" };
 

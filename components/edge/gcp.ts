@@ -85,7 +85,7 @@ export function createEdge(
         machineType: cloud.edge.machineType,
         image: ubuntuImage(providers, parent),
         diskGb: edgeDiskGb,
-        subnet: network.subnet(primary.key),
+        subnet: network.primary.subnet,
         networkTag: network.edgeTag,
         userData: args.userData,
         serviceAccount,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { zoneSlots, type NodeSpec } from "../config";
 import { createVmIdentity, parameterArn, policyDocument, type IdentityTransforms, type VmIdentity } from "../identity/aws";
 import { awsNames, stackTags } from "../names";
+import type { AwsRegionNetwork } from "../network";
 import { transform, type Transform } from "../transform";
 import { encryptedRoot, metadataOptions, ubuntuImage, vmOptions } from "../vm/aws";
 import type { CreatedNode, FleetInputs } from "./types";
@@ -39,7 +40,7 @@ export function createFleet(
   const primary = cloud.primary.region;
 
   // One lookup and one policy document, shared by every node.
-  const caller = aws.getCallerIdentityOutput({}, { provider: providers.primary, parent });
+  const caller = aws.getCallerIdentityOutput({}, { provider: providers.primary.provider, parent });
   const policy = pulumi.all([bucket.arn, caller]).apply(([arn, who]) =>
     policyDocument([
       { Sid: "ReadBucketObjects", Effect: "Allow", Action: "s3:GetObject", Resource: `${arn}/*` },
@@ -52,12 +53,15 @@ export function createFleet(
       },
     ]),
   );
-  // One image lookup per region, shared by its nodes.
-  const images = new Map(cloud.regions.map((r) => [r.key, ubuntuImage(providers.of(r), parent)]));
+  // Region by region (the order of cloud.nodes), with one image lookup per region.
+  const nodes = net.regions.flatMap((region) => {
+    const image = ubuntuImage(region.provider, parent);
+    return cloud.nodes.filter((node) => node.region === region.region).map((node) => createNode(node, region, image));
+  });
+  return { nodes };
 
-  const nodes = cloud.nodes.map((node): AwsNode => {
-    const region = net.region(node.region.key);
-    const provider = providers.of(node.region);
+  function createNode(node: NodeSpec, region: AwsRegionNetwork, image: pulumi.Output<string>): AwsNode {
+    const provider = region.provider;
     const id = `${name}-${node.name}`;
     const labels = { Name: awsNames.nameTag(spec.prefix, node.name), "portage-role": "node" };
     const identity = createVmIdentity(
@@ -77,7 +81,7 @@ export function createFleet(
         t.instance,
         id,
         {
-          ami: images.get(node.region.key) as pulumi.Output<string>,
+          ami: image,
           instanceType: cloud.fleet.machineType,
           subnetId: subnet.id,
           vpcSecurityGroupIds: [region.nodeSecurityGroup.id],
@@ -95,6 +99,5 @@ export function createFleet(
       ),
     );
     return { spec: node, privateAddress: instance.privateIp, instance, identity };
-  });
-  return { nodes };
+  }
 }

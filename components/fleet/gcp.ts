@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { NodeSpec } from "../config";
 import { createVmIdentity, grantSecretAccess, projectNumber, secretCondition } from "../identity/gcp";
 import { stackTags } from "../names";
+import type { GcpRegionNetwork } from "../network";
 import { nodeSecretEnv } from "../secrets/names";
 import { transform, type Transform } from "../transform";
 import { hardenedVm, regionZones, ubuntuImage, vmIgnoreChanges, zoneAt } from "../vm/gcp";
@@ -50,11 +51,13 @@ export function createFleet(
 
   const image = ubuntuImage(providers, parent);
   const condition = secretCondition(spec, projectNumber(providers, parent), nodeSecretEnv, "node");
-  // One zone lookup per region, shared by its nodes.
-  const zones = new Map(cloud.regions.map((r) => [r.key, regionZones(providers, r.region, parent)]));
+  // Region by region (the order of cloud.nodes), with one zone lookup per region.
+  const nodes = network.regions.flatMap((region) => {
+    const zones = regionZones(providers, region.region.region, parent);
+    return cloud.nodes.filter((node) => node.region === region.region).map((node) => createNode(node, region, zones));
+  });
 
-  const nodes = cloud.nodes.map((node): GcpNode => {
-    const regionZoneList = zones.get(node.region.key) as pulumi.Output<string[]>;
+  function createNode(node: NodeSpec, region: GcpRegionNetwork, zones: pulumi.Output<string[]>): GcpNode {
     const serviceAccount = createVmIdentity(
       `${name}-${node.name}`,
       { spec, providers, id: node.name, what: `node ${node.name}`, transform: t.serviceAccount },
@@ -73,11 +76,11 @@ export function createFleet(
           role: "node",
           labels: stackTags(spec, "gcp"),
           description: `portage ${spec.prefix}: node ${node.name}`,
-          zone: regionZoneList.apply((list) => zoneAt(list, node.index)),
+          zone: zones.apply((list) => zoneAt(list, node.index)),
           machineType: cloud.fleet.machineType,
           image,
           diskGb: spec.fleet.diskGb,
-          subnet: network.subnet(node.region.key),
+          subnet: region.subnet,
           networkTag: network.nodeTag,
           userData: args.userData(node),
           serviceAccount,
@@ -87,7 +90,7 @@ export function createFleet(
     );
     const privateAddress = instance.networkInterfaces.apply((nics) => nics[0]?.networkIp ?? "");
     return { spec: node, instance, privateAddress, serviceAccount, secretAccess };
-  });
+  }
 
   // Authoritative for objectViewer on the stack's own bucket only; nothing else holds that role there.
   const bucketAccess = new gcp.storage.BucketIAMBinding(

@@ -33,8 +33,6 @@ export interface AwsNetwork {
   /** In the order of `fleet.regions`; the first is primary. */
   regions: AwsRegionNetwork[];
   primary: AwsRegionNetwork;
-  /** The network of one of the footprint's regions, by its key (`virginia`). */
-  region(key: string): AwsRegionNetwork;
   edgeSecurityGroup: aws.ec2.SecurityGroup;
   databaseSecurityGroup: aws.ec2.SecurityGroup;
   /** The primary region's database subnets, one per zone slot (RDS needs two zones or more). */

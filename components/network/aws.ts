@@ -1,6 +1,5 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { RegionSpec } from "../config";
 import { createFirewall } from "./aws-firewall";
 import { createPeeringMesh } from "./aws-peering";
 import { createRegionVpc, type AwsRegionVpc, type RegionContext } from "./aws-region";
@@ -17,9 +16,9 @@ export type { AwsNetwork, AwsNetworkTransforms, AwsRegionNetwork } from "./aws-t
 export function createNetwork(name: string, args: NetworkInputs<"aws">, t: AwsNetworkTransforms = {}, parent: pulumi.Resource): AwsNetwork {
   const { spec, cloud } = args;
   const providers = args.providers.handle;
-  const context = (region: RegionSpec<"aws">): RegionContext => ({ name, spec, cloud, provider: providers.of(region), parent, t });
-  const primaryVpc = createRegionVpc(cloud.primary, context(cloud.primary));
-  const vpcs = cloud.regions.map((region) => (region === cloud.primary ? primaryVpc : createRegionVpc(region, context(region))));
+  const context = (provider: aws.Provider): RegionContext => ({ name, spec, cloud, provider, parent, t });
+  const primaryVpc = createRegionVpc(cloud.primary, context(providers.primary.provider));
+  const vpcs = providers.regions.map((r) => (r === providers.primary ? primaryVpc : createRegionVpc(r.region, context(r.provider))));
   const peerings = createPeeringMesh(name, spec, vpcs, parent, t);
   const groups = createFirewall(name, spec, primaryVpc, vpcs, parent, t);
   const withGroup = (r: AwsRegionVpc): AwsRegionNetwork => ({
@@ -31,11 +30,6 @@ export function createNetwork(name: string, args: NetworkInputs<"aws">, t: AwsNe
   return {
     regions,
     primary,
-    region(key) {
-      const found = regions.find((r) => r.region.key === key);
-      if (!found) throw new Error(`${key} is not a region of this aws network`);
-      return found;
-    },
     edgeSecurityGroup: groups.edge,
     databaseSecurityGroup: groups.database,
     databaseSubnets: primary.databaseSubnets,

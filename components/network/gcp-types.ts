@@ -1,4 +1,5 @@
 import type * as gcp from "@pulumi/gcp";
+import type { RegionSpec } from "../config";
 import type { Transform } from "../transform";
 
 /** Per-resource escape hatches for the gcp network (see components/transform.ts). */
@@ -16,14 +17,19 @@ export interface GcpNetworkTransforms {
   firewall?: Transform<gcp.compute.FirewallArgs>;
 }
 
+/** A region's part of the global network. */
+export interface GcpRegionNetwork {
+  region: RegionSpec<"gcp">;
+  subnet: gcp.compute.Subnetwork;
+  nat: gcp.compute.RouterNat;
+}
+
 /** The gcp network's handle: what the other gcp implementations build on. */
 export interface GcpNetwork {
   network: gcp.compute.Network;
-  /** Subnets by region key (`virginia`). */
-  subnets: ReadonlyMap<string, gcp.compute.Subnetwork>;
-  /** The subnet of one of the footprint's regions, by its key. */
-  subnet(key: string): gcp.compute.Subnetwork;
-  nats: gcp.compute.RouterNat[];
+  /** In the order of `fleet.regions`; the first is primary. */
+  regions: GcpRegionNetwork[];
+  primary: GcpRegionNetwork;
   /** The range Cloud SQL takes its private address from. */
   privateServicesRange: gcp.compute.GlobalAddress;
   /** The peering Cloud SQL's private address needs; the database depends on it. */

@@ -4,10 +4,10 @@ import type { RegionSpec } from "../config";
 import { gcpNames } from "../names";
 import { transform } from "../transform";
 import { createFirewall } from "./gcp-firewall";
-import type { GcpNetwork, GcpNetworkTransforms } from "./gcp-types";
+import type { GcpNetwork, GcpNetworkTransforms, GcpRegionNetwork } from "./gcp-types";
 import type { NetworkInputs } from "./types";
 
-export type { GcpNetwork, GcpNetworkTransforms } from "./gcp-types";
+export type { GcpNetwork, GcpNetworkTransforms, GcpRegionNetwork } from "./gcp-types";
 
 /**
  * One global VPC with a subnet per fleet region. Routing mode GLOBAL: the fleet spans regions in one
@@ -31,13 +31,12 @@ export function createNetwork(name: string, args: NetworkInputs<"gcp">, t: GcpNe
     ),
   );
 
-  const subnets = new Map<string, gcp.compute.Subnetwork>();
-  const nats: gcp.compute.RouterNat[] = [];
-  for (const region of cloud.regions) {
+  const createRegion = (region: RegionSpec<"gcp">): GcpRegionNetwork => {
     const subnet = createSubnet(name, region, network, args, t, opts);
-    subnets.set(region.key, subnet);
-    nats.push(createNat(name, region, network, subnet, args, t, opts));
-  }
+    return { region, subnet, nat: createNat(name, region, network, subnet, args, t, opts) };
+  };
+  const primary = createRegion(cloud.primary);
+  const regions = cloud.regions.map((region) => (region === cloud.primary ? primary : createRegion(region)));
 
   // Private services access: Cloud SQL gets its private address from this range, over a peering.
   const privateServices = cloud.addresses.privateServices;
@@ -78,13 +77,8 @@ export function createNetwork(name: string, args: NetworkInputs<"gcp">, t: GcpNe
 
   return {
     network,
-    subnets,
-    subnet(key) {
-      const subnet = subnets.get(key);
-      if (!subnet) throw new Error(`${key} is not a region of this gcp network`);
-      return subnet;
-    },
-    nats,
+    regions,
+    primary,
     privateServicesRange: range,
     privateServicesConnection: connection,
     firewalls,

@@ -5,7 +5,7 @@ import * as gcp from "./gcp";
 import type { NetworkInputs } from "./types";
 
 export type { AwsNetwork, AwsNetworkTransforms, AwsRegionNetwork } from "./aws";
-export type { GcpNetwork, GcpNetworkTransforms } from "./gcp";
+export type { GcpNetwork, GcpNetworkTransforms, GcpRegionNetwork } from "./gcp";
 export type { NetworkInputs } from "./types";
 
 /** Each cloud's network handle: what the other components of its footprint build on. */

@@ -21,6 +21,6 @@ export function createObject(
       sourceHash: args.sha256,
       metadata: { sha256: args.sha256 },
     },
-    { ...opts, provider: providers.primary },
+    { ...opts, provider: providers.primary.provider },
   );
 }

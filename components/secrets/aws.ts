@@ -23,7 +23,7 @@ export function createSecrets(
   parent: pulumi.Resource,
 ): pulumi.Resource[] {
   const { spec } = args;
-  const opts = { provider: args.providers.handle.primary, parent };
+  const opts = { provider: args.providers.handle.primary.provider, parent };
   return args.values.map(
     (entry) =>
       new aws.ssm.Parameter(
