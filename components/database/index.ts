@@ -73,7 +73,7 @@ export class Database<C extends Cloud = Cloud> extends pulumi.ComponentResource 
     const { spec } = args;
     this.cloud = args.cloud.cloud;
     this.name = spec.database.name;
-    this.user = databaseUser(spec, this.cloud);
+    this.user = databaseUser(spec.app.name, this.cloud);
     // Alphanumeric only: the password goes into a URL and into provider APIs without escaping.
     const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
     this.password = pulumi.secret(password.result);

@@ -49,6 +49,6 @@ export function secretName(prefix: string, cloud: Cloud, env: string): string {
 }
 
 /** The database's user on a cloud: the app name, where the cloud allows it. */
-export function databaseUser(spec: Pick<Spec, "app">, cloud: Cloud): string {
-  return names[cloud].databaseUser(spec.app.name);
+export function databaseUser(app: string, cloud: Cloud): string {
+  return names[cloud].databaseUser(app);
 }
