@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { z } from "zod";
-import { parseStackConfig } from "../components/config";
+import { clouds, parseStackConfig, providerKeys } from "../components/config";
 import { objectKeys, scalarKeys } from "../components/config/schema";
 import { placeholderRelease, stackConfigMap } from "./offline/stack";
 import { estimateMonthlyCost, priceRegion } from "./plan/costs";
@@ -69,17 +69,16 @@ export function referenceTable(): string {
       rows.push(`| \`portage:${key}.${field}\` | ${cell(defaults[field])} | ${description} |`);
     }
   }
-  rows.push("| `gcp:project` | (unset) | The GCP project; required when `portage:provider` is gcp. |");
-  rows.push("| `aws:profile` | (unset) | The AWS CLI profile for credentials, passed to every regional provider. |");
+  for (const cloud of clouds)
+    for (const { key, meaning } of Object.values(providerKeys[cloud])) rows.push(`| \`${key}\` | (unset) | ${meaning} |`);
   return rows.join("\n");
 }
 
 /** The monthly cost of the shipped stack files on each provider, item by item (`npm run plan` prints the same for any stack). */
 export function costTable(): string {
   const stacks = ["dev", "prod"] as const;
-  const providers = ["aws", "gcp"] as const;
   const estimates = stacks.flatMap((stack) =>
-    providers.map((provider) => {
+    clouds.map((provider) => {
       const options = { stack, provider, overrides: { "portage:app": { release: placeholderRelease } } };
       const spec = parseStackConfig(stackConfigMap(options), { project: "portage", stack, cwd: root });
       return { stack, provider, estimate: estimateMonthlyCost(spec) };

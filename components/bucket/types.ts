@@ -1,15 +1,11 @@
-import type { Providers } from "../cloud";
-import type { Cloud, CloudSpec, Spec } from "../config";
+import type * as pulumi from "@pulumi/pulumi";
+import type { OnCloud } from "../cloud/on-cloud";
+import type { Cloud } from "../config";
 
-/** What a cloud's bucket implementation is built from. */
-export interface BucketInputs<C extends Cloud = Cloud> {
-  spec: Spec;
-  /** The cloud the bucket is built on, as config/ resolved it (its primary region holds the bucket). */
-  cloud: CloudSpec<C>;
-  providers: Providers<C>;
-}
+/** What a cloud's bucket implementation is built from: it lives in the primary region. */
+export type BucketInputs<C extends Cloud = Cloud> = OnCloud<C>;
 
 /** What every cloud's bucket hands the others: its name, as the app and the nodes address it. */
 export interface BucketName {
-  name: import("@pulumi/pulumi").Output<string>;
+  name: pulumi.Output<string>;
 }

@@ -6,10 +6,25 @@ import type { Cloud } from "../config/spec";
 
 /** What a cloud's providers are built from. */
 export interface ProvidersInputs<C extends Cloud = Cloud> {
+  /**
+   * The stack's validated spec: its tags / labels become the providers' defaults.
+   * @example
+   * const spec = loadSpec();
+   */
   spec: Spec;
-  /** The cloud the providers are for, as config/ resolved it. */
+  /**
+   * The cloud the providers are for, as config/ resolved it: its regions (one AWS provider each)
+   * and account (`aws:profile`, `gcp:project`).
+   * @example
+   * cloudSpec(spec, "aws")
+   */
   cloud: CloudSpec<C>;
-  /** Every provider waits for it, and so every cloud resource: a refused update touches nothing. */
+  /**
+   * Every provider waits for it, and so every cloud resource: a refused update touches nothing.
+   * @default none
+   * @example
+   * { guard: new DataGuard("data-guard", spec) }
+   */
   guard?: pulumi.Resource;
 }
 

@@ -3,7 +3,7 @@ export { maxSecretsPerCondition, resolveCloud, type CloudContext } from "./cloud
 export { ConfigError } from "./errors";
 export { loadSpec, parseStackConfig } from "./load";
 export { cloudWords, portableRegions, providerRegions, resolveRegion } from "./regions";
-export { withCloud } from "./resolve";
+export { providerKeys, readProviderConfig, withCloud } from "./resolve";
 export { databaseTiers, machineTypes, sizeNames } from "./sizes";
 export { cloudSpec, clouds, edgeKinds, servingCloud } from "./spec";
 export type { Cloud, CloudProvider, CloudSpec, CloudSpecs, EdgeKind, NodeSpec, PortableSpec, RegionSpec, Spec } from "./spec";

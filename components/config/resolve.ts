@@ -14,7 +14,7 @@ import { rolloutSection } from "./sections/rollout";
 import type { Cloud, CloudSpec, CloudSpecs, PortableSpec, Spec } from "./spec";
 
 export type { StackContext } from "./sections/context";
-export { reservedPorts } from "./sections/context";
+export { providerKeys, readProviderConfig, reservedPorts } from "./sections/context";
 export { supportedPostgres } from "./sections/database";
 
 /**
@@ -46,7 +46,7 @@ export function resolveSpec(raw: RawConfig, ctx: StackContext): { spec: Spec } |
 
   const serving = resolveCloud(portable, raw.provider, {
     because: `portage:provider is ${raw.provider}`,
-    providers: { aws: ctx.aws, gcp: ctx.gcp },
+    providers: ctx.providers,
   });
   if ("problems" in serving) problems.add(serving.problems);
   if (problems.any || "problems" in serving) return { problems: problems.list };

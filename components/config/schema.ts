@@ -64,7 +64,7 @@ export const edgeSchema = z
 
 export const appSchema = z
   .strictObject({
-    name: text("Release name (the `mix release` name): names the unit, the user and the database.", "hello"),
+    name: text("Release name (the `mix release` name): names the unit, the user and the database, so not a Postgres key word.", "hello"),
     release: text("Local path of the `mix release` tarball to ship.", "./releases/hello-0.1.0.tar.gz"),
     version: text("Version of that release; changing it rolls the fleet over with zero downtime.", "0.1.0"),
     healthPath: text("Path that answers 200 when the release is ready to serve.", "/ping"),

@@ -1,15 +1,16 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Providers } from "../cloud";
-import type { Cloud, CloudSpec, Spec } from "../config";
+import type { OnCloud } from "../cloud/on-cloud";
+import type { Cloud } from "../config";
 import type { Network } from "../network";
 
 /** What a cloud's database implementation is built from. */
-export interface DatabaseInputs<C extends Cloud = Cloud> {
-  spec: Spec;
-  /** The cloud the database is built on, as config/ resolved it (tier, primary region). */
-  cloud: CloudSpec<C>;
-  providers: Providers<C>;
-  /** The same cloud's network: its private subnets (aws) or private services range (gcp). */
+export interface DatabaseInputs<C extends Cloud = Cloud> extends OnCloud<C> {
+  /**
+   * The same footprint's network: the database sits in its private database subnets (aws) or takes
+   * its private address from its private services range (gcp), and only its nodes reach it.
+   * @example
+   * new Database("database", { spec, cloud, providers, network })
+   */
   network: Network<C>;
 }
 

@@ -1,15 +1,16 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Providers } from "../cloud";
-import type { Cloud, CloudSpec, Spec } from "../config";
+import type { OnCloud } from "../cloud/on-cloud";
+import type { Cloud } from "../config";
 import type { Network } from "../network";
 
 /** What a cloud's edge implementation is built from. */
-export interface EdgeInputs<C extends Cloud = Cloud> {
-  spec: Spec;
-  /** The cloud the edge is built on, as config/ resolved it (machine type, primary region). */
-  cloud: CloudSpec<C>;
-  providers: Providers<C>;
-  /** The same cloud's network: the primary region's public subnet (aws) or subnet (gcp), the edge's firewall. */
+export interface EdgeInputs<C extends Cloud = Cloud> extends OnCloud<C> {
+  /**
+   * The same footprint's network: the edge sits in the primary region's public subnet (aws) or subnet
+   * (gcp), behind the edge's firewall rules.
+   * @example
+   * new Edge("edge", { spec, cloud, providers, network })
+   */
   network: Network<C>;
 }
 

@@ -1,18 +1,22 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Bucket } from "../bucket";
-import type { Providers } from "../cloud";
-import type { Cloud, CloudSpec, NodeSpec, Spec } from "../config";
+import type { OnCloud } from "../cloud/on-cloud";
+import type { Cloud, NodeSpec } from "../config";
 import type { Network } from "../network";
 
 /** What a cloud's fleet implementation is built from. */
-export interface FleetInputs<C extends Cloud = Cloud> {
-  spec: Spec;
-  /** The cloud the fleet is built on, as config/ resolved it (nodes, regions, machine type). */
-  cloud: CloudSpec<C>;
-  providers: Providers<C>;
-  /** The same cloud's network: node subnets and security groups (aws), subnets and tags (gcp). */
+export interface FleetInputs<C extends Cloud = Cloud> extends OnCloud<C> {
+  /**
+   * The same footprint's network: node subnets and security groups (aws), subnets and network tags (gcp).
+   * @example
+   * new Fleet("fleet", { spec, cloud, providers, network, bucket })
+   */
   network: Network<C>;
-  /** The same cloud's bucket: the nodes read releases from it. */
+  /**
+   * The same footprint's bucket: nodes read the releases from it (and only from it).
+   * @example
+   * new Fleet("fleet", { spec, cloud, providers, network, bucket })
+   */
   bucket: Bucket<C>;
 }
 

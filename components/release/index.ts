@@ -3,8 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Bucket } from "../bucket";
-import type { Providers, ProvidersOf } from "../cloud";
-import type { Cloud, CloudSpec, Spec } from "../config";
+import type { ProvidersOf } from "../cloud";
+import type { OnCloud } from "../cloud/on-cloud";
+import type { Cloud, Spec } from "../config";
 import type { ClusterDns } from "../dns";
 import type { Edge } from "../edge";
 import type { Fleet } from "../fleet";
@@ -15,16 +16,33 @@ import type { BucketObjectArgs } from "./object";
 import { rollout } from "./rollout";
 import { edgeRoutesCommand } from "./routes";
 
-export interface ReleaseArgs<C extends Cloud = Cloud> {
-  spec: Spec;
-  /** The cloud the release ships on, as config/ resolved it. */
-  cloud: CloudSpec<C>;
-  providers: Providers<C>;
-  /** The same footprint's bucket (the tarball and the pointer), fleet, edge, secrets and DNS (what a deploy waits for). */
+export interface ReleaseArgs<C extends Cloud = Cloud> extends OnCloud<C> {
+  /**
+   * The same footprint's bucket: the tarball goes to `releases/<app>-<version>.tar.gz`, then the
+   * pointer `releases/current` that booting nodes read.
+   * @example
+   * new Release("release", { spec, cloud, providers, bucket, fleet, edge, secrets, dns })
+   */
   bucket: Bucket<C>;
+  /**
+   * The same footprint's fleet: rolled over in batches of `rollout.batchSize`, through the edge.
+   * @example
+   * new Release("release", { spec, cloud, providers, bucket, fleet, edge, secrets, dns })
+   */
   fleet: Fleet<C>;
+  /**
+   * The same footprint's edge: the SSH bastion of the rollout, and where the routes are pushed.
+   * @example
+   * new Release("release", { spec, cloud, providers, bucket, fleet, edge, secrets, dns })
+   */
   edge: Edge<C>;
+  /**
+   * The same footprint's secrets and private DNS: every deploy waits for them to be in place.
+   * @example
+   * new Release("release", { spec, cloud, providers, bucket, fleet, edge, secrets, dns })
+   */
   secrets: Secrets<C>;
+  /** See `secrets`. */
   dns: ClusterDns<C>;
 }
 

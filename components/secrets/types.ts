@@ -1,17 +1,21 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Providers } from "../cloud";
-import type { Cloud, CloudSpec, Spec } from "../config";
+import type { OnCloud } from "../cloud/on-cloud";
+import type { Cloud } from "../config";
 import type { SecretEnv } from "./names";
 
 /** What a cloud's secret store implementation is built from. */
-export interface SecretsInputs<C extends Cloud = Cloud> {
-  spec: Spec;
-  /** The cloud the secrets are stored on, as config/ resolved it. */
-  cloud: CloudSpec<C>;
-  providers: Providers<C>;
-  /** DATABASE_URL (secret): the same footprint's database. */
+export interface SecretsInputs<C extends Cloud = Cloud> extends OnCloud<C> {
+  /**
+   * DATABASE_URL, secret: the same footprint's database.
+   * @example
+   * { databaseUrl: database.url }
+   */
   databaseUrl: pulumi.Input<string>;
-  /** The host the app answers to (the edge domain, or its public address): PHX_HOST. */
+  /**
+   * The host the app answers to, PHX_HOST: the edge's domain, or its public address.
+   * @example
+   * { host: spec.edge.domain || edge.publicAddress }
+   */
   host: pulumi.Input<string>;
 }
 

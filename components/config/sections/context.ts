@@ -1,10 +1,22 @@
 import type { Problems } from "../errors";
 import type { RawConfig } from "../schema";
+import { clouds, type Cloud } from "../spec";
 
-/** What the stack's provider namespaces say (the keys portage reads besides its own). */
-export interface ProviderConfig {
-  aws: { profile?: string };
-  gcp: { project?: string };
+/** Each provider's keys portage reads, and what they mean (the README's config reference lists them). */
+export const providerKeys = {
+  aws: { profile: { key: "aws:profile", meaning: "The AWS CLI profile for credentials, passed to every regional provider." } },
+  gcp: { project: { key: "gcp:project", meaning: "The GCP project; required when `portage:provider` is gcp." } },
+} satisfies Record<Cloud, Record<string, { key: string; meaning: string }>>;
+
+/** What the stack's provider namespaces say: `{ aws: { profile?: string }, gcp: { project?: string } }`. */
+export type ProviderConfig = { [C in Cloud]: { [F in keyof (typeof providerKeys)[C]]?: string } };
+
+/** The provider keys a stack's flat config holds (`{"aws:profile": "work"}` -> `{ aws: { profile: "work" }, gcp: {} }`). */
+export function readProviderConfig(config: Record<string, string | undefined>): ProviderConfig {
+  const read = (cloud: Cloud) =>
+    Object.fromEntries(Object.entries(providerKeys[cloud]).flatMap(([field, { key }]) => (config[key] ? [[field, config[key]]] : [])));
+  // Built from providerKeys, so it has exactly ProviderConfig's keys.
+  return Object.fromEntries(clouds.map((cloud) => [cloud, read(cloud)])) as unknown as ProviderConfig;
 }
 
 export interface StackContext {
@@ -13,8 +25,7 @@ export interface StackContext {
   /** Relative release paths are taken from here (the project directory). */
   cwd: string;
   /** Provider-namespaced config the program uses (`aws:profile`, `gcp:project`). */
-  aws: ProviderConfig["aws"];
-  gcp: ProviderConfig["gcp"];
+  providers: ProviderConfig;
 }
 
 /** What every section validator gets: the whole parsed config (some rules span sections), the stack, the problem list. */
