@@ -1,4 +1,4 @@
-import type { Cloud } from "./spec";
+import type { Cloud } from "./clouds";
 import { providerRegions } from "./regions";
 
 /**

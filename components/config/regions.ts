@@ -1,4 +1,4 @@
-import type { Cloud } from "./spec";
+import type { Cloud } from "./clouds";
 
 /**
  * Portable region names and the nearest region of each provider.

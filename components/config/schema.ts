@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clouds, edgeKinds } from "./spec";
+import { clouds, edgeKinds } from "./clouds";
 
 /**
  * The stack config surface: every `portage:*` key, its fields, defaults and descriptions.

@@ -1,4 +1,4 @@
-import type { Cloud } from "./spec";
+import type { Cloud } from "./clouds";
 
 export const sizeNames = ["small", "medium", "large"] as const;
 export type SizeName = (typeof sizeNames)[number];

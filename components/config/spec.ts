@@ -10,15 +10,9 @@ import type { AddressSpace, CloudAddresses, RegionAddresses } from "./addresses"
  * made and validated in config/, before any resource; a footprint on a cloud takes `spec.clouds[cloud]`.
  */
 
-/** The clouds portage builds on. A table keyed by `Cloud` (`Record<Cloud, ...>`) must name every one. */
-export const clouds = ["aws", "gcp"] as const;
-export type Cloud = (typeof clouds)[number];
-/** The on-VM renderers' name for a cloud (components/node); the same type. */
-export type CloudProvider = Cloud;
+import type { Cloud, EdgeKind } from "./clouds";
 
-export const edgeKinds = ["haproxy", "traefik"] as const;
-/** The proxy on the edge VM; each kind is one entry of components/node/proxy.ts. */
-export type EdgeKind = (typeof edgeKinds)[number];
+export { clouds, edgeKinds, type Cloud, type CloudProvider, type EdgeKind } from "./clouds";
 
 export interface RegionSpec<C extends Cloud = Cloud> {
   /** The name the user wrote (portable like `virginia`, or the provider's own); used in resource names. */

@@ -4,7 +4,7 @@ import type { Spec } from "../config";
 import { awsNames } from "../names";
 import { transform } from "../transform";
 import type { AwsNetworkTransforms } from "./aws-types";
-import type { AwsRegionVpc } from "./aws-region";
+import type { AwsRegionVpc } from "./aws-types";
 
 export interface AwsSecurityGroups {
   edge: aws.ec2.SecurityGroup;

@@ -3,8 +3,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Spec } from "../config";
 import { awsNames } from "../names";
 import { transform } from "../transform";
-import type { AwsNetworkTransforms } from "./aws-types";
-import { route, type AwsRegionVpc } from "./aws-region";
+import { route } from "./aws-region";
+import type { AwsNetworkTransforms, AwsRegionVpc } from "./aws-types";
 
 /**
  * A full mesh of VPC peerings between the regions (peering is not transitive). Each pair is requested

@@ -1,35 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { zoneSlots, type CloudSpec, type RegionSpec, type Spec } from "../config";
-import type { AwsRegionAddresses } from "../config/addresses";
 import { awsNames } from "../names";
 import { transform } from "../transform";
-import type { AwsNetworkTransforms } from "./aws-types";
+import type { AwsNetworkTransforms, AwsRegionVpc } from "./aws-types";
 import { slotZones } from "./aws-zones";
-
-/** One region's VPC and what routes through it (its security groups are added by aws-firewall.ts). */
-export interface AwsRegionVpc {
-  region: RegionSpec<"aws">;
-  provider: aws.Provider;
-  /** The region's ranges (config/addresses.ts). */
-  plan: AwsRegionAddresses;
-  vpc: aws.ec2.Vpc;
-  /** The zone of each slot (`zoneSlots` entries; repeats when the region has fewer zones). */
-  zones: pulumi.Output<string[]>;
-  internetGateway: aws.ec2.InternetGateway;
-  natGateway: aws.ec2.NatGateway;
-  /** The NAT gateway's and (primary region) the edge's subnet. */
-  publicSubnet: aws.ec2.Subnet;
-  /** One per zone slot; hold nothing but nodes. */
-  nodeSubnets: aws.ec2.Subnet[];
-  /** One per zone slot in the primary region (RDS needs two zones), empty elsewhere. */
-  databaseSubnets: aws.ec2.Subnet[];
-  publicRoutes: aws.ec2.RouteTable;
-  /** Nodes: default route through the NAT gateway. */
-  privateRoutes: aws.ec2.RouteTable;
-  /** Primary region: the database subnets, with no route out of the stack's networks. */
-  databaseRoutes?: aws.ec2.RouteTable;
-}
 
 export interface RegionContext {
   name: string;

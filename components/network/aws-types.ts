@@ -1,6 +1,8 @@
 import type * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import type { RegionSpec } from "../config";
+import type { AwsRegionAddresses } from "../config/addresses";
 import type { Transform } from "../transform";
-import type { AwsRegionVpc } from "./aws-region";
 
 /** Per-resource escape hatches for the aws network (see components/transform.ts). */
 export interface AwsNetworkTransforms {
@@ -20,6 +22,30 @@ export interface AwsNetworkTransforms {
   securityGroup?: Transform<aws.ec2.SecurityGroupArgs>;
   ingressRule?: Transform<aws.vpc.SecurityGroupIngressRuleArgs>;
   egressRule?: Transform<aws.vpc.SecurityGroupEgressRuleArgs>;
+}
+
+/** One region's VPC and what routes through it (its security groups are added by aws-firewall.ts). */
+export interface AwsRegionVpc {
+  region: RegionSpec<"aws">;
+  provider: aws.Provider;
+  /** The region's ranges (config/addresses.ts). */
+  plan: AwsRegionAddresses;
+  vpc: aws.ec2.Vpc;
+  /** The zone of each slot (`zoneSlots` entries; repeats when the region has fewer zones). */
+  zones: pulumi.Output<string[]>;
+  internetGateway: aws.ec2.InternetGateway;
+  natGateway: aws.ec2.NatGateway;
+  /** The NAT gateway's and (primary region) the edge's subnet. */
+  publicSubnet: aws.ec2.Subnet;
+  /** One per zone slot; hold nothing but nodes. */
+  nodeSubnets: aws.ec2.Subnet[];
+  /** One per zone slot in the primary region (RDS needs two zones), empty elsewhere. */
+  databaseSubnets: aws.ec2.Subnet[];
+  publicRoutes: aws.ec2.RouteTable;
+  /** Nodes: default route through the NAT gateway. */
+  privateRoutes: aws.ec2.RouteTable;
+  /** Primary region: the database subnets, with no route out of the stack's networks. */
+  databaseRoutes?: aws.ec2.RouteTable;
 }
 
 /** A region's network as the other components use it. */

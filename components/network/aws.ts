@@ -2,8 +2,8 @@ import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { createFirewall } from "./aws-firewall";
 import { createPeeringMesh } from "./aws-peering";
-import { createRegionVpc, type AwsRegionVpc, type RegionContext } from "./aws-region";
-import type { AwsNetwork, AwsNetworkTransforms, AwsRegionNetwork } from "./aws-types";
+import { createRegionVpc, type RegionContext } from "./aws-region";
+import type { AwsNetwork, AwsNetworkTransforms, AwsRegionNetwork, AwsRegionVpc } from "./aws-types";
 import type { NetworkInputs } from "./types";
 
 export type { AwsNetwork, AwsNetworkTransforms, AwsRegionNetwork } from "./aws-types";

@@ -1,6 +1,6 @@
 import type { Problems } from "../errors";
 import type { RawConfig } from "../schema";
-import { clouds, type Cloud } from "../spec";
+import { clouds, type Cloud } from "../clouds";
 
 /** Each provider's keys portage reads, and what they mean (the README's config reference lists them). */
 export const providerKeys = {
