@@ -32,7 +32,7 @@ export const portableRegions: Record<string, Record<Cloud, string>> = {
 
 /**
  * Every commercial region of each provider. The list is append-only: a region's position fixes its
- * network range (see `regionCidr`), so that adding or removing another region never renumbers it.
+ * network ranges (config/addresses.ts), so that adding or removing another region never renumbers it.
  */
 export const providerRegions: Record<Cloud, readonly string[]> = {
   aws: [

@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { Bucket } from "../bucket";
 import { Providers } from "../cloud";
 import { cloudSpec, type Cloud, type Spec } from "../config";
@@ -29,38 +30,23 @@ export function footprint<C extends Cloud>(cloud: C, spec: Spec, options: Footpr
   const serving = options.serving ?? true;
   const at = cloudSpec(spec, cloud);
   const t = options.transforms ?? {};
-  const named = (base: string) => componentName(cloud, serving, base);
-  const base = { spec, cloud: at };
+  /** A component under its footprint's logical name (names.ts). */
+  const make = <A, R>(Component: new (name: string, args: A, opts?: pulumi.ComponentResourceOptions) => R, base: string, args: A): R => {
+    const { name, opts } = componentName(cloud, serving, base);
+    return new Component(name, args, opts);
+  };
 
-  const cloudName = named("cloud");
-  const providers = new Providers(cloudName.name, { ...base, guard: options.guard }, cloudName.opts);
-  const where = { ...base, providers };
-  const n = named("network");
-  const network = new Network(n.name, { ...where, transform: t.network }, n.opts);
-  const b = named("bucket");
-  const bucket = new Bucket(b.name, { ...where, transform: t.bucket }, b.opts);
-  const d = named("database");
-  const database = new Database(d.name, { ...where, network, transform: t.database }, d.opts);
-  const e = named("edge");
-  const edge = new Edge(e.name, { ...where, network, transform: t.edge }, e.opts);
-  const s = named("secrets");
-  const secrets = new Secrets(
-    s.name,
-    {
-      ...where,
-      databaseUrl: database.url,
-      host: spec.edge.domain || edge.publicAddress,
-      reuse: options.secrets,
-      transform: t.secrets,
-    },
-    s.opts,
-  );
-  const f = named("fleet");
-  const fleet = new Fleet(f.name, { ...where, network, bucket, transform: t.fleet }, f.opts);
-  const z = named("dns");
-  const dns = new ClusterDns(z.name, { ...where, network, fleet, edge, transform: t.dns }, z.opts);
-  const r = named("release");
-  const release = new Release(r.name, { ...where, bucket, fleet, edge, secrets, dns }, r.opts);
+  const providers = make(Providers, "cloud", { spec, cloud: at, guard: options.guard });
+  const on = { spec, cloud: at, providers };
+  const network = make(Network, "network", { ...on, transform: t.network });
+  const bucket = make(Bucket, "bucket", { ...on, transform: t.bucket });
+  const database = make(Database, "database", { ...on, network, transform: t.database });
+  const edge = make(Edge, "edge", { ...on, network, transform: t.edge });
+  const host = spec.edge.domain || edge.publicAddress;
+  const secrets = make(Secrets, "secrets", { ...on, databaseUrl: database.url, host, reuse: options.secrets, transform: t.secrets });
+  const fleet = make(Fleet, "fleet", { ...on, network, bucket, transform: t.fleet });
+  const dns = make(ClusterDns, "dns", { ...on, network, fleet, edge, transform: t.dns });
+  const release = make(Release, "release", { ...on, bucket, fleet, edge, secrets, dns });
 
   return { cloud, spec: at, serving, providers, network, bucket, database, edge, secrets, fleet, dns, release };
 }

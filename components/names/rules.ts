@@ -108,7 +108,7 @@ export const rules = {
     min: 1,
     max: 16,
     pattern: /^[A-Za-z][A-Za-z0-9_]*$/,
-    doc: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (MasterUsername)",
+    doc: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (MasterUsername); https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.html",
   },
   rdsDatabaseName: {
     what: "RDS for PostgreSQL database name",

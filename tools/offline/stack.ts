@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import type { Cloud } from "../../components/config";
 import { portage, type StackOutputs } from "../../stacks/program";
 import { runOffline, type OfflineOptions, type OfflineResult, type RecordedResource, type Unwrapped } from "./run";
 
@@ -39,7 +40,7 @@ export function flattenConfig(config: StackConfig): Record<string, string> {
 export interface StackRunOptions extends Omit<OfflineOptions, "config" | "stack"> {
   /** Pulumi.<stack>.yaml to start from; omit to start from an empty config. */
   stack?: string;
-  provider?: "aws" | "gcp";
+  provider?: Cloud;
   overrides?: StackConfig;
   /** Used for the run's stack name when no stack file is read. */
   stackName?: string;
