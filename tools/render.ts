@@ -9,7 +9,6 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { parse } from "yaml";
 import { clouds, parseStackConfig, servingCloud, type Cloud } from "../components/config";
@@ -18,6 +17,7 @@ import { bootEnvFiles } from "../components/node/env";
 import { edgeProxies } from "../components/node/proxy";
 import type { VmFile } from "../components/node/types";
 import { secretRef, type SecretEnv } from "../components/secrets/names";
+import { parseCommandLine, runMain, UserError } from "./cli";
 import type { RecordedResource } from "./offline/run";
 import { flattenConfig, placeholderRelease, projectRoot, readStackFile, runStack, withOverrides, type StackConfig } from "./offline/stack";
 
@@ -66,7 +66,7 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
   // The tarball only feeds the release upload, never a VM: a placeholder stands in when it is not built yet.
   if (!app.release || !existsSync(resolve(projectRoot, app.release))) overrides["portage:app"] = { release: placeholderRelease };
   const result = await runStack({ stack: options.stack, ...(options.provider ? { provider: options.provider } : {}), overrides });
-  if (result.error) throw result.error;
+  if (result.error) throw new UserError(result.error.message);
   if (!result.outputs) throw new Error("the program exported nothing");
 
   const config = withOverrides(withOverrides(base, options.provider ? { "portage:provider": options.provider } : {}), overrides);
@@ -126,13 +126,21 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
   return vms;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { stack: { type: "string" }, provider: { type: "string" }, out: { type: "string" } },
-  });
-  if (!values.stack || !values.out) throw new Error(`usage: npm run render -- --stack <name> [--provider ${clouds.join("|")}] --out <dir>`);
+const usage = `usage: npm run render -- --stack <name> [--provider ${clouds.join("|")}] --out <dir>`;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseCommandLine(
+    process.argv.slice(2),
+    { stack: { type: "string" }, provider: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+    usage,
+  );
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  if (!values.stack || !values.out || positionals.length > 0) throw new UserError(usage, 2);
   if (values.provider && !(clouds as readonly string[]).includes(values.provider)) {
-    throw new Error(`--provider ${values.provider}: use ${clouds.join(" or ")}`);
+    throw new UserError(`--provider ${values.provider}: use ${clouds.join(" or ")}`, 2);
   }
   const out = resolve(values.out);
   const vms = await render({ stack: values.stack, out, ...(values.provider ? { provider: values.provider as Cloud } : {}) });
@@ -140,11 +148,7 @@ async function main(): Promise<void> {
     const size = Buffer.byteLength(vm.files[0]?.content ?? "");
     console.log(`${vm.name} (${vm.role}): ${vm.files.length} files, user-data ${size} bytes -> ${join(out, vm.name)}`);
   }
+  return 0;
 }
 
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : String(e));
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain("render", main);
