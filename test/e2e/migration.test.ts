@@ -1,0 +1,226 @@
+import http from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeLoad, startLoad, type LoadReport } from "../../lab/fleet/loadgen";
+import { sleep } from "../../lab/fleet/run";
+import { Rehearsal, type Side } from "../../lab/migration/rehearsal";
+import { startWrites, type WriteReport } from "../../lab/migration/writes";
+import { migrateExit } from "../../components/migration";
+
+/**
+ * The migration's data plane rehearsed for real: two "clouds" (a fleet each: portage's HAProxy edge,
+ * a node running a stand-in app, a Debian PostgreSQL with TLS and password auth as the managed
+ * database), joined by a link standing for the VPN. `portage-migrate` runs on a node, as the node
+ * agent will run it, with the app's non-superuser role. The app reads and writes through the source
+ * edge the whole time: reads (GET) and writes (POST, never retried) are counted separately.
+ */
+
+const reads = { workers: 6, rate: 120 };
+const writes = { workers: 2, rate: 20 };
+const figures: string[] = [];
+
+interface Traffic {
+  reads: LoadReport;
+  writes: WriteReport;
+}
+
+describe("migration rehearsal: replicate, cutover, rollback, cutover again", () => {
+  let lab: Rehearsal;
+
+  beforeAll(async () => {
+    lab = await Rehearsal.create({
+      source: { prefix: "pfmga", subnet: "10.79.1", name: "aws" },
+      target: { prefix: "pfmgg", subnet: "10.79.2", name: "gcp" },
+    });
+  }, 600_000);
+
+  afterAll(async () => {
+    await lab?.destroy();
+    if (figures.length > 0) console.log(`migration rehearsal figures:\n  ${figures.join("\n  ")}`);
+  }, 120_000);
+
+  const note = (line: string) => (figures.push(line), console.log(line));
+
+  /** Runs `during` with reads and writes going through the source edge (where DNS still points). */
+  async function underLoad<T>(name: string, during: () => Promise<T>): Promise<{ traffic: Traffic; result: T }> {
+    const url = lab.source.edgeUrl;
+    const r = startLoad({ url, ...reads, versionOf: ({ body }) => (JSON.parse(body) as { cloud?: string }).cloud });
+    const w = startWrites({ url: `${url}items`, ...writes });
+    let result: T;
+    try {
+      await sleep(1000);
+      result = await during();
+      await sleep(1500);
+    } finally {
+      await r.stop();
+    }
+    const traffic = { reads: await r.done, writes: await w.stop() };
+    const t = traffic.writes;
+    note(describeLoad(`${name} reads`, traffic.reads));
+    note(
+      `${name} writes: ${t.sent} POSTs, ${t.accepted} accepted, ${t.refused} refused while frozen, ${t.failed} failed; ` +
+        `write freeze ${t.freeze ? `${t.freeze.seconds.toFixed(2)} s` : "none"}`,
+    );
+    if (t.failed > 0) console.log(`failed writes: ${JSON.stringify(t.failures)}`);
+    if (traffic.reads.failed > 0) console.log(`failed reads: ${JSON.stringify(traffic.reads.failureSamples.slice(0, 10))}`);
+    return { traffic, result };
+  }
+
+  async function migrate(on: Side, ...args: string[]) {
+    const r = await lab.migrate(on, args);
+    console.log(`portage-migrate ${args.join(" ")} (on the ${on}'s node) exited ${r.code}\n${r.stdout}${r.stderr}`);
+    return r;
+  }
+
+  /** Every id the app acknowledged exists in `side`'s database: no accepted write was lost. */
+  async function missingIds(side: Side, ids: number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const found = await lab.query(side, `SELECT string_agg(id::text, ',') FROM items WHERE id IN (${ids.join(",")})`);
+    const have = new Set(found.split(",").map(Number));
+    return ids.filter((id) => !have.has(id));
+  }
+
+  it("check refuses a table without a primary key, naming it, unless REPLICA IDENTITY FULL is asked for", async () => {
+    const refused = await lab.migrate("target", ["check"], { fullIdentity: false });
+    expect(refused.code).toBe(migrateExit.refused);
+    expect(refused.stdout).toMatch(/REFUSED: tables without a primary key .*public\.audit_notes/);
+    const passed = await migrate("target", "check");
+    expect(passed.stdout).toContain("REPLICA IDENTITY FULL will be set on public.audit_notes");
+    expect(passed.stdout).toMatch(/role hello \(not a superuser\)/);
+    expect(passed.code).toBe(0);
+  }, 60_000);
+
+  it("replicate: the target copies every row and follows the source while the app writes through the source edge", async () => {
+    const { traffic, result } = await underLoad("replicate", async () => {
+      const replicate = await migrate("target", "replicate");
+      const wait = await migrate("target", "wait", "120");
+      return { replicate, wait, status: await migrate("target", "status") };
+    });
+    expect(result.replicate.code).toBe(0);
+    expect(result.wait.code).toBe(0);
+    expect(result.status.stdout).toMatch(/source -> target: subscription portage_forward, lag \d+ bytes/);
+    expect(result.status.stdout).toMatch(/items: replicating/);
+    expect(result.status.stdout).toMatch(/target: PostgreSQL [\d.]+.*frozen: writes refused/);
+    // The source serves on, unfrozen: nothing refused, nothing failed.
+    expect(traffic.reads.failed).toBe(0);
+    expect(traffic.writes.failed).toBe(0);
+    expect(traffic.writes.refused).toBe(0);
+    expect(traffic.writes.accepted).toBeGreaterThan(0);
+    // The target's copy reaches the rows written during the copy (it is frozen for everything but the replication).
+    await sleep(1000);
+    expect(await missingIds("target", traffic.writes.ids.aws ?? [])).toEqual([]);
+  }, 300_000);
+
+  /** cutover, then the source edge forwards: writes refused only in between, reads never fail. */
+  async function cutover(label: string) {
+    const { traffic, result } = await underLoad(label, async () => {
+      const started = performance.now();
+      const db = await migrate("target", "cutover");
+      const dbSeconds = (performance.now() - started) / 1000;
+      const edge = await lab.forward();
+      return { db, edge, dbSeconds, totalSeconds: (performance.now() - started) / 1000 };
+    });
+    expect(result.db.code).toBe(0);
+    expect(result.edge.code, result.edge.stderr).toBe(0);
+    const verified = /verified (\d+) tables, (\d+) rows: identical on both sides/.exec(result.db.stdout);
+    expect(verified).not.toBeNull();
+    note(
+      `${label}: portage-migrate cutover took ${result.dbSeconds.toFixed(2)} s, with the edge switch ${result.totalSeconds.toFixed(2)} s; ` +
+        `verified ${verified?.[1]} tables, ${verified?.[2]} rows identical (count and content hash, one snapshot per side)`,
+    );
+    expect(traffic.reads.failed).toBe(0);
+    expect(traffic.writes.failed).toBe(0);
+    expect(traffic.writes.freeze?.seconds ?? 0).toBeLessThan(10);
+    // Every write the app acknowledged, on either side, is in the target now.
+    const acknowledged = [...(traffic.writes.ids.aws ?? []), ...(traffic.writes.ids.gcp ?? [])];
+    expect(await missingIds("target", acknowledged)).toEqual([]);
+    // After the switch every answer comes from the target's app, through the source edge.
+    expect(traffic.reads.byVersion.gcp?.lastMs ?? 0).toBeGreaterThan(traffic.reads.byVersion.aws?.lastMs ?? Infinity);
+    expect(traffic.writes.ids.gcp?.length ?? 0).toBeGreaterThan(0);
+    return traffic;
+  }
+
+  it("cutover: writes refused for seconds only, no read fails, data verified, sequences past the source's, old edge forwards", async () => {
+    await cutover("cutover");
+    // Inserts on the target never collide with the source's rows: its sequence is past the source's highest id.
+    const sourceMax = Number(await lab.query("source", "SELECT max(id) FROM items"));
+    const targetNext = Number(await lab.query("target", "SELECT last_value FROM items_id_seq"));
+    expect(targetNext).toBeGreaterThan(sourceMax);
+    note(`cutover: source max(id) ${sourceMax}, target items_id_seq ${targetNext}`);
+    // The source follows the target: a rollback would lose nothing.
+    const status = await migrate("target", "status");
+    expect(status.stdout).toMatch(/target -> source: subscription portage_reverse/);
+    expect(status.stdout).toMatch(/source: PostgreSQL [\d.]+.*frozen: writes refused/);
+  }, 300_000);
+
+  it("the old edge forwards every request to the new one under load with 0 failed, Host and X-Forwarded-For kept", async () => {
+    const { traffic } = await underLoad("forwarding", () => sleep(5000));
+    expect(traffic.reads.failed).toBe(0);
+    expect(traffic.writes.failed).toBe(0);
+    expect(traffic.writes.refused).toBe(0);
+    expect(Object.keys(traffic.reads.byVersion)).toEqual(["gcp"]);
+    expect(Object.keys(traffic.writes.ids)).toEqual(["gcp"]);
+    note(`forwarding: ${traffic.reads.sent + traffic.writes.sent} requests through the old edge, all answered by the target`);
+    const body = JSON.parse(await get(`${lab.source.edgeUrl}headers`, { host: "app.example.com" })) as {
+      cloud: string;
+      headers: Record<string, string>;
+    };
+    expect(body.cloud).toBe("gcp");
+    expect(body.headers.host).toBe("app.example.com");
+    // The client's address first (added by the source edge), then the source edge's (added by the target edge).
+    expect(body.headers["x-forwarded-for"]).toBe(`10.79.1.1, ${lab.source.fleet.edge.address}`);
+  }, 120_000);
+
+  it("rollback: writes go back to the source with everything the target took, reads never fail", async () => {
+    const { traffic, result } = await underLoad("rollback", async () => {
+      const db = await migrate("source", "rollback");
+      const edge = await lab.serveLocally();
+      return { db, edge };
+    });
+    expect(result.db.code).toBe(0);
+    expect(result.edge.code, result.edge.stderr).toBe(0);
+    expect(result.db.stdout).toMatch(/verified \d+ tables, \d+ rows: identical on both sides/);
+    expect(traffic.reads.failed).toBe(0);
+    expect(traffic.writes.failed).toBe(0);
+    expect(traffic.writes.freeze?.seconds ?? 0).toBeLessThan(10);
+    const acknowledged = [...(traffic.writes.ids.aws ?? []), ...(traffic.writes.ids.gcp ?? [])];
+    expect(await missingIds("source", acknowledged)).toEqual([]);
+    expect(traffic.reads.byVersion.aws?.lastMs ?? 0).toBeGreaterThan(traffic.reads.byVersion.gcp?.lastMs ?? Infinity);
+    // The source's sequence is past everything the target handed out; the target follows the source again.
+    const targetMax = Number(await lab.query("target", "SELECT max(id) FROM items"));
+    expect(Number(await lab.query("source", "SELECT last_value FROM items_id_seq"))).toBeGreaterThan(targetMax);
+    const status = await migrate("source", "status");
+    expect(status.stdout).toMatch(/source -> target: subscription portage_forward/);
+  }, 300_000);
+
+  it("a verification mismatch stops the cutover naming the table, and gives the source its writes back", async () => {
+    // A row changed on the target behind the replication's back (as a superuser skipping the freeze).
+    await lab.queryAsAdmin("target", "SET session_replication_role = replica; UPDATE items SET body = 'tampered' WHERE id = 7");
+    const r = await migrate("target", "cutover");
+    expect(r.code).toBe(migrateExit.tablesDiffer);
+    expect(r.stdout).toMatch(/MISMATCH public\.items: source 20\d+ rows hash \w+, target 20\d+ rows hash \w+/);
+    expect(r.stderr).toContain("verify found differences: public.items");
+    expect(r.stdout).toMatch(/source: writes accepted/);
+    const status = await migrate("target", "status");
+    expect(status.stdout).toMatch(/source: PostgreSQL [\d.]+.*writes accepted/);
+    expect(status.stdout).toMatch(/source -> target: subscription portage_forward/);
+    // Repaired the same way, the next cutover goes through.
+    await lab.queryAsAdmin("target", "SET session_replication_role = replica; UPDATE items SET body = 'seeded 7' WHERE id = 7");
+  }, 120_000);
+
+  it("cutover again after the rollback: same guarantees", async () => {
+    await cutover("cutover again");
+  }, 300_000);
+});
+
+function get(url: string, headers: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => (body += d));
+        res.on("end", () => resolve(body));
+      })
+      .on("error", reject);
+  });
+}
