@@ -6,20 +6,21 @@ import { deployBenchmark, deploySettings } from "./deploy";
 import { edgeBenchmark, edgeSettings } from "./edge";
 import { handleInterrupts } from "./lib/cleanup";
 import { machineFacts, machineProblems } from "./lib/machine";
+import { migrationBenchmark, migrationSettings } from "./migration";
 import { benchmarksDoc, updateBenchmarksDoc } from "./lib/readme";
 import { formatResults, targets, type Results } from "./lib/report";
 import { round } from "./lib/stats";
 import { rolloutBenchmark, rolloutSettings } from "./rollout";
 import { scaleBenchmark, scaleSettings } from "./scale";
 
-const sections = ["edge", "deploy", "rollout", "scale"] as const;
+const sections = ["edge", "deploy", "rollout", "scale", "migration"] as const;
 type Section = (typeof sections)[number];
 
-const usage = `usage: npm run bench [-- --quick] [-- --only edge,deploy,rollout,scale]
+const usage = `usage: npm run bench [-- --quick] [-- --only edge,deploy,rollout,scale,migration]
 
 Runs the benchmarks of the README ("Benchmarks") on this machine (as root, after
 bin/setup-test-machine), writes bench/results.json and the tables in the README.
-About 12 minutes on 2 cores; --quick about 5. Run it on a quiet machine: the figures are only as
+About 14 minutes on 2 cores; --quick about 7. Run it on a quiet machine: the figures are only as
 steady as the machine is idle. --only runs some sections and writes bench/work/results-<sections>.json.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -63,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
     deploy: async () => void (partial.deploy = await deployBenchmark(deploySettings(quick), log)),
     rollout: async () => void (partial.rollout = await rolloutBenchmark(rolloutSettings(), log)),
     scale: async () => void (partial.scale = await scaleBenchmark(scaleSettings(quick), log)),
+    migration: async () => void (partial.migration = await migrationBenchmark(migrationSettings(), log)),
   };
   for (const section of chosen) {
     const t = performance.now();

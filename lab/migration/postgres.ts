@@ -106,7 +106,7 @@ export async function startDatabase(host: Host, caDir: string): Promise<LabDatab
     ]),
   );
   await execOk(host, "rm", ["-f", "/var/lib/postgresql/lab-admin-password"]);
-  const { cert, key } = await serverCertificate(caDir, host.name, host.address);
+  const { cert, key } = await serverCertificate(caDir, host.netns, host.address);
   await writeFile(host, `${dataDir}/data/server.crt`, cert, 0o644);
   await writeFile(host, `${dataDir}/data/server.key`, key, 0o600);
   await execOk(host, "chown", ["postgres:postgres", `${dataDir}/data/server.crt`, `${dataDir}/data/server.key`]);
@@ -160,7 +160,7 @@ export async function startDatabase(host: Host, caDir: string): Promise<LabDatab
 /** psql from the machine, the password through PGPASSWORD (never on a command line). */
 export async function psql(url: string, statements: string[], input?: string): Promise<string> {
   const r = await psqlRun(url, statements, input);
-  if (r.code !== 0) throw new Error(`psql ${statements.join("; ").slice(0, 200)}: ${r.stderr.trim()}`);
+  if (r.code !== 0) throw new Error(`psql on ${new URL(url).host}: ${r.stderr.trim()}`);
   return r.stdout;
 }
 

@@ -115,7 +115,7 @@ export class Rehearsal {
     await waitFor(
       `${c.name}'s edge to serve the stand-in app`,
       async () => {
-        const res = await fetch(c.edgeUrl).catch(() => undefined);
+        const res = await fetch(`${c.edgeUrl}ping`).catch(() => undefined);
         return res?.ok ? true : undefined;
       },
       60_000,
