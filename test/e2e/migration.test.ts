@@ -137,6 +137,10 @@ describe("migration rehearsal: replicate, cutover, rollback, cutover again", () 
 
   it("cutover: writes refused for seconds only, no read fails, data verified, target inserts never collide, old edge forwards", async () => {
     await cutoverUnderLoad("cutover");
+    // Run again (a retried stack step), it changes nothing.
+    const again = await migrate("target", "cutover");
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("already cut over: the target serves, the source follows it");
     // The source follows the target: a rollback would lose nothing.
     const status = await migrate("target", "status");
     expect(status.stdout).toMatch(/target -> source: subscription portage_reverse/);
