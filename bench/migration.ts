@@ -38,6 +38,8 @@ export interface MigrationPhase {
 }
 
 export interface MigrationResults {
+  /** When this section ran (it may be merged into a results.json of another run: see bench/run.ts --merge). */
+  ranAt: string;
   settings: MigrationSettings;
   phases: MigrationPhase[];
   forwarding: { sent: number; failed: number; answeredByTarget: number };
@@ -94,6 +96,7 @@ export async function migrationBenchmark(settings: MigrationSettings, log: (line
     };
     log(`migration forwarding: ${forwarding.failed}/${forwarding.sent} failed, ${forwarding.answeredByTarget} answered by the target`);
     return {
+      ranAt: new Date().toISOString(),
       settings,
       phases,
       forwarding,

@@ -221,8 +221,8 @@ function scaleSection(c: ScaleResults): string {
 function migrationSection(m: MigrationResults): string {
   const st = m.settings.traffic;
   return section(
-    `Cloud migration rehearsal (two local clouds, Postgres logical replication): ${st.reads.rate} reads/s and ${st.writes.rate} writes/s ` +
-      "through the old edge; the write freeze is how long a write sent then was refused",
+    `Cloud migration rehearsal (two local clouds, Postgres logical replication; run of ${m.ranAt.slice(0, 10)}): ` +
+      `${st.reads.rate} reads/s and ${st.writes.rate} writes/s through the old edge; the write freeze is how long a write sent then was refused`,
     table(
       ["phase", "write freeze", "database step", "edge switch", "failed reads", "failed writes", "refused writes", "verified"],
       [
