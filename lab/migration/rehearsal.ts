@@ -72,6 +72,7 @@ export class Rehearsal {
       return r;
     } catch (e) {
       for (const f of fleets) await f.destroy();
+      if (!opts.keepWorkDir) rmSync(workDir, { recursive: true, force: true });
       throw e;
     }
   }
