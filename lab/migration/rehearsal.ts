@@ -8,7 +8,7 @@ import { createHost, exec, writeFile, type Host } from "../fleet/host";
 import { bridgeAddress, bridgeName, createNamespace, namespaceName } from "../fleet/network";
 import { must, run, waitFor, type RunResult } from "../fleet/run";
 import { installShim } from "../fleet/shim";
-import { createCa, psql, startDatabase, type LabDatabase } from "./postgres";
+import { createCa, postgresBin, psql, startDatabase, type LabDatabase } from "./postgres";
 
 /**
  * The migration rehearsal: two "clouds", each a local fleet (an edge with portage's HAProxy config and
@@ -45,6 +45,9 @@ export class Rehearsal {
   ) {}
 
   static async create(opts: RehearsalOptions): Promise<Rehearsal> {
+    postgresBin(); // a clear error when PostgreSQL is missing, before anything is built
+    if ((await run("/usr/bin/python3", ["-c", "import psycopg2"])).code !== 0)
+      throw new Error("the rehearsal's stand-in app needs Debian's python3-psycopg2: run bin/setup-test-machine");
     const workDir = `/tmp/portage-migration-${opts.source.prefix}`;
     rmSync(workDir, { recursive: true, force: true });
     mkdirSync(workDir, { recursive: true });
