@@ -1,33 +1,12 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { haproxyForwardConfig } from "../../components/migration";
-import { removeScratchDirs, scratchDir } from "../../lab/scratch/scratch";
+import { removeScratchDirs } from "../../lab/scratch/scratch";
+import { haproxyCheck, throwawayCert } from "../support/haproxy";
 import { routes } from "./support/variants";
 
 /** The forwarding edge's config, checked by HAProxy itself (the e2e rehearsal runs it under load). */
-function haproxyCheck(config: string): { ok: boolean; output: string } {
-  const file = join(scratchDir("haproxy-forward"), "haproxy.cfg");
-  writeFileSync(file, config);
-  const r = spawnSync("haproxy", ["-c", "-f", file], { env: { ...process.env, EDGE_ADMIN_PASSWORD: "check-only" }, encoding: "utf8" });
-  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
-}
-
 describe("haproxy -c accepts the source edge's forwarding config", () => {
-  const dir = scratchDir("cert");
-  execFileSync(
-    "openssl",
-    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=app.example.com"].concat([
-      "-keyout",
-      join(dir, "key.pem"),
-      "-out",
-      join(dir, "cert.pem"),
-    ]),
-    { stdio: "ignore" },
-  );
-  const cert = join(dir, "site.pem");
-  writeFileSync(cert, readFileSync(join(dir, "cert.pem"), "utf8") + readFileSync(join(dir, "key.pem"), "utf8"));
+  const cert = throwawayCert();
   afterAll(() => removeScratchDirs());
 
   it.each([

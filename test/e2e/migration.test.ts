@@ -115,9 +115,13 @@ describe("migration rehearsal: replicate, cutover, rollback, cutover again", () 
     expect(await missingIds("target", traffic.writes.ids.aws ?? [])).toEqual([]);
   }, 300_000);
 
-  /** cutover, then the source edge forwards: writes refused only in between, reads never fail. */
-  async function cutoverUnderLoad(label: string) {
-    const { traffic, result } = await underLoad(label, () => cutover(lab));
+  /**
+   * A switch (cutover or rollback, then the source edge's routes) under load: writes refused only in
+   * between, reads never fail, every acknowledged write on the side that serves now, tables verified,
+   * and after the switch every answer from the app of `to`, with ids above every id `from` handed out.
+   */
+  async function switchUnderLoad(label: string, step: () => Promise<Switch>, from: string, to: string, serving: Side) {
+    const { traffic, result } = await underLoad(label, step);
     printSwitch(label, result);
     expect(result.db.code).toBe(0);
     expect(result.edge.code, result.edge.stderr).toBe(0);
@@ -125,15 +129,15 @@ describe("migration rehearsal: replicate, cutover, rollback, cutover again", () 
     expect(traffic.reads.failed).toBe(0);
     expect(traffic.writes.failed).toBe(0);
     expect(traffic.writes.refused).toBeGreaterThan(0);
-    // Every write the app acknowledged, on either side, is in the target now.
     const acknowledged = [...(traffic.writes.ids.aws ?? []), ...(traffic.writes.ids.gcp ?? [])];
-    expect(await missingIds("target", acknowledged)).toEqual([]);
-    // After the switch every answer comes from the target's app, through the source edge.
-    expect(traffic.reads.byVersion.gcp?.lastMs ?? 0).toBeGreaterThan(traffic.reads.byVersion.aws?.lastMs ?? Infinity);
-    expectNoCollision(traffic.writes, "aws", "gcp");
-    expect(result.db.stdout).toMatch(/target: sequence public\.items_id_seq: \w+ -> \d+/);
+    expect(await missingIds(serving, acknowledged)).toEqual([]);
+    expect(traffic.reads.byVersion[to]?.lastMs ?? 0).toBeGreaterThan(traffic.reads.byVersion[from]?.lastMs ?? Infinity);
+    expectNoCollision(traffic.writes, from, to);
+    expect(result.db.stdout).toMatch(new RegExp(`${serving}: sequence public\\.items_id_seq: \\w+ -> \\d+`));
     return traffic;
   }
+
+  const cutoverUnderLoad = (label: string) => switchUnderLoad(label, () => cutover(lab), "aws", "gcp", "target");
 
   it("cutover: writes refused for seconds only, no read fails, data verified, target inserts never collide, old edge forwards", async () => {
     await cutoverUnderLoad("cutover");
@@ -166,17 +170,7 @@ describe("migration rehearsal: replicate, cutover, rollback, cutover again", () 
   }, 120_000);
 
   it("rollback: writes go back to the source with everything the target took, reads never fail", async () => {
-    const { traffic, result } = await underLoad("rollback", () => rollback(lab));
-    printSwitch("rollback", result);
-    expect(result.db.code).toBe(0);
-    expect(result.edge.code, result.edge.stderr).toBe(0);
-    expect(result.verified?.tables).toBe(2);
-    expect(traffic.reads.failed).toBe(0);
-    expect(traffic.writes.failed).toBe(0);
-    const acknowledged = [...(traffic.writes.ids.aws ?? []), ...(traffic.writes.ids.gcp ?? [])];
-    expect(await missingIds("source", acknowledged)).toEqual([]);
-    expect(traffic.reads.byVersion.aws?.lastMs ?? 0).toBeGreaterThan(traffic.reads.byVersion.gcp?.lastMs ?? Infinity);
-    expectNoCollision(traffic.writes, "gcp", "aws");
+    await switchUnderLoad("rollback", () => rollback(lab), "gcp", "aws", "source");
     const status = await migrate("source", "status");
     expect(status.stdout).toMatch(/source -> target: subscription portage_forward/);
   }, 300_000);

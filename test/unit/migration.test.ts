@@ -5,19 +5,7 @@ import { edgeForwardRoutesFiles, haproxyForwardConfig, migrateExit, migrationEnv
 import { haproxyConfig } from "../../components/node/haproxy";
 import { summarize, type WriteOutcome } from "../../lab/migration/writes";
 import { routes } from "../artifacts/support/variants";
-
-/** The lines of one section (`backend app`, ...), without indentation. */
-function section(config: string, header: string): string[] {
-  const lines = config.split("\n");
-  const start = lines.indexOf(header);
-  if (start < 0) throw new Error(`no section "${header}"`);
-  const out: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (!line.startsWith(" ")) break;
-    out.push(line.trim());
-  }
-  return out;
-}
+import { section } from "../support/haproxy";
 
 describe("the source edge's forwarding to the target edge", () => {
   const plain = routes("haproxy", false, 3);
