@@ -53,26 +53,32 @@ export interface Switch {
   verified: { tables: number; rows: number } | null;
 }
 
-/** `portage-migrate cutover` on a target node, then the source edge forwards to the target edge. */
-export function cutover(lab: Rehearsal): Promise<Switch> {
+/**
+ * `portage-migrate cutover` on a target node, then the source edge forwards to the target edge.
+ * `afterDb` runs between the two (a test's look at the databases the moment the tool returned).
+ */
+export function cutover(lab: Rehearsal, afterDb?: () => Promise<void>): Promise<Switch> {
   return timed(
     () => lab.migrate("target", ["cutover"]),
     () => lab.forward(),
+    afterDb,
   );
 }
 
 /** `portage-migrate rollback` on a source node, then the source edge serves its own nodes again. */
-export function rollback(lab: Rehearsal): Promise<Switch> {
+export function rollback(lab: Rehearsal, afterDb?: () => Promise<void>): Promise<Switch> {
   return timed(
     () => lab.migrate("source", ["rollback"]),
     () => lab.serveLocally(),
+    afterDb,
   );
 }
 
-async function timed(db: () => Promise<RunResult>, edge: () => Promise<RunResult>): Promise<Switch> {
+async function timed(db: () => Promise<RunResult>, edge: () => Promise<RunResult>, afterDb?: () => Promise<void>): Promise<Switch> {
   const started = performance.now();
   const d = await db();
   const dbSeconds = (performance.now() - started) / 1000;
+  if (afterDb) await afterDb();
   // The edge switches only after the database step succeeded: a refused cutover leaves traffic where it was.
   const e = d.code === 0 ? await edge() : { code: -1, stdout: "", stderr: "not switched: the database step failed" };
   const m = /verified (\d+) tables, (\d+) rows: identical on both sides/.exec(d.stdout);

@@ -137,7 +137,15 @@ describe("migration rehearsal: replicate, cutover, rollback, cutover again", () 
     return traffic;
   }
 
-  const cutoverUnderLoad = (label: string) => switchUnderLoad(label, () => cutover(lab), "aws", "gcp", "target");
+  /**
+   * The moment the tool returns, the side that takes the writes has its follower's subscription: no
+   * write made after the unfreeze can miss the replication back (nothing of the tool still in flight).
+   */
+  const followed = (follower: Side, name: string) => async () => {
+    expect(await lab.query(follower, `SELECT count(*) FROM pg_subscription WHERE subname = '${name}'`)).toBe("1");
+  };
+  const cutoverUnderLoad = (label: string) =>
+    switchUnderLoad(label, () => cutover(lab, followed("source", "portage_reverse")), "aws", "gcp", "target");
 
   it("cutover: writes refused for seconds only, no read fails, data verified, target inserts never collide, old edge forwards", async () => {
     await cutoverUnderLoad("cutover");
@@ -170,7 +178,7 @@ describe("migration rehearsal: replicate, cutover, rollback, cutover again", () 
   }, 120_000);
 
   it("rollback: writes go back to the source with everything the target took, reads never fail", async () => {
-    await switchUnderLoad("rollback", () => rollback(lab), "gcp", "aws", "source");
+    await switchUnderLoad("rollback", () => rollback(lab, followed("target", "portage_forward")), "gcp", "aws", "source");
     const status = await migrate("source", "status");
     expect(status.stdout).toMatch(/source -> target: subscription portage_forward/);
   }, 300_000);
