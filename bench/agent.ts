@@ -42,7 +42,7 @@ export interface AgentResults {
   notice: {
     /** Batch 1: agents at rest, polling every `pollSeconds`. */
     atRest: { samples: number; p50: number; max: number };
-    /** Later batches: told at the start that their turn comes, polling every 0.5 s meanwhile. */
+    /** Later batches: told at the start that their turn comes, polling every 0.25 s meanwhile. */
     waiting: { samples: number; p50: number; max: number };
   };
   rollout: {

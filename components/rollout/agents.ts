@@ -27,7 +27,12 @@ export async function changeInbox(bucket: RolloutBucket, agent: string, change: 
 export async function setDeploy(bucket: RolloutBucket, agent: string, work: DeployWork, pollSeconds?: number): Promise<void> {
   const problems = workProblems(work);
   if (problems.length > 0) throw new Error(`deploy ${work.id} for ${agent}: ${problems.join("; ")}`);
-  await changeInbox(bucket, agent, (inbox) => ({ ...inbox, deploy: work, ...(pollSeconds ? { pollSeconds } : {}) }));
+  // Its turn has come: no more fast polling for it.
+  await changeInbox(bucket, agent, ({ fastPollUntil: _until, fastPollSeconds: _every, ...inbox }) => ({
+    ...inbox,
+    deploy: work,
+    ...(pollSeconds ? { pollSeconds } : {}),
+  }));
 }
 
 export async function addJob(bucket: RolloutBucket, agent: string, work: JobWork): Promise<void> {
@@ -37,7 +42,7 @@ export async function addJob(bucket: RolloutBucket, agent: string, work: JobWork
 }
 
 /** Tells an agent that work is coming (until `until`), or that it no longer is (undefined): see `Inbox.fastPollUntil`. */
-export async function expectWork(bucket: RolloutBucket, agent: string, until: Date | undefined, fastPollSeconds = 0.5): Promise<void> {
+export async function expectWork(bucket: RolloutBucket, agent: string, until: Date | undefined, fastPollSeconds = 0.25): Promise<void> {
   await changeInbox(bucket, agent, (inbox) => {
     const { fastPollUntil: _until, fastPollSeconds: _every, ...rest } = inbox;
     return until ? { ...rest, fastPollUntil: until.toISOString(), fastPollSeconds } : rest;

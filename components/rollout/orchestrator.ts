@@ -31,7 +31,7 @@ export interface RolloutPlan {
 
 export interface RolloutIo {
   log(line: string): void;
-  /** How often results are read (ms); 250 by default: a batch ends as soon as its last node does (a few GETs a second, only while a rollout runs). */
+  /** How often results are read (ms); 200 by default: a batch ends as soon as its last node does (a few GETs a second, only while a rollout runs). */
   checkEveryMs?: number;
 }
 
@@ -85,18 +85,26 @@ export async function runRollout(bucket: RolloutBucket, plan: RolloutPlan, io: R
     outcome.seconds = secondsSince(started);
     throw new RolloutFailed(message, outcome);
   };
-  // Every node polls fast until its turn (a bounded window: a crashed `pulumi up` cannot leave it on).
-  const hurry = async (until: Date | undefined) =>
-    Promise.all(plan.nodes.map((agent) => expectWork(bucket, agent, until))).catch((e: unknown) =>
+  // The nodes whose turn is not now poll fast until it comes (a bounded window: a crashed `pulumi up`
+  // cannot leave it on); writing a node's deploy ends it for that node (setDeploy).
+  const waiting = new Set(plan.migrate ? plan.nodes : batches.slice(1).flat());
+  const expect = async (until: Date | undefined) =>
+    Promise.all([...waiting].map((agent) => expectWork(bucket, agent, until))).catch((e: unknown) =>
       io.log(
-        `could not ${until ? "tell the nodes to expect" : "clear the expectation of"} the rollout (harmless: it only changes how fast they notice): ${String(e)}`,
+        `could not tell the nodes ${until ? "to expect" : "to stop expecting"} the rollout (harmless: it only changes how fast they notice): ${String(e)}`,
       ),
     );
-  await hurry(new Date(Date.now() + Math.min(3600, batches.length * plan.timeouts.deploySeconds) * 1000));
+  await expect(new Date(Date.now() + Math.min(3600, batches.length * plan.timeouts.deploySeconds) * 1000));
+  // Old objects go meanwhile: it never touches what this rollout writes.
+  const cleaning = cleanUp(bucket, plan.nodes, io).catch((e: unknown) =>
+    io.log(`clean-up of old agent objects failed (harmless, retried next time): ${e instanceof Error ? e.message : String(e)}`),
+  );
   try {
     return await roll();
   } finally {
-    await hurry(undefined);
+    // Those never asked (after a failure) go back to polling slowly.
+    await expect(undefined);
+    await cleaning;
   }
 
   async function roll(): Promise<RolloutOutcome> {
@@ -133,7 +141,7 @@ export async function runRollout(bucket: RolloutBucket, plan: RolloutPlan, io: R
     const wait: Omit<WaitOptions, "onStart" | "onDone"> = {
       pickupMs: plan.timeouts.pickupSeconds * 1000,
       finishMs: plan.timeouts.deploySeconds * 1000,
-      everyMs: io.checkEveryMs ?? 250,
+      everyMs: io.checkEveryMs ?? 200,
     };
     for (const [b, batch] of batches.entries()) {
       const batchStarted = Date.now();
@@ -142,6 +150,7 @@ export async function runRollout(bucket: RolloutBucket, plan: RolloutPlan, io: R
       const watches: Watch[] = [];
       await Promise.all(
         batch.map(async (agent) => {
+          waiting.delete(agent);
           await setDeploy(bucket, agent, { kind: "deploy", id, version: plan.version, sha256: plan.sha256 }, plan.pollSeconds);
           watches.push({ agent, id, askedAt: Date.now(), boots: [] });
         }),
@@ -183,9 +192,6 @@ export async function runRollout(bucket: RolloutBucket, plan: RolloutPlan, io: R
     }
     outcome.seconds = secondsSince(started);
     io.log(`rollout done: ${plan.nodes.length} node${plan.nodes.length === 1 ? "" : "s"} serve ${what} (${outcome.seconds} s)`);
-    await cleanUp(bucket, plan.nodes, io).catch((e: unknown) =>
-      io.log(`clean-up of old agent objects failed (harmless, retried next time): ${e instanceof Error ? e.message : String(e)}`),
-    );
     return outcome;
   }
 }
@@ -202,7 +208,7 @@ export async function runJob(
   const watch: Watch = { agent, id: work.id, askedAt: Date.now(), boots: [] };
   const options: WaitOptions = {
     ...limits,
-    everyMs: io.checkEveryMs ?? 250,
+    everyMs: io.checkEveryMs ?? 200,
     onStart: (w, r) =>
       io.log(`  ${agent}: ${work.kind} ${r.attempt > 1 ? `resumed (attempt ${r.attempt})` : `started after ${secondsSince(w.askedAt)} s`}`),
   };
