@@ -44,12 +44,25 @@ export interface EdgeResults {
   rps: Record<EdgeTarget, number>;
   latencyMs: { p50: Record<EdgeTarget, number>; p99: Record<EdgeTarget, number> };
   cpuUsPerRequest: { portage: number; seed: number };
+  /** Each proxy's requests/s over direct's in the same round, median over the rounds. */
+  ratioToDirect: { portage: number; seed: number };
   errors: Record<EdgeTarget, number>;
   notes: string[];
   runs: EdgeRun[];
 }
 
 const hosts = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
+
+/**
+ * A proxy's throughput over direct's, round by round: the three runs of a round are seconds apart,
+ * so a change in the machine's load (other work on a shared machine) hits both sides of a ratio alike.
+ */
+export function ratioToDirect(runs: EdgeRun[], target: Exclude<EdgeTarget, "direct">): number {
+  const ratios = runs
+    .filter((r) => r.target === target)
+    .map((r) => r.rps / (runs.find((d) => d.target === "direct" && d.round === r.round)?.rps ?? NaN));
+  return round(median(ratios), 2);
+}
 
 export async function edgeBenchmark(settings: EdgeSettings, log: (line: string) => void): Promise<EdgeResults> {
   const notes: string[] = [];
@@ -101,6 +114,7 @@ export async function edgeBenchmark(settings: EdgeSettings, log: (line: string) 
     rps: perTarget((r) => r.rps, 0),
     latencyMs: { p50: perTarget((r) => r.p50Ms, 3), p99: perTarget((r) => r.p99Ms, 3) },
     cpuUsPerRequest: { portage: med("portage", (r) => r.cpuUsPerRequest ?? NaN, 1), seed: med("seed", (r) => r.cpuUsPerRequest ?? NaN, 1) },
+    ratioToDirect: { portage: ratioToDirect(runs, "portage"), seed: ratioToDirect(runs, "seed") },
     errors: Object.fromEntries(edgeTargets.map((t) => [t, of(t).reduce((s, r) => s + r.errors, 0)])) as Record<EdgeTarget, number>,
     notes,
     runs,

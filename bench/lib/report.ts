@@ -1,5 +1,5 @@
 import type { DeployResults, DeployRun } from "../deploy";
-import type { EdgeResults } from "../edge";
+import { ratioToDirect, type EdgeResults } from "../edge";
 import type { RolloutResults } from "../rollout";
 import type { ScaleResults } from "../scale";
 import type { MachineFacts } from "./machine";
@@ -36,6 +36,11 @@ export function targets(r: Omit<Results, "targets">): Target[] {
     const cpu = r.edge.cpuUsPerRequest.portage / r.edge.cpuUsPerRequest.seed;
     t("edge", "portage's requests/s vs the seed config's", ">= 3.5x", `${round(rps, 2)}x`, rps >= 3.5);
     t("edge", "portage's CPU per request vs the seed config's", "<= 0.35x", `${round(cpu, 2)}x`, cpu <= 0.35);
+    // Issue 14: the hop itself, against the backends served directly in the same rounds.
+    const direct = edgeRatios(r.edge).portage;
+    t("edge", "portage's requests/s vs direct (same round)", ">= 0.45x", `${direct}x`, direct >= 0.45);
+    const us = r.edge.cpuUsPerRequest.portage;
+    t("edge", "portage's HAProxy CPU per request", "<= 20 µs", `${us} µs`, us <= 20);
   }
   if (r.deploy) {
     const runs = r.deploy.runs.filter((x) => x.approach === "portage");
@@ -78,6 +83,10 @@ export function targets(r: Omit<Results, "targets">): Target[] {
 
 const backendName = (run: DeployRun) => (run.backend === "quick" ? "quick backend" : "100 ms per request");
 
+/** Results written before the ratio was stored have the runs it is computed from. */
+const edgeRatios = (e: EdgeResults) =>
+  e.ratioToDirect ?? { portage: ratioToDirect(e.runs, "portage"), seed: ratioToDirect(e.runs, "seed") };
+
 /** A Markdown table, padded so it also reads well in a terminal. */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -117,6 +126,7 @@ function edgeSection(e: EdgeResults): string {
       ["", "(a) portage", "(b) seed config", "(c) direct"],
       [
         ["requests/s", n(e.rps.portage), n(e.rps.seed), n(e.rps.direct)],
+        ["vs direct (same round)", `${edgeRatios(e).portage}x`, `${edgeRatios(e).seed}x`, "1x"],
         ["p50 latency", `${e.latencyMs.p50.portage} ms`, `${e.latencyMs.p50.seed} ms`, `${e.latencyMs.p50.direct} ms`],
         ["p99 latency", `${e.latencyMs.p99.portage} ms`, `${e.latencyMs.p99.seed} ms`, `${e.latencyMs.p99.direct} ms`],
         ["HAProxy CPU per request", `${e.cpuUsPerRequest.portage} µs`, `${e.cpuUsPerRequest.seed} µs`, "-"],

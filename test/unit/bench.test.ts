@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ratioToDirect, type EdgeRun } from "../../bench/edge";
 import { seedConfig, seedConfigDrift, seedConfigFile } from "../../bench/edge/proxies";
 import { parseWrk } from "../../bench/edge/wrk";
 import { benchmarksDoc, renderBenchmarksDoc } from "../../bench/lib/readme";
@@ -51,6 +52,25 @@ Transfer/sec:      2.47MB
 
   it("keep the seed config identical to ../shared/reference when that is there", () => {
     expect(seedConfigDrift()).toBeUndefined();
+  });
+
+  it("compare the edge with direct round by round, so a busy round weighs on both sides of its ratio", () => {
+    const run = (round: number, target: EdgeRun["target"], rps: number): EdgeRun => ({
+      round,
+      target,
+      rps,
+      requests: rps * 10,
+      seconds: 10,
+      p50Ms: 1,
+      p99Ms: 2,
+      errors: 0,
+      cpuUsPerRequest: target === "direct" ? null : 15,
+    });
+    // Round 2 ran while the machine was busy: both its runs are slow, its ratio is not. The ratio of
+    // the medians (30,000 / 100,000) would pair round 1's edge with another round's direct run.
+    const runs = [run(1, "portage", 30_000), run(1, "direct", 100_000), run(2, "portage", 20_000), run(2, "direct", 40_000)];
+    runs.push(run(3, "portage", 60_000), run(3, "direct", 110_000));
+    expect(ratioToDirect(runs, "portage")).toBe(0.5);
   });
 
   it("take medians of odd and even counts", () => {
