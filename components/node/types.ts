@@ -63,5 +63,10 @@ export interface EdgeRoutes {
   /** The edge's own private address: where the admin API listens (never public). */
   privateAddress: string;
   adminPort: number;
-  nodes: { name: string; address: string }[];
+  /**
+   * The edge's region (a fleet region key). Set with nodes' regions, the edge sends to its own
+   * region's nodes and to the others only while its region has no healthy node. Unset: one pool.
+   */
+  region?: string;
+  nodes: { name: string; address: string; region?: string }[];
 }

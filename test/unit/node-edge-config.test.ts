@@ -114,6 +114,39 @@ describe("HAProxy config", () => {
   it("is what the edge gets pushed when nodes change", () => {
     expect(edgeRoutesFiles(r)).toEqual([{ path: "/etc/haproxy/haproxy.cfg", content: config, mode: "0644" }]);
   });
+
+  it("with regions: the edge's own region's nodes first, every other region's node a backup used together", () => {
+    const regional = routes("haproxy", false, 4, ["virginia", "london"]);
+    const app = section(haproxyConfig(regional), "backend app");
+    expect(app.filter((l) => l.startsWith("server "))).toEqual([
+      "server virginia-1-4000 10.100.1.10:4000",
+      "server virginia-1-4001 10.100.1.10:4001",
+      "server london-1-4000 10.101.1.11:4000 backup",
+      "server london-1-4001 10.101.1.11:4001 backup",
+      "server virginia-2-4000 10.100.1.12:4000",
+      "server virginia-2-4001 10.100.1.12:4001",
+      "server london-2-4000 10.101.1.13:4000 backup",
+      "server london-2-4001 10.101.1.13:4001 backup",
+    ]);
+    expect(app).toContain("option allbackups");
+    // london's edge: the same nodes the other way round.
+    const london = section(haproxyConfig({ ...regional, region: "london" }), "backend app");
+    expect(london.filter((l) => l.endsWith(" backup")).map((l) => l.split(" ")[1])).toEqual([
+      "virginia-1-4000",
+      "virginia-1-4001",
+      "virginia-2-4000",
+      "virginia-2-4001",
+    ]);
+  });
+
+  it("one region, or an edge in a region without nodes: one pool, as without regions", () => {
+    const one = routes("haproxy", false, 3, ["virginia"]);
+    expect(haproxyConfig(one)).toBe(
+      haproxyConfig({ ...one, region: undefined, nodes: one.nodes.map(({ name, address }) => ({ name, address })) }),
+    );
+    expect(haproxyConfig(one)).not.toContain("backup");
+    expect(haproxyConfig({ ...one, region: "sydney" })).not.toContain("backup");
+  });
 });
 
 describe("Traefik config", () => {
@@ -129,6 +162,24 @@ describe("Traefik config", () => {
     });
     expect(http.routers!.app).toMatchObject({ entryPoints: ["web"], middlewares: ["retry"], service: "app" });
     expect(http.middlewares!.retry).toEqual({ retry: { attempts: 3, initialInterval: "100ms" } });
+  });
+
+  it("with regions: a failover service that sends to the other regions only while the edge's own has no healthy server", () => {
+    const r = routes("traefik", false, 4, ["virginia", "london"]);
+    const http = (traefikRoutesConfig(r) as { http: Record<string, Record<string, Record<string, unknown>>> }).http;
+    const urls = (names: string[]) =>
+      r.nodes
+        .filter((n) => names.includes(n.region ?? ""))
+        .flatMap((n) => [{ url: `http://${n.address}:4000` }, { url: `http://${n.address}:4001` }]);
+    expect(http.routers!.app).toMatchObject({ service: "app-failover" });
+    expect(http.services!["app-failover"]).toEqual({ failover: { service: "app", fallback: "app-other-regions" } });
+    expect(http.services!.app).toMatchObject({ loadBalancer: { servers: urls(["virginia"]), healthCheck: { path: "/ping" } } });
+    expect(http.services!["app-other-regions"]).toMatchObject({
+      loadBalancer: { servers: urls(["london"]), healthCheck: { path: "/ping" } },
+    });
+    const [file] = edgeRoutesFiles(r);
+    expect(file!.content).toContain("- url: http://10.101.1.11:4001 # london-1-4001");
+    expect(file!.content).toContain("- url: http://10.100.1.12:4000 # virginia-2-4000");
   });
 
   it("with a domain: the router serves HTTPS with the ACME resolver", () => {
