@@ -149,7 +149,10 @@ export function haproxyConfig(routes: EdgeRoutes, options: Partial<HaproxyOption
     "    http-request disable-l7-retry unless METH_GET",
     // A check every 2 s; once one fails (or passes on a down server) the next comes after 1 s, so a
     // dead node is out within ~3 s and a new color is in as fast, while one slow answer never flaps it.
-    "    default-server check inter 2s fastinter 1s fall 2 rise 2",
+    // A server that refuses or times out a connection is marked down at once (observe layer4), so
+    // the request's retry goes elsewhere: a region whose nodes all stopped hands over to the backups
+    // within one request instead of failing requests until two checks have failed.
+    "    default-server check inter 2s fastinter 1s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down",
     // Without it only the first healthy backup would take the whole region's traffic.
     ...(backups ? ["    option allbackups"] : []),
     ...servers,

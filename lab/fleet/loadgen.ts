@@ -131,7 +131,8 @@ export function startLoad(opts: LoadOptions): LoadRun {
         count++;
         const method = postEvery > 0 && count % postEvery === 0 ? "POST" : "GET";
         // A body unique to the request: a replayed POST would be a second copy of it at the app.
-        const body = method === "POST" ? JSON.stringify({ worker: index, request: count, at: Date.now(), pad: "x".repeat(200) }) : undefined;
+        const body =
+          method === "POST" ? JSON.stringify({ worker: index, request: count, at: Date.now(), pad: "x".repeat(200) }) : undefined;
         report.sent++;
         report.byMethod[method].sent++;
         const outcome = await request(method === "POST" ? postUrl : opts.url, agent, timeoutMs, body);
@@ -139,7 +140,8 @@ export function startLoad(opts: LoadOptions): LoadRun {
         latencies.push(at - sentAt);
         if ("error" in outcome) fail(method, outcome.timedOut ? "timeout" : "connection", outcome.error);
         else if (outcome.status < 200 || outcome.status > 299) fail(method, "status", `HTTP ${outcome.status}`);
-        else if (body !== undefined && !receivedWhole(outcome.body, body)) fail(method, "body", `the app did not get the whole body: ${outcome.body.slice(0, 120)}`);
+        else if (body !== undefined && !receivedWhole(outcome.body, body))
+          fail(method, "body", `the app did not get the whole body: ${outcome.body.slice(0, 120)}`);
         else {
           report.ok++;
           report.byMethod[method].ok++;

@@ -30,7 +30,7 @@ describe("HAProxy config", () => {
     expect(app).toContain("option httpchk");
     expect(app).toContain("http-check send meth GET uri /ping ver HTTP/1.1 hdr Host localhost hdr X-Forwarded-Proto https");
     expect(app).toContain("http-check expect status 200-299");
-    expect(app).toContain("default-server check inter 2s fastinter 1s fall 2 rise 2");
+    expect(app).toContain("default-server check inter 2s fastinter 1s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down");
   });
 
   it("keeps connections alive on both sides and reuses server connections", () => {
