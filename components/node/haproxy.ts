@@ -66,7 +66,7 @@ export function localNodes(routes: Pick<EdgeRoutes, "region" | "nodes">): Set<st
  * domain is set. Applied by `portage-edge-apply` with a hitless reload (master-worker).
  */
 export function haproxyConfig(routes: EdgeRoutes, options: Partial<HaproxyOptions> = {}): string {
-  const o = { ...haproxyDefaults, ...options };
+  const o = { ...haproxyDefaults, ...(routes.acmeServer ? { acmeServer: routes.acmeServer } : {}), ...options };
   const tls = routes.domain !== "";
   const adminBind = o.adminBind ?? `${routes.privateAddress}:${routes.adminPort}`;
   const local = localNodes(routes);

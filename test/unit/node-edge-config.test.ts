@@ -1,8 +1,9 @@
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { edgeFiles, edgeRoutesFiles } from "../../components/node/edge";
+import { edgeFiles, edgeRoutesFiles, edgeUserData } from "../../components/node/edge";
 import { haproxyConfig } from "../../components/node/haproxy";
 import { traefikPaths, traefikRoutesConfig } from "../../components/node/traefik";
+import type { EdgeRuntime } from "../../components/node/types";
 import { edgeRt, routes } from "../artifacts/support/variants";
 
 /** The lines of one section (`backend app`, `frontend admin`, ...), without indentation. */
@@ -229,5 +230,45 @@ describe("Traefik config", () => {
       httpChallenge: { entryPoint: "web" },
     });
     expect(staticConfig(false).certificatesResolvers).toBeUndefined();
+  });
+});
+
+describe("a certificate shared by an edge pair", () => {
+  const shared = (renewer: boolean): EdgeRuntime => ({
+    ...edgeRt("aws", "haproxy", true),
+    sharedCertificate: {
+      provider: "aws" as const,
+      location: "us-east-1",
+      bucket: "hello-prod-bucket",
+      key: "edge/tls/app.example.com.pem",
+      renewer,
+    },
+  });
+  const settings = (rt: EdgeRuntime) => edgeFiles(rt).find((f) => f.path === "/etc/portage/edge.env")!.content;
+
+  it("tells each edge where the certificate is kept and whether it renews it", () => {
+    for (const renewer of [true, false]) {
+      const env = settings(shared(renewer));
+      expect(env).toContain('BUCKET="hello-prod-bucket"');
+      expect(env).toContain('CERT_KEY="edge/tls/app.example.com.pem"');
+      expect(env).toContain('RELEASES_PROVIDER="aws"');
+      expect(env).toContain(`CERT_RENEWER="${renewer}"`);
+    }
+    expect(settings({ ...shared(true), sharedCertificate: undefined })).not.toContain("CERT_KEY");
+  });
+
+  it("only the renewer installs certbot", () => {
+    expect(edgeUserData(shared(true))).toMatch(/^ {2}- certbot$/m);
+    expect(edgeUserData(shared(false))).not.toMatch(/^ {2}- certbot$/m);
+  });
+
+  it("the other edges send the ACME challenge to the renewer's certbot", () => {
+    const r = { ...routes("haproxy", true, 2), acmeServer: "10.100.0.11:8888" };
+    expect(section(haproxyConfig(r), "backend acme")).toEqual(["server certbot 10.100.0.11:8888"]);
+    expect(section(haproxyConfig(routes("haproxy", true, 2)), "backend acme")).toEqual(["server certbot 127.0.0.1:8888"]);
+  });
+
+  it("refuses a shared certificate on Traefik, which keeps its own ACME store", () => {
+    expect(() => edgeFiles({ ...shared(true), kind: "traefik" })).toThrow(/shared certificate is for HAProxy edges/);
   });
 });
