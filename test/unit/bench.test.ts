@@ -6,7 +6,8 @@ import { ratioToDirect, type EdgeRun } from "../../bench/edge";
 import { seedConfig, seedConfigDrift, seedConfigFile } from "../../bench/edge/proxies";
 import { parseWrk } from "../../bench/edge/wrk";
 import { benchmarksDoc, renderBenchmarksDoc } from "../../bench/lib/readme";
-import type { Results } from "../../bench/lib/report";
+import { targets, type Results } from "../../bench/lib/report";
+import type { RegionsResults } from "../../bench/regions";
 import { median } from "../../bench/lib/stats";
 
 /**
@@ -71,6 +72,26 @@ Transfer/sec:      2.47MB
     const runs = [run(1, "portage", 30_000), run(1, "direct", 100_000), run(2, "portage", 20_000), run(2, "direct", 40_000)];
     runs.push(run(3, "portage", 60_000), run(3, "direct", 110_000));
     expect(ratioToDirect(runs, "portage")).toBe(0.5);
+  });
+
+  it("hold regions to their targets: all in-region while healthy, an edge's death fails at most one request per connection, a region's handover none", () => {
+    const regions: RegionsResults = {
+      settings: { workers: 8, rate: 400, healthySeconds: 10, regions: "two", balancerCheck: { intervalMs: 1000, fall: 2 } },
+      inRegionShare: { virginia: 1, london: 1 },
+      edgeFailover: { detectedSeconds: 1.8, lastFailureSeconds: 0.1, sent: 2000, failed: 4, failedPosts: 1, redispatched: 3 },
+      regionFailover: { handoverSeconds: 1.7, sent: 1800, failed: 0, servedElsewhere: 0.9 },
+    };
+    const of = (r: RegionsResults) =>
+      targets({ generatedAt: "", mode: "quick", totalSeconds: 0, machine: {} as Results["machine"], regions: r }).map((t) => t.met);
+    expect(of(regions)).toEqual([true, true, true, true]);
+    expect(of({ ...regions, inRegionShare: { virginia: 1, london: 0.999 } })).toEqual([false, true, true, true]);
+    expect(of({ ...regions, edgeFailover: { ...regions.edgeFailover, failed: 9, lastFailureSeconds: 2.6 } })).toEqual([
+      true,
+      false,
+      false,
+      true,
+    ]);
+    expect(of({ ...regions, regionFailover: { ...regions.regionFailover, failed: 1 } })).toEqual([true, true, true, false]);
   });
 
   it("take medians of odd and even counts", () => {
