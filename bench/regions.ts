@@ -70,16 +70,7 @@ export async function regionsBenchmark(settings: RegionsSettings, log: (line: st
     const [virginia, london] = f.regions as [Region, Region];
     const load = (region: Region) => startLoad({ url: region.url, workers: settings.workers, rate: settings.rate });
 
-    /** Sessions each region's nodes got from these edges so far. */
-    const byRegion = async (edges: RegionalEdge[]) => {
-      const out: Record<string, number> = {};
-      for (const edge of edges)
-        for (const s of await f.edgeServers(edge)) {
-          const region = f.nodes.find((n) => s.address.startsWith(`${n.address}:`))?.region ?? "unknown";
-          out[region] = (out[region] ?? 0) + s.total;
-        }
-      return out;
-    };
+    const byRegion = (edges: RegionalEdge[]) => f.sentByRegion(edges);
     const delta = (a: Record<string, number>, b: Record<string, number>) =>
       Object.fromEntries(Object.keys(b).map((k) => [k, (b[k] ?? 0) - (a[k] ?? 0)]));
 

@@ -218,6 +218,42 @@ function request(url: string, agent: http.Agent, timeoutMs: number, body?: strin
   });
 }
 
+/**
+ * Runs `during` under a load, steady for `settleMs` before it starts and going on `settleMs` after
+ * it ends; returns what the load saw and what `during` returned.
+ */
+export async function underLoad<T>(
+  opts: LoadOptions,
+  during: (run: LoadRun) => Promise<T>,
+  settleMs = 1000,
+): Promise<{ report: LoadReport; result: T }> {
+  const pause = () => new Promise((r) => setTimeout(r, settleMs));
+  const run = startLoad(opts);
+  let result: T;
+  try {
+    await pause();
+    result = await during(run);
+    await pause();
+  } finally {
+    await run.stop();
+  }
+  return { report: await run.done, result };
+}
+
+/**
+ * Why a paced load did not really run at its pace, or undefined: fewer than 80% of the requests its
+ * rate asks for over its duration (room for a busy machine), or fewer POSTs than one in `postEvery`
+ * per connection. A zero-failure test that checks this can not pass on a handful of requests.
+ */
+export function loadShortfall(report: LoadReport, opts: Pick<LoadOptions, "rate" | "workers" | "postEvery">): string | undefined {
+  const paced = (opts.rate * report.durationMs) / 1000;
+  if (report.sent < 0.8 * paced) return `${report.sent} requests in ${report.durationMs} ms, under 80% of ${opts.rate}/s`;
+  const every = opts.postEvery ?? 4;
+  const posts = every > 0 ? Math.floor(report.sent / every) - opts.workers : 0;
+  if (report.byMethod.POST.sent < posts) return `${report.byMethod.POST.sent} POSTs of ${report.sent} requests, under one in ${every}`;
+  return undefined;
+}
+
 /** One line for the test output: what the load saw. */
 export function describeLoad(name: string, r: LoadReport): string {
   const versions = Object.entries(r.byVersion)

@@ -13,7 +13,7 @@ import { applyUserData } from "./cloud-init";
 import { startDns, type Dns } from "./dns";
 import { adminPort, app, bucket, releasePrefix, runtimes, zone } from "./fleet-settings";
 import { runtimeCommand, serverStats, type ServerStat } from "./haproxy-api";
-import { createHost, exec, execOk, pathOnMachine, readFile, writeFile, type Host } from "./host";
+import { createHost, exec, execOk, pathOnMachine, readFile, waitForUnit, writeFile, type Host } from "./host";
 import { bridgeAddress, createBridge, createNamespace, killNamespace, removeNetwork, type NetworkPlan } from "./network";
 import type { BuiltRelease } from "./release";
 import { waitFor, type RunResult } from "./run";
@@ -173,14 +173,14 @@ export class RegionalFleet {
         `${opts.initialRelease.version} ${opts.initialRelease.sha256}\n`,
       );
       for (const edge of fleet.edges) await applyUserData(edge.host, edgeUserData(rt.edge), edgeFiles(rt.edge));
-      for (const edge of fleet.edges) await fleet.waitForBoot(edge.host, "portage-edge-boot.service");
+      for (const edge of fleet.edges) await waitForUnit(edge.host, "portage-edge-boot.service");
       for (const edge of fleet.edges) {
         const applied = await fleet.applyRoutes(edge);
         if (applied.code !== 0) throw new Error(`${edge.name}: portage-edge-apply failed: ${applied.stderr}`);
       }
       for (const region of regions) await fleet.startBalancer(region);
       await Promise.all(fleet.nodes.map((n) => applyUserData(n.host, nodeUserData(n.runtime), nodeFiles(n.runtime))));
-      await Promise.all(fleet.nodes.map((n) => fleet.waitForBoot(n.host, "portage-boot.service")));
+      await Promise.all(fleet.nodes.map((n) => waitForUnit(n.host, "portage-boot.service")));
       return fleet;
     } catch (e) {
       await dns?.stop();
@@ -258,6 +258,17 @@ export class RegionalFleet {
     return (await serverStats(pathOnMachine(edge.host, "/run/haproxy/admin.sock"))).filter((s) => s.backend === "app");
   }
 
+  /** Sessions each region's nodes got from these edges since they started (HAProxy's per-server totals). */
+  async sentByRegion(edges: readonly RegionalEdge[]): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const edge of edges)
+      for (const s of await this.edgeServers(edge)) {
+        const region = this.nodes.find((n) => s.address.startsWith(`${n.address}:`))?.region ?? "unknown";
+        out[region] = (out[region] ?? 0) + s.total;
+      }
+    return out;
+  }
+
   /** What serves on a node (version, port). */
   async serving(node: RegionalNode): Promise<{ version: string; port: number }> {
     const [version = "", , port = "0"] = (await readFile(node.host, "/var/lib/portage/current")).trim().split(/\s+/);
@@ -284,19 +295,6 @@ export class RegionalFleet {
   /** The edge dies: every process on its host is killed, as when its VM fails. */
   async killEdge(edge: RegionalEdge): Promise<void> {
     await killNamespace(edge.host.netns);
-  }
-
-  private async waitForBoot(host: Host, unit: string): Promise<void> {
-    const state = await waitFor(
-      `${host.name}: ${unit} to finish`,
-      async () => {
-        const s = (await exec(host, "systemctl", ["is-active", unit])).stdout.trim();
-        return s === "activating" ? undefined : s;
-      },
-      300_000,
-      250,
-    );
-    if (state !== "active") throw new Error(`${host.name}: ${unit} is ${state}`);
   }
 
   async destroy(): Promise<void> {

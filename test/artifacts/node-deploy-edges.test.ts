@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLoad, versions } from "./support/load";
 import {
   freePorts,
-  password,
   publishRelease,
   removeScratchDirs,
+  scratchSecrets,
   runScript,
   scratchEdge,
   scratchNode,
@@ -21,13 +21,7 @@ import {
   type ScratchNode,
 } from "../../lab/scratch/scratch";
 
-const secrets = {
-  DATABASE_URL: "postgres://hello:s3cr3t@db.internal:5432/hello",
-  SECRET_KEY_BASE: "k".repeat(64),
-  RELEASE_COOKIE: "cookie-for-the-test",
-  PHX_HOST: "app.example.com",
-  EDGE_ADMIN_PASSWORD: password,
-};
+const secrets = scratchSecrets;
 
 const edgeStatus = async (edge: ScratchEdge) => (await runScript(edge.root, "portage-edge-status", [], edge.env)).stdout.trim().split("\n");
 

@@ -13,6 +13,7 @@ import {
   freePorts,
   password,
   removeScratchDirs,
+  scratchSecrets,
   publishRelease,
   runScript,
   scratchEdge,
@@ -23,13 +24,7 @@ import {
   type ScratchNode,
 } from "../../lab/scratch/scratch";
 
-const secrets = {
-  DATABASE_URL: "postgres://hello:s3cr3t@db.internal:5432/hello",
-  SECRET_KEY_BASE: "k".repeat(64),
-  RELEASE_COOKIE: "cookie-for-the-test",
-  PHX_HOST: "app.example.com",
-  EDGE_ADMIN_PASSWORD: password,
-};
+const secrets = scratchSecrets;
 
 const read = (node: ScratchNode, path: string) => readFileSync(join(node.root, path), "utf8");
 const calls = (node: ScratchNode) => read(node, "run/shim/calls").trim().split("\n");

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { edgeRoutesFiles } from "../../components/node";
 import { Fleet, type FleetNode } from "../../lab/fleet/fleet";
 import { exec, execOk } from "../../lab/fleet/host";
-import { describeLoad, startLoad, type LoadReport, type LoadRun } from "../../lab/fleet/loadgen";
+import type { LoadRun } from "../../lab/fleet/loadgen";
 import { buildRelease, type BuiltRelease } from "../../lab/fleet/release";
 import { sleep, waitFor } from "../../lab/fleet/run";
+import { loadRunner } from "./support/load";
 
 /**
  * portage's node runtime run for real: three nodes and an edge as network namespaces, a real Elixir
@@ -37,35 +38,9 @@ describe("the local fleet", () => {
     if (figures.length > 0) console.log(`local fleet figures:\n  ${figures.join("\n  ")}`);
   }, 120_000);
 
-  /** Runs `during` under load through the edge; prints and returns what the load saw. */
-  async function underLoad<T>(name: string, during: (run: LoadRun) => Promise<T>): Promise<{ report: LoadReport; result: T }> {
-    const run = startLoad({ url: fleet.edgeUrl, ...load });
-    let result: T;
-    try {
-      await sleep(1000); // the load is steady before anything changes
-      result = await during(run);
-      await sleep(1000);
-    } finally {
-      await run.stop();
-    }
-    const report = await run.done;
-    const line = describeLoad(name, report);
-    figures.push(line);
-    console.log(line);
-    if (report.failed > 0) console.log(`first failures: ${JSON.stringify(report.failureSamples.slice(0, 10))}`);
-    expectFullLoad(report);
-    return { report, result };
-  }
-
-  /**
-   * The load really ran at its pace, POSTs included: a test can not pass on a handful of requests.
-   * 80% of the paced count leaves room for a busy machine; each connection sends a POST every 4 requests.
-   */
-  function expectFullLoad(report: LoadReport): void {
-    const paced = (load.rate * report.durationMs) / 1000;
-    expect(report.sent, `${report.sent} requests in ${report.durationMs} ms at ${load.rate}/s`).toBeGreaterThanOrEqual(0.8 * paced);
-    expect(report.byMethod.POST.sent).toBeGreaterThanOrEqual(Math.floor(report.sent / 4) - load.workers);
-  }
+  const loaded = loadRunner(load, figures);
+  /** Runs `during` under load through the edge. */
+  const underLoad = <T>(name: string, during: (run: LoadRun) => Promise<T>) => loaded(name, fleet.edgeUrl, during);
 
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const nodeName = (n: FleetNode, port: number) => `hello-${port}@${n.address}`;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exec } from "../../lab/fleet/host";
-import { describeLoad, startLoad, type LoadReport, type LoadRun } from "../../lab/fleet/loadgen";
+import { loadRunner } from "./support/load";
 import { balancerCheck, RegionalFleet, type Region, type RegionalEdge } from "../../lab/fleet/regional";
 import { buildRelease, type BuiltRelease } from "../../lab/fleet/release";
 import { sleep, waitFor } from "../../lab/fleet/run";
@@ -41,37 +41,10 @@ describe("regions and edge pairs in the local fleet", () => {
     if (figures.length > 0) console.log(`regional fleet figures:\n  ${figures.join("\n  ")}`);
   }, 120_000);
 
-  async function underLoad<T>(name: string, url: string, during: (run: LoadRun) => Promise<T>): Promise<{ report: LoadReport; result: T }> {
-    const run = startLoad({ url, ...load });
-    let result: T;
-    try {
-      await sleep(1000);
-      result = await during(run);
-      await sleep(1000);
-    } finally {
-      await run.stop();
-    }
-    const report = await run.done;
-    const line = describeLoad(name, report);
-    figures.push(line);
-    console.log(line);
-    if (report.failed > 0) console.log(`first failures: ${JSON.stringify(report.failureSamples.slice(0, 10))}`);
-    // The load really ran at its pace, POSTs included (see test/e2e/fleet.test.ts).
-    expect(report.sent).toBeGreaterThanOrEqual((0.8 * load.rate * report.durationMs) / 1000);
-    expect(report.byMethod.POST.sent).toBeGreaterThanOrEqual(Math.floor(report.sent / 4) - load.workers);
-    return { report, result };
-  }
+  /** Runs `during` under load through a region's balancer. */
+  const underLoad = loadRunner(load, figures);
 
-  /** Requests each edge of a region sent to each region's servers so far (HAProxy's per-server session totals). */
-  async function sentByRegion(edges: RegionalEdge[]): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const edge of edges)
-      for (const s of await fleet.edgeServers(edge)) {
-        const region = fleet.nodes.find((n) => s.address.startsWith(`${n.address}:`))?.region ?? "unknown";
-        out[region] = (out[region] ?? 0) + s.total;
-      }
-    return out;
-  }
+  const sentByRegion = (edges: RegionalEdge[]) => fleet.sentByRegion(edges);
 
   it("a region's edges send nothing to the other region while its own nodes are healthy", async () => {
     const before = { virginia: await sentByRegion(virginia.edges), london: await sentByRegion(london.edges) };
