@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { parse } from "yaml";
 import { parseStackConfig } from "../components/config";
+import { parseCommandLine, parseYamlFile, runMain } from "./cli";
 import { estimateMonthlyCost } from "./plan/costs";
 import { buildPlan, formatPlan } from "./plan/format";
 import { placeholderRelease, projectRoot, readStackFile, runStack, stackConfigMap, type StackRunOptions } from "./offline/stack";
@@ -22,16 +21,18 @@ process.setSourceMapsEnabled(false);
 
 /** `npm run plan`: the offline plan of a stack. */
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
       stack: { type: "string" },
       provider: { type: "string" },
       json: { type: "boolean", default: false },
       release: { type: "string" },
-      help: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
     },
-  });
+    usage,
+  );
+  if (positionals.length > 0) return print(`unexpected argument "${positionals.join(" ")}"\n\n${usage}`, 2);
   if (values.help) return print(usage, 0);
   if (!values.stack) return print(`--stack is required\n\n${usage}`, 2);
   if (!existsSync(resolve(projectRoot, `Pulumi.${values.stack}.yaml`))) {
@@ -73,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
 function releasePath(app: unknown): string {
   const fromStack = (app as { release?: unknown } | undefined)?.release;
   if (typeof fromStack === "string") return fromStack;
-  const project = parse(readFileSync(resolve(projectRoot, "Pulumi.yaml"), "utf8")) as {
+  const project = parseYamlFile(resolve(projectRoot, "Pulumi.yaml")) as {
     config: Record<string, { default?: { release?: string } }>;
   };
   return project.config["portage:app"]?.default?.release ?? "";
@@ -84,10 +85,4 @@ function print(text: string, code: number): number {
   return code;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain("plan", () => main(process.argv.slice(2)));

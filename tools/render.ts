@@ -9,7 +9,6 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { parse } from "yaml";
 import { parseStackConfig } from "../components/config";
@@ -17,6 +16,7 @@ import { nodeRuntime } from "../components/fleet";
 import { bootEnvFiles } from "../components/node/env";
 import type { VmFile } from "../components/node/types";
 import type { SecretEnv } from "../components/secrets/names";
+import { parseCommandLine, runMain, UserError } from "./cli";
 import type { RecordedResource } from "./offline/run";
 import { flattenConfig, placeholderRelease, projectRoot, readStackFile, runStack, withOverrides, type StackConfig } from "./offline/stack";
 
@@ -65,7 +65,7 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
   // The tarball only feeds the release upload, never a VM: a placeholder stands in when it is not built yet.
   if (!app.release || !existsSync(resolve(projectRoot, app.release))) overrides["portage:app"] = { release: placeholderRelease };
   const result = await runStack({ stack: options.stack, ...(options.provider ? { provider: options.provider } : {}), overrides });
-  if (result.error) throw result.error;
+  if (result.error) throw new UserError(result.error.message);
   if (!result.outputs) throw new Error("the program exported nothing");
 
   const config = withOverrides(withOverrides(base, options.provider ? { "portage:provider": options.provider } : {}), overrides);
@@ -125,24 +125,28 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
   return vms;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { stack: { type: "string" }, provider: { type: "string" }, out: { type: "string" } },
-  });
-  if (!values.stack || !values.out) throw new Error("usage: npm run render -- --stack <name> [--provider aws|gcp] --out <dir>");
+const usage = "usage: npm run render -- --stack <name> [--provider aws|gcp] --out <dir>";
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseCommandLine(
+    process.argv.slice(2),
+    { stack: { type: "string" }, provider: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+    usage,
+  );
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  if (!values.stack || !values.out || positionals.length > 0) throw new UserError(usage, 2);
   if (values.provider && values.provider !== "aws" && values.provider !== "gcp")
-    throw new Error(`--provider ${values.provider}: use aws or gcp`);
+    throw new UserError(`--provider ${values.provider}: use aws or gcp`, 2);
   const out = resolve(values.out);
   const vms = await render({ stack: values.stack, out, ...(values.provider ? { provider: values.provider as "aws" | "gcp" } : {}) });
   for (const vm of vms) {
     const size = Buffer.byteLength(vm.files[0]?.content ?? "");
     console.log(`${vm.name} (${vm.role}): ${vm.files.length} files, user-data ${size} bytes -> ${join(out, vm.name)}`);
   }
+  return 0;
 }
 
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : String(e));
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain("render", main);

@@ -1,15 +1,18 @@
-// Prints the one summary line CI reads, from vitest's JSON results: "Tests: N passed, N failed, N skipped".
+// Prints the one summary line CI reads, "Tests: N passed, N failed[, N skipped][, N not run]", from what
+// tools/test-reporter.ts counted: failed tests, failed beforeAll/afterAll hooks and files, and errors
+// thrown outside any test. Exits 1 when anything failed, did not run, or the run left no summary.
 import { existsSync, readFileSync } from "node:fs";
 
-const file = process.argv[2] ?? ".vitest-results.json";
+const file = process.argv[2] ?? ".vitest-summary.json";
 if (!existsSync(file)) {
-  console.log("Tests: 0 passed, 1 failed (vitest wrote no results: the run did not finish)");
+  console.log("Tests: 0 passed, 1 failed (vitest wrote no summary: the run did not finish)");
   process.exit(1);
 }
-const r = JSON.parse(readFileSync(file, "utf8"));
-// A file that failed to load counts as a failure even though it ran no test.
-const brokenFiles = (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
-const failed = r.numFailedTests + brokenFiles;
-const skipped = r.numPendingTests + r.numTodoTests;
-console.log(`Tests: ${r.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(failed > 0 ? 1 : 0);
+const s = JSON.parse(readFileSync(file, "utf8"));
+for (const failure of s.failures.slice(0, 20)) console.log(`  failed: ${failure}`);
+if (s.failures.length > 20) console.log(`  ... and ${s.failures.length - 20} more`);
+const extra = [s.skipped ? `${s.skipped} skipped` : "", s.notRun ? `${s.notRun} not run (a beforeAll or their file failed)` : ""].filter(
+  Boolean,
+);
+console.log(`Tests: ${s.passed} passed, ${s.failed} failed${extra.map((e) => `, ${e}`).join("")}`);
+process.exit(s.failed > 0 || s.notRun > 0 ? 1 : 0);

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -6,7 +7,8 @@ import { ops, type Deps, type Result } from "../../tools/ops/main";
 const exampleOutputs = readFileSync(join(__dirname, "..", "..", "tools", "ops", "example-outputs.json"), "utf8");
 const edge = "198.51.100.20";
 const jump = ["-J", `portage@${edge}`];
-const batch = ["ssh", "-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=10", "-o", "BatchMode=yes"];
+const ssh = ["ssh", "-o", "StrictHostKeyChecking=accept-new", "-o", "ConnectTimeout=10"];
+const batch = [...ssh, "-o", "BatchMode=yes"];
 
 /** The fleet behind the example outputs, as ssh and pulumi would answer. */
 interface Fleet {
@@ -19,6 +21,9 @@ interface Fleet {
   agentStatus?: number;
   pulumiMissing?: boolean;
   files?: Record<string, string>;
+  /** `logs --all`: each node's journal (short-iso-precise, ending with its cursor line), and what following it prints. */
+  journal?: Record<string, string>;
+  followed?: Record<string, string[]>;
 }
 
 const healthy = [
@@ -48,6 +53,7 @@ const fleet = (over: Partial<Fleet> = {}): Fleet => ({
 function harness(f: Fleet) {
   const captured: string[][] = [];
   const attached: string[][] = [];
+  const streamed: string[][] = [];
   const out: string[] = [];
   const progress: string[] = [];
   let edgeCalls = 0;
@@ -71,12 +77,18 @@ function harness(f: Fleet) {
           return ok(f.edgeStatus[Math.min(edgeCalls++, f.edgeStatus.length - 1)] ?? "");
         if (command.startsWith("cat /var/lib/portage/current")) return ok(f.current[host] ?? "");
         if (command.startsWith("cat /var/lib/portage/history")) return ok(f.history[host] ?? "");
+        if (command.includes("--show-cursor")) return ok(f.journal?.[host] ?? "-- No entries --\n");
         if (command === "sudo -n systemctl --no-block reboot")
           return { code: 255, stdout: "", stderr: `Connection to ${host} closed by remote host.` };
         throw new Error(`unexpected ${argv.join(" ")}`);
       },
       async attach(argv) {
         attached.push([...argv]);
+        return 0;
+      },
+      async stream(argv, onLine) {
+        streamed.push([...argv]);
+        for (const line of f.followed?.[(argv[argv.indexOf("--") - 1] ?? "").replace(/^portage@/, "")] ?? []) onLine(line, "stdout");
         return 0;
       },
     },
@@ -99,7 +111,7 @@ function harness(f: Fleet) {
     exists: (path) => f.files?.[path] !== undefined,
     sleep: async () => undefined,
   };
-  return { deps, captured, attached, out, progress, run: (...argv: string[]) => ops(argv, deps) };
+  return { deps, captured, attached, streamed, out, progress, run: (...argv: string[]) => ops(argv, deps) };
 }
 
 describe("npm run ops -- nodes", () => {
@@ -275,5 +287,106 @@ describe("npm run ops -- rollback", () => {
       "would run:\n  pulumi config set --stack prod --path portage:app.version 0.2.0\n  pulumi config set --stack prod --path portage:app.release ./releases/hello-0.2.0.tar.gz",
     );
     expect(h.out[2]).toBe("Now review and roll out: pulumi up --stack prod");
+  });
+});
+
+/** The words the node's shell makes of the command after `sudo -n sh -c` (bash parses it as the admin user's shell would). */
+function remoteArgv(command: string): string[] {
+  const rest = command.replace(/^sudo -n sh -c /, "");
+  const out = execFileSync("bash", ["-c", `words() { printf '%s\\0' "$@"; }; words ${rest}`], { encoding: "utf8" });
+  return out.split("\0").slice(0, -1);
+}
+
+describe("npm run ops -- console / eval", () => {
+  it("opens a remote IEx shell with a terminal on the release the node serves, as the app's user with its environment", async () => {
+    const h = harness(fleet());
+    expect(await h.run("console", "virginia-2")).toBe(0);
+    const [argv] = h.attached;
+    expect(argv?.slice(0, 9)).toEqual([...ssh, "-t", ...jump, "portage@10.100.2.11"]);
+    const command = argv?.[argv.indexOf("--") + 1] ?? "";
+    expect(command).toMatch(/^sudo -n sh -c '.*' portage-release remote$/s);
+    const [script, name, arg] = remoteArgv(command);
+    expect([name, arg]).toEqual(["portage-release", "remote"]);
+    expect(script).toContain("read -r _ _ port < /var/lib/portage/current");
+    expect(script).toContain('. "/etc/$app/env"; . "/etc/$app/$port.env"');
+    expect(script).toContain('exec setpriv --reuid="$app" --regid="$app" --init-groups "/opt/$app/ports/$port/bin/$app" "$@"');
+    expect(script).toMatch(/^app=hello$/m);
+  });
+
+  it("evaluates an expression in the running release with bin/<app> rpc and prints its value, quoting survives the remote shell", async () => {
+    const h = harness(fleet());
+    const expression = `IO.puts("it's #{node()}"); :ok`;
+    expect(await h.run("eval", "london-1", expression)).toBe(0);
+    const [argv] = h.attached;
+    expect(argv).not.toContain("-t");
+    const words = remoteArgv(argv?.[argv.indexOf("--") + 1] ?? "");
+    expect(words.slice(1)).toEqual(["portage-release", "rpc", `IO.inspect((\n${expression}\n), pretty: true)`]);
+  });
+
+  it("says the edge runs no release, and runs nothing", async () => {
+    const h = harness(fleet());
+    await expect(h.run("console", "edge")).rejects.toThrow(
+      "the edge runs no release; console needs a node: virginia-1, virginia-2, london-1",
+    );
+    expect(h.attached).toEqual([]);
+  });
+});
+
+describe("npm run ops -- logs --all", () => {
+  const journals = {
+    "10.100.1.10": [
+      "2026-01-05T10:00:00.000100+0000 ip-10-100-1-10 hello-4001[812]: GET /ping",
+      "2026-01-05T10:00:02.500000+0000 ip-10-100-1-10 hello-4001[812]: POST /orders",
+      "-- cursor: s=aa;i=2",
+    ].join("\n"),
+    "10.100.2.11": [
+      "2026-01-05T10:00:00.000050+0000 ip-10-100-2-11 portage-boot[90]: deploying 0.3.0",
+      "2026-01-05T10:00:03.000000+0000 ip-10-100-2-11 hello-4000[901]: ** (RuntimeError) boom",
+      "    (hello 0.3.0) lib/hello.ex:10: Hello.boom/0",
+      "-- cursor: s=bb;i=9",
+    ].join("\n"),
+    "10.101.1.10": "2026-01-05T09:00:01.000000-0100 ip-10-101-1-10 hello-4000[77]: GET /\n-- cursor: s=cc;i=1\n",
+  };
+
+  it("merges every node's journal by time, each line starting with the node's name; a continuation stays with its entry", async () => {
+    const h = harness(fleet({ journal: journals }));
+    expect(await h.run("logs", "--all", "--lines", "100")).toBe(0);
+    expect(h.out).toEqual([
+      "virginia-2 | 2026-01-05T10:00:00.000050+0000 ip-10-100-2-11 portage-boot[90]: deploying 0.3.0",
+      "virginia-1 | 2026-01-05T10:00:00.000100+0000 ip-10-100-1-10 hello-4001[812]: GET /ping",
+      "london-1   | 2026-01-05T09:00:01.000000-0100 ip-10-101-1-10 hello-4000[77]: GET /",
+      "virginia-1 | 2026-01-05T10:00:02.500000+0000 ip-10-100-1-10 hello-4001[812]: POST /orders",
+      "virginia-2 | 2026-01-05T10:00:03.000000+0000 ip-10-100-2-11 hello-4000[901]: ** (RuntimeError) boom",
+      "virginia-2 |     (hello 0.3.0) lib/hello.ex:10: Hello.boom/0",
+    ]);
+    const reads = h.captured.filter(([p]) => p === "ssh").map((argv) => argv[argv.indexOf("--") + 1]);
+    expect(reads).toEqual(
+      Array(3).fill("sudo -n journalctl --no-pager -o short-iso-precise -u 'hello@*' -u hello-epmd -u portage-boot --show-cursor -n 100"),
+    );
+  });
+
+  it("with --follow, goes on from each node's cursor and prefixes every new line", async () => {
+    const h = harness(
+      fleet({
+        journal: journals,
+        followed: { "10.101.1.10": ["2026-01-05T09:00:05.000000-0100 ip-10-101-1-10 hello-4000[77]: GET /new"] },
+      }),
+    );
+    expect(await h.run("logs", "--all", "-f")).toBe(0);
+    expect(h.out.at(-1)).toBe("london-1   | 2026-01-05T09:00:05.000000-0100 ip-10-101-1-10 hello-4000[77]: GET /new");
+    const follows = h.streamed.map((argv) => argv[argv.indexOf("--") + 1] ?? "");
+    expect(follows).toHaveLength(3);
+    const [script] = remoteArgv(follows[0] ?? "");
+    expect(script).toBe(
+      "journalctl --no-pager -o short-iso-precise -u 'hello@*' -u hello-epmd -u portage-boot --after-cursor='s=aa;i=2' -f & trap 'kill $!' EXIT; cat >/dev/null",
+    );
+    expect(remoteArgv(follows[2] ?? "")[0]).toContain("--after-cursor='s=cc;i=1'");
+  });
+
+  it("still prints the nodes it could read, says which it could not, and exits 1", async () => {
+    const h = harness(fleet({ journal: journals, unreachable: ["10.100.2.11"] }));
+    expect(await h.run("logs", "--all")).toBe(1);
+    expect(h.out.filter((l) => l.startsWith("virginia-1"))).toHaveLength(2);
+    expect(h.out.at(-1)).toContain("could not read virginia-2: ssh: connect to host 10.100.2.11 port 22: Connection timed out");
   });
 });

@@ -30,12 +30,22 @@ describe("ops arguments", () => {
       dryRun: true,
     });
     expect(parseOpsArgs([])).toMatchObject({ command: "help" });
+    expect(parseOpsArgs(["eval", "london-1", "Node.list()"])).toMatchObject({
+      command: "eval",
+      node: "london-1",
+      expression: "Node.list()",
+    });
+    expect(parseOpsArgs(["logs", "--all", "-f"])).toMatchObject({ command: "logs", all: true, follow: true, node: undefined });
   });
 
   it("refuses what it cannot do, saying what is allowed", () => {
     expect(() => parseOpsArgs(["deploy"])).toThrow(
-      'unknown command "deploy"; use one of: nodes, status, ssh, logs, reboot, rollback, help',
+      'unknown command "deploy" (to ship a release: npm run deploy -- <tarball>); use one of: nodes, status, ssh, console, eval, logs, reboot, rollback, help',
     );
+    expect(() => parseOpsArgs(["eval", "virginia-1"])).toThrow("eval needs a node and one expression");
+    expect(() => parseOpsArgs(["console"])).toThrow("console needs one node name: npm run ops -- console <node>");
+    expect(() => parseOpsArgs(["nodes", "--all"])).toThrow("--all goes with logs");
+    expect(() => parseOpsArgs(["logs"])).toThrow("logs needs one node name: npm run ops -- logs <node> (or --all)");
     expect(() => parseOpsArgs(["ssh"])).toThrow("ssh needs one node name: npm run ops -- ssh <node>");
     expect(() => parseOpsArgs(["nodes", "virginia-1"])).toThrow('nodes takes no argument "virginia-1"');
     expect(() => parseOpsArgs(["logs", "virginia-1", "--lines", "many"])).toThrow("--lines many: give a whole number of lines");

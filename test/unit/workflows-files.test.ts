@@ -115,6 +115,16 @@ describe("pull-request.yml", () => {
     expect(preview.env?.PULUMI_CONFIG_PASSPHRASE).toBe("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
   });
 
+  it("refuses to run pulumi without PULUMI_BACKEND_URL: Pulumi.yaml's local backend would start empty on a runner", () => {
+    for (const j of [preview, job("up.yml", "up")]) {
+      const names = j.steps?.map((s) => s.name ?? s.uses ?? "") ?? [];
+      const check = names.indexOf("The state backend is the team's, never the runner's disk");
+      expect(check).toBeGreaterThan(-1);
+      expect(check).toBeLessThan(names.findIndex((n) => /pulumi/i.test(n) && n !== names[check]));
+      expect(j.steps?.[check]?.run).toMatch(/^test -n "\$PULUMI_BACKEND_URL" \|\| \{ .*exit 1; \}/);
+    }
+  });
+
   it("fails the check on data loss in prod after writing it into the stack's comment", () => {
     const names = preview.steps?.map((s) => s.id ?? s.name) ?? [];
     const guard = preview.steps?.find((s) => s.id === "guard");

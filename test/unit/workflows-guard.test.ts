@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -81,10 +81,14 @@ describe("the preview's data-safety check", () => {
     expect(text).toContain("a maintainer adds the `allow-data-loss` label");
   });
 
-  it("lets the allow-data-loss label through, still listing what goes", () => {
-    const verdict = judge(replaceDatabase, { stack: "prod", allowDataLoss: true });
-    expect(verdict.blocked).toBe(false);
-    expect(markdown(verdict, true)).toContain(":warning: This update would destroy data (allowed by the `allow-data-loss` label):");
+  it("with the allow-data-loss label (ALLOW_DATA_LOSS=true, as the workflow sets it from the label) the check passes and still lists what goes", () => {
+    const run = guard(replaceDatabase, ["--stack", "prod"], { ALLOW_DATA_LOSS: "true" });
+    expect(run.status).toBe(0);
+    expect(run.output).toBe("blocked=false\n");
+    expect(run.comment).toContain(":warning: This update would destroy data (allowed by the `allow-data-loss` label):");
+    expect(run.comment).toContain("| `database-postgres` (aws:rds/instance:Instance) | database | replaced |");
+    const workflow = readFileSync(join(root, ".github", "workflows", "pull-request.yml"), "utf8");
+    expect(workflow).toContain("ALLOW_DATA_LOSS: ${{ contains(github.event.pull_request.labels.*.name, 'allow-data-loss') }}");
   });
 
   it("explains a deletion by the provider switch, and only warns on a dev stack", () => {
@@ -101,13 +105,20 @@ describe("the preview's data-safety check", () => {
     expect(markdown(verdict)).toContain(":warning: This update would destroy data (allowed: this is not a production stack):");
   });
 
-  it("--production overrides the preview's config (a stack that forgot portage:production)", () => {
-    expect(judge(switchProvider, { stack: "dev", production: true }).blocked).toBe(true);
+  it("--production blocks a loss in a stack whose preview config forgot portage:production", () => {
+    expect(guard(switchProvider, ["--stack", "dev"]).status).toBe(0);
+    const run = guard(switchProvider, ["--stack", "dev", "--production"]);
+    expect(run.status).toBe(1);
+    expect(run.output).toBe("blocked=true\n");
   });
 
-  it("passes updates and creations", () => {
-    const calm = { ...replaceDatabase, steps: replaceDatabase.steps?.slice(0, 2) };
+  it("passes updates and creations: nothing listed, the check green", () => {
+    const newNode = step("create", nodeUrn.replace("virginia-1", "virginia-2"), "aws:ec2/instance:Instance");
+    const newBucket = step("create", bucketUrn.replace("::bucket", "::bucket-logs"), "aws:s3/bucket:Bucket");
+    const calm = { ...replaceDatabase, steps: [...(replaceDatabase.steps?.slice(0, 2) ?? []), newNode, newBucket] };
+    expect(calm.steps.map((s) => s.op)).toEqual(["same", "update", "create", "create"]);
     const verdict = judge(calm, { stack: "prod" });
+    expect(verdict.findings).toEqual([]);
     expect(verdict.blocked).toBe(false);
     expect(markdown(verdict)).toContain(":white_check_mark: No database, bucket or disk would be replaced or deleted.");
   });
@@ -126,29 +137,30 @@ describe("the preview's data-safety check", () => {
   });
 
   it("runs as the workflow runs it: exit 1 and blocked=true for a production loss", () => {
-    const dir = mkdtempSync(join(tmpdir(), "guard-"));
-    writeFileSync(join(dir, "preview.json"), JSON.stringify(replaceDatabase, null, 2));
-    writeFileSync(join(dir, "out"), "");
-    const run = () =>
-      execFileSync(
-        process.execPath,
-        [
-          join(root, "node_modules", "tsx", "dist", "cli.mjs"),
-          join(root, "tools", "ci", "guard.ts"),
-          "--stack",
-          "prod",
-          "--preview",
-          join(dir, "preview.json"),
-          "--markdown",
-          join(dir, "guard.md"),
-        ],
-        {
-          env: { ...process.env, GITHUB_OUTPUT: join(dir, "out"), ALLOW_DATA_LOSS: "false" },
-          encoding: "utf8",
-        },
-      );
-    expect(run).toThrow(expect.objectContaining({ status: 1 }));
-    expect(readFileSync(join(dir, "out"), "utf8")).toBe("blocked=true\n");
-    expect(readFileSync(join(dir, "guard.md"), "utf8")).toContain("`database-postgres`");
+    const run = guard(replaceDatabase, ["--stack", "prod"], { ALLOW_DATA_LOSS: "false" });
+    expect(run.status).toBe(1);
+    expect(run.output).toBe("blocked=true\n");
+    expect(run.comment).toContain("`database-postgres`");
   });
 });
+
+/** tools/ci/guard.ts run as the workflow's step runs it: the preview file, GITHUB_OUTPUT, the label's variable. */
+function guard(doc: PreviewDocument, args: string[], env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "guard-"));
+  writeFileSync(join(dir, "preview.json"), JSON.stringify(doc, null, 2));
+  writeFileSync(join(dir, "out"), "");
+  const run = spawnSync(
+    process.execPath,
+    [
+      join(root, "node_modules", "tsx", "dist", "cli.mjs"),
+      join(root, "tools", "ci", "guard.ts"),
+      ...args,
+      "--preview",
+      join(dir, "preview.json"),
+      "--markdown",
+      join(dir, "guard.md"),
+    ],
+    { env: { ...process.env, GITHUB_OUTPUT: join(dir, "out"), ALLOW_DATA_LOSS: "false", ...env }, encoding: "utf8" },
+  );
+  return { status: run.status, output: readFileSync(join(dir, "out"), "utf8"), comment: readFileSync(join(dir, "guard.md"), "utf8") };
+}

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parseYamlFile, UserError } from "../cli";
 import { portage, type StackOutputs } from "../../stacks/program";
 import { runOffline, type OfflineOptions, type OfflineResult, type RecordedResource, type Unwrapped } from "./run";
 
@@ -9,9 +9,11 @@ export const projectRoot = join(__dirname, "..", "..");
 type ConfigValue = unknown;
 export type StackConfig = Record<string, ConfigValue>;
 
-/** The `config:` of Pulumi.<stack>.yaml, as written (objects stay objects). */
+/** The `config:` of Pulumi.<stack>.yaml, as written (objects stay objects); a YAML error names the file, line and column. */
 export function readStackFile(stack: string, root = projectRoot): StackConfig {
-  const file = parse(readFileSync(join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config?: StackConfig } | null;
+  const path = join(root, `Pulumi.${stack}.yaml`);
+  if (!existsSync(path)) throw new UserError(`no Pulumi.${stack}.yaml in ${root}; create it (see the README's "Environments")`);
+  const file = parseYamlFile(path) as { config?: StackConfig } | null;
   return { ...(file?.config ?? {}) };
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import type { Result, Runner, Ui } from "./main";
 
 /** Runs programs for real: captured, or attached to this terminal. */
@@ -24,6 +25,16 @@ export const processRunner: Runner = {
     new Promise<number>((resolve) => {
       const [program = "", ...args] = argv;
       const child = spawn(program, args, { stdio: "inherit" });
+      child.on("error", () => resolve(127));
+      child.on("close", (code) => resolve(code ?? 1));
+    }),
+  stream: (argv, onLine) =>
+    new Promise<number>((resolve) => {
+      const [program = "", ...args] = argv;
+      // stdin a pipe nobody writes to: it closes when ops exits, which ends the remote side too.
+      const child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"] });
+      createInterface({ input: child.stdout }).on("line", (line) => onLine(line, "stdout"));
+      createInterface({ input: child.stderr }).on("line", (line) => onLine(line, "stderr"));
       child.on("error", () => resolve(127));
       child.on("close", (code) => resolve(code ?? 1));
     }),

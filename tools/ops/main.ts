@@ -1,12 +1,13 @@
 import { join, resolve } from "node:path";
-import { parse } from "yaml";
+import { parseYamlFile } from "../cli";
 import { parseOpsArgs, usage, type OpsArgs } from "./args";
 import { OpsError } from "./errors";
 import { nodesTable, statusSummary, statusTable, type NodeReading } from "./format";
 import { defaultKeyFiles, sshKeyProblem } from "./keys";
-import { findNode, parseOutputs, type OpsStack } from "./outputs";
+import { mergeJournals, nameWidth, parseJournal, prefixed } from "./logs";
+import { findNode, parseOutputs, type OpsStack, type StackNode } from "./outputs";
 import { rollbackPlan } from "./rollback";
-import { accessOf, displayCommand, remote, sshArgv, type SshAccess } from "./ssh";
+import { accessOf, displayCommand, evalExpression, remote, sshArgv, type SshAccess } from "./ssh";
 import { parseCurrent, parseEdgeStatus, parseHistory, type EdgeServer } from "./state";
 
 export interface Result {
@@ -21,6 +22,11 @@ export interface Runner {
   capture(argv: readonly string[]): Promise<Result>;
   /** Runs attached to the terminal (a shell, followed logs); resolves to the exit code. */
   attach(argv: readonly string[]): Promise<number>;
+  /**
+   * Runs until it ends (or the user stops ops), handing over each line it prints; its input stays
+   * open meanwhile and closes when ops exits. Resolves to the exit code.
+   */
+  stream(argv: readonly string[], onLine: (line: string, from: "stdout" | "stderr") => void): Promise<number>;
 }
 
 export interface Ui {
@@ -66,7 +72,18 @@ export async function ops(argv: readonly string[], deps: Deps): Promise<number> 
       return status(args, stack, access, deps);
     case "ssh":
       return attach(args, sshArgv(access, addressOf(stack, args.node ?? "")), deps);
+    case "console":
+      return attach(
+        args,
+        sshArgv(access, releaseNode(stack, args).privateAddress, remote.release(stack.app.name, ["remote"]), { tty: true }),
+        deps,
+      );
+    case "eval": {
+      const command = remote.release(stack.app.name, ["rpc", evalExpression(args.expression ?? "")]);
+      return attach(args, sshArgv(access, releaseNode(stack, args).privateAddress, command), deps);
+    }
     case "logs": {
+      if (args.all) return allLogs(args, stack, access, deps);
       const command =
         args.node === "edge"
           ? remote.edgeLogs(stack.edgeKind, args.lines, args.follow)
@@ -102,6 +119,54 @@ async function checkSshKey(args: OpsArgs, deps: Deps): Promise<void> {
     defaultKeys: defaultKeyFiles.filter((f) => deps.exists(join(deps.home, ".ssh", f))),
   });
   if (problem) throw new OpsError(problem);
+}
+
+/** The node whose release `console` and `eval` reach: the edge runs none. */
+function releaseNode(stack: OpsStack, args: OpsArgs): StackNode {
+  if (args.node === "edge")
+    throw new OpsError(`the edge runs no release; ${args.command} needs a node: ${stack.nodes.map((n) => n.name).join(", ")}`);
+  return findNode(stack, args.node ?? "");
+}
+
+/**
+ * `logs --all`: the last --lines entries of every node, merged by time with the node's name on each
+ * line; with --follow, then every new entry as it comes, from where each node's history ended.
+ */
+async function allLogs(args: OpsArgs, stack: OpsStack, access: SshAccess, deps: Deps): Promise<number> {
+  const history = stack.nodes.map((n) =>
+    sshArgv(access, n.privateAddress, remote.logsToMerge(stack.app.name, args.lines), { batch: true }),
+  );
+  if (args.dryRun) {
+    deps.ui.out(history.map(displayCommand).join("\n"));
+    return 0;
+  }
+  const read = (argv: string[]) => deps.run.capture(argv);
+  // The first node alone: the edge's host key is then known before the others are reached through it.
+  const [first, ...rest] = history;
+  const results = await deps.ui.progress(
+    `reading the journal of ${stack.nodes.length} node${stack.nodes.length === 1 ? "" : "s"}`,
+    async () => (first ? [await read(first), ...(await Promise.all(rest.map(read)))] : []),
+  );
+  const journals = stack.nodes.map((n, i) => parseJournal(n.name, results[i]?.code === 0 ? (results[i]?.stdout ?? "") : ""));
+  for (const line of mergeJournals(journals)) deps.ui.out(line);
+  const failed = stack.nodes.flatMap((n, i) =>
+    results[i]?.code === 0 ? [] : [`${n.name}: ${results[i]?.stderr.trim() || `exit ${results[i]?.code}`}`],
+  );
+  if (failed.length > 0) deps.ui.out(`\ncould not read ${failed.join("\n")}`);
+  if (!args.follow) return failed.length > 0 ? 1 : 0;
+
+  const width = nameWidth(stack.nodes.map((n) => n.name));
+  const codes = await Promise.all(
+    stack.nodes.map((n, i) =>
+      deps.run.stream(
+        sshArgv(access, n.privateAddress, remote.followLogs(stack.app.name, journals[i]?.cursor), { batch: true }),
+        (line, from) => {
+          if (line !== "") deps.ui.out(prefixed(n.name, width, from === "stderr" ? `(ssh) ${line}` : line));
+        },
+      ),
+    ),
+  );
+  return codes.every((c) => c === 0) ? 0 : 1;
 }
 
 /** The address to ssh to: a node's private address, or the edge's public one for "edge". */
@@ -269,7 +334,7 @@ async function selectedStack(deps: Deps): Promise<string> {
 function configuredRelease(stack: string, deps: Deps): string | undefined {
   const file = join(deps.root, `Pulumi.${stack}.yaml`);
   if (!deps.exists(file)) return undefined;
-  const config = (parse(deps.readFile(file)) as { config?: Record<string, unknown> } | null)?.config ?? {};
+  const config = (parseYamlFile(file, deps.readFile(file)) as { config?: Record<string, unknown> } | null)?.config ?? {};
   const app = config["portage:app"] as { release?: unknown } | undefined;
   return typeof app?.release === "string" ? app.release : undefined;
 }

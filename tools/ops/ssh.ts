@@ -71,21 +71,61 @@ export const remote = {
   edgeStatus: "sudo -n portage-edge-status",
   /** The release's units (both colors), epmd and the boot service. */
   logs(app: string, lines: number, follow: boolean): string {
-    const units = [`${app}@*`, `${app}-epmd`, "portage-boot"].flatMap((u) => ["-u", shellQuote(u)]);
-    return ["sudo", "-n", "journalctl", "--no-pager", "-o", "short-iso", ...units, "-n", String(lines), ...(follow ? ["-f"] : [])].join(
-      " ",
-    );
+    return `sudo -n ${journal("short-iso", appUnits(app), "-n", String(lines), ...(follow ? ["-f"] : []))}`;
+  },
+  /**
+   * The same journal for merging with other nodes': microsecond times, and the cursor of its last
+   * entry (`-- cursor: ...`) from which `followLogs` goes on without a gap or a repeat.
+   */
+  logsToMerge(app: string, lines: number): string {
+    return `sudo -n ${journal("short-iso-precise", appUnits(app), "--show-cursor", "-n", String(lines))}`;
+  },
+  /**
+   * Follows the journal after `cursor` (or from now). Without a terminal, ssh closing would not stop
+   * journalctl until it next writes: it stops when the connection's input closes instead.
+   */
+  followLogs(app: string, cursor: string | undefined): string {
+    const from = cursor ? `--after-cursor=${shellQuote(cursor)}` : "-n 0";
+    const follow = journal("short-iso-precise", appUnits(app), from, "-f");
+    return `sudo -n sh -c ${shellQuote(`${follow} & trap 'kill $!' EXIT; cat >/dev/null`)}`;
+  },
+  /**
+   * Runs the serving color's \`bin/<app> <args>\` the way its unit runs the release: as the app's user,
+   * with /etc/<app>/env and the serving port's /etc/<app>/<port>.env (the node name and cookie that
+   * \`remote\` and \`rpc\` need to reach it), HOME in /var/lib/<app>.
+   */
+  release(app: string, args: readonly string[]): string {
+    const script = [
+      `app=${app}`,
+      `[ -s /var/lib/portage/current ] || { echo "no release serves on this node yet (/var/lib/portage/current is empty)" >&2; exit 1; }`,
+      `read -r _ _ port < /var/lib/portage/current`,
+      `set -a; . "/etc/$app/env"; . "/etc/$app/$port.env"; set +a`,
+      `export HOME="/var/lib/$app"; cd "$HOME"`,
+      `exec setpriv --reuid="$app" --regid="$app" --init-groups "/opt/$app/ports/$port/bin/$app" "$@"`,
+    ].join("\n");
+    return ["sudo", "-n", "sh", "-c", shellQuote(script), "portage-release", ...args.map(shellQuote)].join(" ");
   },
   /** The edge's proxy and its boot and certificate services. */
   edgeLogs(kind: string, lines: number, follow: boolean): string {
-    const units = [kind, "portage-edge-boot", "portage-acme"].flatMap((u) => ["-u", shellQuote(u)]);
-    return ["sudo", "-n", "journalctl", "--no-pager", "-o", "short-iso", ...units, "-n", String(lines), ...(follow ? ["-f"] : [])].join(
-      " ",
-    );
+    return `sudo -n ${journal("short-iso", [kind, "portage-edge-boot", "portage-acme"], "-n", String(lines), ...(follow ? ["-f"] : []))}`;
   },
   /** Queued rather than run, so the command returns before the connection drops. */
   reboot: "sudo -n systemctl --no-block reboot",
 };
+
+function appUnits(app: string): string[] {
+  return [`${app}@*`, `${app}-epmd`, "portage-boot"];
+}
+
+/** `journalctl` of these units in this output format, then the other options. */
+function journal(format: string, units: readonly string[], ...options: string[]): string {
+  return ["journalctl", "--no-pager", "-o", format, ...units.flatMap((u) => ["-u", shellQuote(u)]), ...options].join(" ");
+}
+
+/** `eval`'s expression, evaluated in the running release (bin/<app> rpc) and its value printed as IEx would. */
+export function evalExpression(expression: string): string {
+  return `IO.inspect((\n${expression}\n), pretty: true)`;
+}
 
 /** How a command line reads when printed for the user (`--dry-run`, error messages). */
 export function displayCommand(argv: readonly string[]): string {
