@@ -104,7 +104,7 @@ Transfer/sec:      2.47MB
     expect(() => execFileSync("shellcheck", [join(root, "bench", "deploy", "seed", "deploy.sh")], { encoding: "utf8" })).not.toThrow();
   });
 
-  it("commit results with every figure issue 7 asks for", () => {
+  it("commit results with every figure issues 7 and 14 ask for", () => {
     const file = join(root, "bench", "results.json");
     expect(existsSync(file)).toBe(true);
     const r = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
@@ -120,6 +120,13 @@ Transfer/sec:      2.47MB
       "rollout.seconds.batch1",
       "rollout.seconds.batch3",
       "rollout.failed",
+      "edge.rps.balancer",
+      "edge.cpuUsPerRequest.balancer",
+      "edge.ratioToDirect.portage",
+      "regions.inRegionShare.virginia",
+      "regions.edgeFailover.detectedSeconds",
+      "regions.edgeFailover.failed",
+      "regions.regionFailover.failed",
       ...["aws", "gcp"].flatMap((p) => ["3", "30", "300"].flatMap((n) => [`scale.seconds.${p}.${n}`, `scale.resources.${p}.${n}`])),
     ];
     expect(paths.filter((p) => typeof at(p) !== "number")).toEqual([]);
