@@ -1,20 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Bucket } from "../components/bucket";
-import { Cloud } from "../components/cloud";
-import { loadSpec } from "../components/config";
-import { Database } from "../components/database";
-import { ClusterDns } from "../components/dns";
-import { Edge } from "../components/edge";
-import { Fleet, type NodeInfo } from "../components/fleet";
+import { loadSpec, type Cloud } from "../components/config";
+import type { NodeInfo } from "../components/fleet";
+import { footprint } from "../components/footprint";
 import { DataGuard } from "../components/guard";
-import { Network } from "../components/network";
-import { Release } from "../components/release";
-import { Secrets } from "../components/secrets";
 import { transforms, type StackTransforms } from "./transforms";
 
-/** The stack outputs: the same names and shapes on AWS and GCP. */
+/** The stack outputs: the same names and shapes on every cloud. */
 export interface StackOutputs {
-  provider: string;
+  provider: Cloud;
   /** The edge's static public address. */
   edgeAddress: pulumi.Output<string>;
   /** Where the app answers: https://<domain>, or http://<edge address>. */
@@ -31,22 +24,15 @@ export interface StackOutputs {
 }
 
 /**
- * The portage program: validates the stack config, then composes the components.
- * Provider code lives in the components; this file never branches on the cloud.
+ * The portage program: validates the stack config, stands the data guard in front of everything,
+ * builds the footprint that serves the stack on `portage:provider`, and exports what it serves.
+ * Cloud code lives in the components; this file never branches on the cloud.
  */
 export function portage(t: StackTransforms = transforms): StackOutputs {
   const spec = loadSpec();
   const guard = new DataGuard("data-guard", spec);
-  const cloud = new Cloud("cloud", { spec, guard });
-  const network = new Network("network", { spec, cloud, transform: t.network });
-  const bucket = new Bucket("bucket", { spec, cloud, transform: t.bucket });
-  const database = new Database("database", { spec, cloud, network, transform: t.database });
-  const edge = new Edge("edge", { spec, cloud, network, transform: t.edge });
-  const host = spec.edge.domain || edge.publicAddress;
-  const secrets = new Secrets("secrets", { spec, cloud, database, host, transform: t.secrets });
-  const fleet = new Fleet("fleet", { spec, cloud, network, bucket, transform: t.fleet });
-  const dns = new ClusterDns("dns", { spec, cloud, network, fleet, edge, transform: t.dns });
-  new Release("release", { spec, cloud, bucket, fleet, edge, secrets, dns });
+  const serving = footprint(spec.provider, spec, { guard, transforms: t });
+  const { edge, fleet, database, bucket } = serving;
 
   const user = spec.access.adminUser;
   return {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import type { z } from "zod";
-import { parseStackConfig } from "../components/config";
+import { clouds, parseStackConfig, providerKeys, type Cloud } from "../components/config";
 import { objectKeys, scalarKeys } from "../components/config/schema";
 import { placeholderRelease, stackConfigMap } from "./offline/stack";
 import { estimateMonthlyCost, priceRegion } from "./plan/costs";
@@ -79,15 +79,15 @@ export function referenceTable(): string {
       rows.push(`| \`portage:${key}.${field}\` | ${cell(defaults[field])} | ${description} |`);
     }
   }
-  rows.push("| `gcp:project` | (unset) | The GCP project; required when `portage:provider` is gcp. |");
-  rows.push("| `aws:profile` | (unset) | The AWS CLI profile for credentials, passed to every regional provider. |");
+  for (const cloud of clouds)
+    for (const { key, meaning } of Object.values(providerKeys[cloud])) rows.push(`| \`${key}\` | (unset) | ${meaning} |`);
   return rows.join("\n");
 }
 
 const money = (n: number) => `$${n.toFixed(2)}`;
 
 /** What a shipped stack file costs per month on a provider, as `npm run plan` estimates it. */
-function stackCost(stack: "dev" | "prod", provider: "aws" | "gcp") {
+function stackCost(stack: "dev" | "prod", provider: Cloud) {
   const options = { stack, provider, overrides: { "portage:app": { release: placeholderRelease } } };
   const spec = parseStackConfig(stackConfigMap(options), { project: "portage", stack, cwd: root });
   return estimateMonthlyCost(spec);
@@ -96,8 +96,7 @@ function stackCost(stack: "dev" | "prod", provider: "aws" | "gcp") {
 /** The monthly cost of the shipped stack files on each provider, item by item (`npm run plan` prints the same for any stack). */
 export function costTable(): string {
   const stacks = ["dev", "prod"] as const;
-  const providers = ["aws", "gcp"] as const;
-  const estimates = stacks.flatMap((stack) => providers.map((provider) => ({ stack, provider, estimate: stackCost(stack, provider) })));
+  const estimates = stacks.flatMap((stack) => clouds.map((provider) => ({ stack, provider, estimate: stackCost(stack, provider) })));
   const rows = ["| stack | cloud | per month | what |", "| --- | --- | --- | --- |"];
   for (const { stack, provider, estimate } of estimates) {
     const items = estimate.lines.map((l) => `${l.item} ${money(l.monthly)}`).join("; ");

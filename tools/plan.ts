@@ -1,12 +1,12 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { parseStackConfig } from "../components/config";
+import { clouds, parseStackConfig, type Cloud } from "../components/config";
 import { parseCommandLine, parseYamlFile, runMain } from "./cli";
 import { estimateMonthlyCost } from "./plan/costs";
 import { buildPlan, formatPlan } from "./plan/format";
 import { placeholderRelease, projectRoot, readStackFile, runStack, stackConfigMap, type StackRunOptions } from "./offline/stack";
 
-const usage = `usage: npm run plan -- --stack <name> [--provider aws|gcp] [--json] [--release <tarball>]
+const usage = `usage: npm run plan -- --stack <name> [--provider ${clouds.join("|")}] [--json] [--release <tarball>]
 
 Evaluates the program under Pulumi's mock runtime with the stack's config (Pulumi.<name>.yaml):
 no cloud credentials, no Pulumi CLI. Prints every resource, grouped by component, with the inputs
@@ -38,8 +38,8 @@ async function main(argv: string[]): Promise<number> {
   if (!existsSync(resolve(projectRoot, `Pulumi.${values.stack}.yaml`))) {
     return print(`no Pulumi.${values.stack}.yaml in ${projectRoot}; create it (see the README's "Environments")`, 2);
   }
-  if (values.provider && values.provider !== "aws" && values.provider !== "gcp") {
-    return print(`--provider: "${values.provider}" is not a provider; use aws or gcp`, 2);
+  if (values.provider && !(clouds as readonly string[]).includes(values.provider)) {
+    return print(`--provider: "${values.provider}" is not a provider; use ${clouds.join(" or ")}`, 2);
   }
 
   // The tarball is built outside the repository; without it, plan with a placeholder and say so.
@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const options: StackRunOptions = {
     stack: values.stack,
-    provider: values.provider as "aws" | "gcp" | undefined,
+    provider: values.provider as Cloud | undefined,
     overrides: release ? { "portage:app": { release: isAbsolute(release) ? release : resolve(release) } } : {},
     sdkStackTraces: false,
   };

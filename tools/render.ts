@@ -1,5 +1,5 @@
 /**
- * npm run render -- --stack <name> [--provider aws|gcp] --out <dir>
+ * npm run render -- --stack <name> [--provider <cloud>] --out <dir>
  *
  * Writes every file the stack puts on each VM, as the VM gets it, under <dir>/<vm-name>/: the
  * user-data as recorded on the VM resource (from an offline run of the program, so names,
@@ -11,11 +11,12 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parse } from "yaml";
-import { parseStackConfig } from "../components/config";
+import { clouds, parseStackConfig, servingCloud, type Cloud } from "../components/config";
 import { nodeRuntime } from "../components/fleet";
 import { bootEnvFiles } from "../components/node/env";
+import { edgeProxies } from "../components/node/proxy";
 import type { VmFile } from "../components/node/types";
-import type { SecretEnv } from "../components/secrets/names";
+import { secretRef, type SecretEnv } from "../components/secrets/names";
 import { parseCommandLine, runMain, UserError } from "./cli";
 import type { RecordedResource } from "./offline/run";
 import { flattenConfig, placeholderRelease, projectRoot, readStackFile, runStack, withOverrides, type StackConfig } from "./offline/stack";
@@ -48,7 +49,7 @@ const placeholder = (env: string, ref: string) => `<${env}: fetched at boot from
 
 export interface RenderOptions {
   stack: string;
-  provider?: "aws" | "gcp";
+  provider?: Cloud;
   out: string;
 }
 
@@ -70,6 +71,7 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
 
   const config = withOverrides(withOverrides(base, options.provider ? { "portage:provider": options.provider } : {}), overrides);
   const spec = parseStackConfig(flattenConfig(config), { project: "portage", stack: options.stack, cwd: projectRoot });
+  const cloud = servingCloud(spec);
   const addresses = new Map(result.outputs.nodes.map((n) => [n.name, n.privateAddress]));
   const routes = result.resources.find((r) => r.type === "command:remote:Command" && r.name.endsWith("edge-routes"));
 
@@ -82,9 +84,9 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
     const userDataFile: VmFile = { path: "/user-data.yaml", content: userData, mode: "0600" };
     if (settings) {
       const name = /^NODE_NAME="([^"]*)"$/m.exec(settings.content)?.[1] ?? resource.name;
-      const nodeSpec = spec.fleet.nodes.find((n) => n.name === name);
+      const nodeSpec = cloud.nodes.find((n) => n.name === name);
       if (!nodeSpec) throw new Error(`VM ${resource.name} says it is node ${name}, which the spec does not have`);
-      const rt = nodeRuntime(spec, nodeSpec, result.outputs.bucketName);
+      const rt = nodeRuntime(spec, cloud, nodeSpec, result.outputs.bucketName);
       const secrets = Object.fromEntries(rt.secrets.entries.map((e) => [e.env, placeholder(e.env, e.ref)])) as Record<SecretEnv, string>;
       vms.push({
         name,
@@ -95,8 +97,7 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
       const pushed: VmFile[] = [];
       const stdin = routes ? (routes.inputs as { stdin?: unknown }).stdin : undefined;
       if (typeof stdin === "string") {
-        const path = spec.edge.kind === "haproxy" ? "/etc/haproxy/haproxy.cfg" : "/etc/traefik/dynamic/portage.yml";
-        pushed.push({ path, content: stdin, mode: "0644" });
+        pushed.push({ path: edgeProxies[spec.edge.kind].routesPath, content: stdin, mode: "0644" });
       }
       const address = typeof stdin === "string" ? /^\s*bind "([\d.]+):\d+"$/m.exec(stdin)?.[1] : undefined;
       pushed.push({
@@ -104,7 +105,7 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
         content: `EDGE_PRIVATE_ADDRESS="${address ?? "<the edge's private address, found at boot>"}"\n`,
         mode: "0644",
       });
-      const password = spec.provider === "aws" ? `/portage/${spec.prefix}/EDGE_ADMIN_PASSWORD` : `${spec.prefix}-edge-admin-password`;
+      const password = secretRef({ provider: cloud.cloud, prefix: spec.prefix }, "EDGE_ADMIN_PASSWORD").ref;
       pushed.push({
         path: "/etc/portage/edge-admin.env",
         content: `EDGE_ADMIN_PASSWORD="${placeholder("EDGE_ADMIN_PASSWORD", password)}"\n`,
@@ -125,7 +126,7 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
   return vms;
 }
 
-const usage = "usage: npm run render -- --stack <name> [--provider aws|gcp] --out <dir>";
+const usage = `usage: npm run render -- --stack <name> [--provider ${clouds.join("|")}] --out <dir>`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseCommandLine(
@@ -138,10 +139,11 @@ async function main(): Promise<number> {
     return 0;
   }
   if (!values.stack || !values.out || positionals.length > 0) throw new UserError(usage, 2);
-  if (values.provider && values.provider !== "aws" && values.provider !== "gcp")
-    throw new UserError(`--provider ${values.provider}: use aws or gcp`, 2);
+  if (values.provider && !(clouds as readonly string[]).includes(values.provider)) {
+    throw new UserError(`--provider ${values.provider}: use ${clouds.join(" or ")}`, 2);
+  }
   const out = resolve(values.out);
-  const vms = await render({ stack: values.stack, out, ...(values.provider ? { provider: values.provider as "aws" | "gcp" } : {}) });
+  const vms = await render({ stack: values.stack, out, ...(values.provider ? { provider: values.provider as Cloud } : {}) });
   for (const vm of vms) {
     const size = Buffer.byteLength(vm.files[0]?.content ?? "");
     console.log(`${vm.name} (${vm.role}): ${vm.files.length} files, user-data ${size} bytes -> ${join(out, vm.name)}`);

@@ -1,3 +1,4 @@
+import type { Cloud } from "../components/config";
 import { machineArchitecture, type Architecture } from "../components/config/release-tarball";
 import { objectKeys, scalarKeys } from "../components/config/schema";
 import { resolveMachineType } from "../components/config/sizes";
@@ -9,7 +10,7 @@ import type { StackConfig } from "./offline/stack";
  * default here: `pulumi up` reports it with the key and the fix.
  */
 export interface StackFacts {
-  provider: "aws" | "gcp";
+  provider: Cloud;
   app: { name: string; version: string; release: string };
   access: { adminCidrs: string[]; sshPublicKey: string };
   /** The nodes' CPU, from portage:fleet.size; `archSource` says so in messages, `archNote` when it is a guess. */

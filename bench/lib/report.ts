@@ -1,5 +1,6 @@
 import type { DeployResults, DeployRun } from "../deploy";
 import { ratioToDirect, type EdgeResults } from "../edge";
+import type { MigrationResults } from "../migration";
 import type { RegionsResults } from "../regions";
 import type { RolloutResults } from "../rollout";
 import type { ScaleResults } from "../scale";
@@ -17,6 +18,7 @@ export interface Results {
   rollout?: RolloutResults;
   regions?: RegionsResults;
   scale?: ScaleResults;
+  migration?: MigrationResults;
   targets: Target[];
 }
 
@@ -103,6 +105,27 @@ export function targets(r: Omit<Results, "targets">): Target[] {
       t("scale", `${p}: ms per node at 300 nodes`, "<= 25 ms", `${ms} ms`, ms <= 25);
     }
   }
+  if (r.migration) {
+    const m = r.migration;
+    t(
+      "migration",
+      "write freeze (longest of cutover, rollback, cutover again)",
+      "< 5 s",
+      `${m.maxFreezeSeconds} s`,
+      m.maxFreezeSeconds < 5,
+    );
+    const sent = m.phases.reduce((s, p) => s + p.readsSent, 0);
+    t("migration", "failed reads during the switches", "0", `${m.failedReads} of ${sent}`, m.failedReads === 0);
+    const rows = m.phases.map((p) => p.verifiedRows).join(", ");
+    t("migration", "tables identical on both sides at each switch", "all", m.verified ? `all (${rows} rows)` : "NO", m.verified);
+    t(
+      "migration",
+      "failed requests through the forwarding edge",
+      "0",
+      `${m.forwarding.failed} of ${m.forwarding.sent}`,
+      m.forwarding.failed === 0,
+    );
+  }
   return out;
 }
 
@@ -139,6 +162,7 @@ export function formatResults(r: Results): string {
   if (r.rollout) parts.push(rolloutSection(r.rollout));
   if (r.regions) parts.push(regionsSection(r.regions));
   if (r.scale) parts.push(scaleSection(r.scale));
+  if (r.migration) parts.push(migrationSection(r.migration));
   const rows = r.targets.map((x) => [x.benchmark, x.what, x.target, x.value, x.met ? "yes" : "NO"]);
   parts.push(section("Targets", table(["benchmark", "what", "target", "measured", "met"], rows)));
   return parts.join("\n");
@@ -272,6 +296,39 @@ function scaleSection(c: ScaleResults): string {
     table(
       ["provider", "nodes", "resources", "as npm run plan", "per node", "peak RSS", "source maps off only", "tsx default (source maps on)"],
       rows,
+    ),
+  );
+}
+
+function migrationSection(m: MigrationResults): string {
+  const st = m.settings.traffic;
+  return section(
+    `Cloud migration rehearsal (two local clouds, Postgres logical replication; run of ${m.ranAt.slice(0, 10)}): ` +
+      `${st.reads.rate} reads/s and ${st.writes.rate} writes/s through the old edge; the write freeze is how long a write sent then was refused`,
+    table(
+      ["phase", "write freeze", "database step", "edge switch", "failed reads", "failed writes", "refused writes", "verified"],
+      [
+        ...m.phases.map((p) => [
+          p.phase,
+          `${p.freezeSeconds.toFixed(2)} s`,
+          `${p.dbSeconds.toFixed(2)} s`,
+          `${p.switchSeconds.toFixed(2)} s`,
+          `${n(p.readsFailed)} of ${n(p.readsSent)}`,
+          `${n(p.writesFailed)} of ${n(p.writesSent)}`,
+          n(p.writesRefused),
+          `${p.verifiedTables} tables, ${n(p.verifiedRows)} rows identical`,
+        ]),
+        [
+          "forwarding alone",
+          "-",
+          "-",
+          "-",
+          "-",
+          `${n(m.forwarding.failed)} of ${n(m.forwarding.sent)} requests`,
+          "-",
+          `${n(m.forwarding.answeredByTarget)} answered by the target`,
+        ],
+      ],
     ),
   );
 }

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { BucketArgs } from ".";
+import { awsNames } from "../names";
 import { transform, type Transform } from "../transform";
+import type { BucketInputs, BucketName } from "./types";
 
 /** Per-resource escape hatches for the aws bucket (see components/transform.ts). */
 export interface AwsBucketTransforms {
@@ -14,8 +15,7 @@ export interface AwsBucketTransforms {
   policy?: Transform<aws.s3.BucketPolicyArgs>;
 }
 
-export interface AwsBucket {
-  name: pulumi.Output<string>;
+export interface AwsBucket extends BucketName {
   arn: pulumi.Output<string>;
   bucket: aws.s3.Bucket;
 }
@@ -26,21 +26,20 @@ export interface AwsBucket {
  * SSE-S3 rather than SSE-KMS: same AES-256 at rest with no per-request KMS charge and no key grant
  * to every node; access is decided by the IAM policies. Use `transform.aws.encryption` for a KMS key.
  */
-export function createAwsBucket(name: string, args: BucketArgs, parent: pulumi.Resource): AwsBucket {
-  const { spec, cloud } = args;
-  const t = args.transform?.aws ?? {};
+export function createBucket(name: string, args: BucketInputs<"aws">, t: AwsBucketTransforms = {}, parent: pulumi.Resource): AwsBucket {
+  const { spec } = args;
   // Production: `pulumi destroy` cannot delete the bucket or its settings until unprotected.
-  const opts: pulumi.CustomResourceOptions = { provider: cloud.awsProvider(), parent, protect: spec.production };
+  const opts: pulumi.CustomResourceOptions = { provider: args.providers.handle.primary.provider, parent, protect: spec.production };
   const bucket = new aws.s3.Bucket(
     ...transform(
       t.bucket,
       name,
       {
         // Bucket names are global: the prefix says whose it is, AWS appends a unique suffix.
-        bucketPrefix: `${spec.prefix.replace(/[^a-z0-9-]/g, "-").slice(0, 36)}-`,
+        bucketPrefix: awsNames.bucketPrefix(spec.prefix),
         // A dev stack can be torn down with its releases inside; production keeps its objects.
         forceDestroy: !spec.production,
-        tags: { Name: `${spec.prefix}-bucket`, "portage-role": "bucket" },
+        tags: { Name: awsNames.nameTag(spec.prefix, "bucket"), "portage-role": "bucket" },
       },
       opts,
     ),

@@ -1,16 +1,15 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
-import type { BucketArgs } from ".";
 import { transform, type Transform } from "../transform";
+import type { BucketInputs, BucketName } from "./types";
 
 /** Per-resource escape hatches for the gcp bucket (see components/transform.ts). */
 export interface GcpBucketTransforms {
   bucket?: Transform<gcp.storage.BucketArgs>;
 }
 
-export interface GcpBucket {
+export interface GcpBucket extends BucketName {
   bucket: gcp.storage.Bucket;
-  name: pulumi.Output<string>;
 }
 
 /**
@@ -20,12 +19,12 @@ export interface GcpBucket {
  * behind, and it protects against nothing the bucket's IAM does not. Set `encryption` through the
  * transform when a compliance regime asks for your own key.
  */
-export function createGcpBucket(name: string, args: BucketArgs, parent: pulumi.Resource): GcpBucket {
+export function createBucket(name: string, args: BucketInputs<"gcp">, t: GcpBucketTransforms = {}, parent: pulumi.Resource): GcpBucket {
   const { spec } = args;
-  const region = args.cloud.primaryRegion().region;
+  const region = args.cloud.primary.region;
   const bucket = new gcp.storage.Bucket(
     ...transform(
-      args.transform?.gcp?.bucket,
+      t.bucket,
       name,
       {
         location: region.toUpperCase(),
@@ -37,7 +36,7 @@ export function createGcpBucket(name: string, args: BucketArgs, parent: pulumi.R
         forceDestroy: !spec.production,
         labels: { "portage-role": "bucket" },
       },
-      { parent, provider: args.cloud.gcpProvider(), protect: spec.production },
+      { parent, provider: args.providers.handle.provider, protect: spec.production },
     ),
   );
   return { bucket, name: bucket.name };

@@ -79,3 +79,26 @@ export function describeIssue(issue: z.core.$ZodIssue, allowedKeys: (path: Prope
       return [`${at}: ${given}: ${issue.message}`];
   }
 }
+
+/** Collects every problem of the config, each with its key path, so that all are reported at once. */
+export class Problems {
+  readonly list: string[] = [];
+
+  /** A problem with a portage key: `portage:<key>: <text>`. */
+  at(key: string, text: string): void {
+    this.list.push(`portage:${key}: ${text}`);
+  }
+
+  /** A problem with a key of another namespace, written whole (`gcp:project: ...`). */
+  other(line: string): void {
+    this.list.push(line);
+  }
+
+  add(lines: readonly string[]): void {
+    this.list.push(...lines);
+  }
+
+  get any(): boolean {
+    return this.list.length > 0;
+  }
+}

@@ -1,6 +1,9 @@
+export { cloudAddresses, defaultSpace, regionAddresses, zoneSlots, type AddressSpace } from "./addresses";
+export { maxSecretsPerCondition, resolveCloud, type CloudContext } from "./cloud";
 export { ConfigError } from "./errors";
 export { loadSpec, parseStackConfig } from "./load";
-export { portableRegions, providerRegions, resolveRegion, regionCidr } from "./regions";
-export { machineTypes, databaseTiers, sizeNames } from "./sizes";
-export type { CloudProvider, NodeSpec, RegionSpec, Spec } from "./spec";
-export { cloudProviders } from "./spec";
+export { cloudWords, portableRegions, providerRegions, resolveRegion } from "./regions";
+export { providerKeys, readProviderConfig, withCloud } from "./resolve";
+export { databaseTiers, machineTypes, sizeNames } from "./sizes";
+export { cloudSpec, clouds, edgeKinds, servingCloud } from "./spec";
+export type { Cloud, CloudProvider, CloudSpec, CloudSpecs, EdgeKind, NodeSpec, PortableSpec, RegionSpec, Spec } from "./spec";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError, describeIssue, suggestion } from "./errors";
-import { resolveSpec, type StackContext } from "./resolve";
+import { readProviderConfig, resolveSpec, type StackContext } from "./resolve";
 import { configKeys, configSchema, objectKeys, type ObjectKey } from "./schema";
 import type { Spec } from "./spec";
 
@@ -9,7 +9,7 @@ import type { Spec } from "./spec";
  * Parses the stack's flat config map (as Pulumi hands it to a program: `"portage:fleet"` -> JSON text)
  * into the validated spec. Throws a ConfigError listing every problem; registers nothing.
  */
-export function parseStackConfig(config: Record<string, string>, ctx: Omit<StackContext, "aws" | "gcp">): Spec {
+export function parseStackConfig(config: Record<string, string>, ctx: Omit<StackContext, "providers">): Spec {
   const problems: string[] = [];
   const input: Record<string, unknown> = {};
 
@@ -29,11 +29,7 @@ export function parseStackConfig(config: Record<string, string>, ctx: Omit<Stack
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 
-  const resolved = resolveSpec(parsed.data, {
-    ...ctx,
-    aws: config["aws:profile"] ? { profile: config["aws:profile"] } : {},
-    gcp: config["gcp:project"] ? { project: config["gcp:project"] } : {},
-  });
+  const resolved = resolveSpec(parsed.data, { ...ctx, providers: readProviderConfig(config) });
   if ("problems" in resolved) throw new ConfigError(resolved.problems);
   return resolved.spec;
 }

@@ -1,10 +1,10 @@
-import type { CloudProvider } from "./spec";
+import type { Cloud } from "./clouds";
 
 /**
  * Portable region names and the nearest region of each provider.
  * A provider's own region name is accepted as well (see `resolveRegion`).
  */
-export const portableRegions: Record<string, Record<CloudProvider, string>> = {
+export const portableRegions: Record<string, Record<Cloud, string>> = {
   virginia: { aws: "us-east-1", gcp: "us-east4" },
   ohio: { aws: "us-east-2", gcp: "us-east5" },
   oregon: { aws: "us-west-2", gcp: "us-west1" },
@@ -32,9 +32,9 @@ export const portableRegions: Record<string, Record<CloudProvider, string>> = {
 
 /**
  * Every commercial region of each provider. The list is append-only: a region's position fixes its
- * network range (see `regionCidr`), so that adding or removing another region never renumbers it.
+ * network ranges (config/addresses.ts), so that adding or removing another region never renumbers it.
  */
-export const providerRegions: Record<CloudProvider, readonly string[]> = {
+export const providerRegions: Record<Cloud, readonly string[]> = {
   aws: [
     "us-east-1",
     "us-east-2",
@@ -117,33 +117,28 @@ export const providerRegions: Record<CloudProvider, readonly string[]> = {
 
 export type RegionLookup = { ok: true; region: string } | { ok: false; reason: string };
 
-/** Maps a portable or provider region name to the provider's region, or says why it cannot. */
-export function resolveRegion(name: string, provider: CloudProvider): RegionLookup {
-  const portable = portableRegions[name];
-  if (portable) return { ok: true, region: portable[provider] };
-  if (providerRegions[provider].includes(name)) return { ok: true, region: name };
-  const other: CloudProvider = provider === "aws" ? "gcp" : "aws";
-  if (providerRegions[other].includes(name)) {
-    const twin = Object.entries(portableRegions).find(([, r]) => r[other] === name)?.[0];
-    const hint = twin ? `; the portable name "${twin}" works on both` : "";
-    return { ok: false, reason: `"${name}" is ${article(other)} ${other} region, but portage:provider is ${provider}${hint}` };
-  }
-  const example = provider === "aws" ? "us-east-1" : "us-east4";
-  return {
-    ok: false,
-    reason: `"${name}" is not a region; use one of ${Object.keys(portableRegions).join(", ")} or ${article(provider)} ${provider} region such as ${example}`,
-  };
-}
-
-const article = (provider: CloudProvider) => (provider === "aws" ? "an" : "a");
+/** How each cloud's names read in a sentence, and a region to give as an example. */
+export const cloudWords: Record<Cloud, { article: string; exampleRegion: string }> = {
+  aws: { article: "an", exampleRegion: "us-east-1" },
+  gcp: { article: "a", exampleRegion: "us-east4" },
+};
 
 /**
- * The private range of a region, fixed by the region's place in `providerRegions`:
- * AWS gets a /16 VPC per region, GCP a /20 subnet per region in one VPC.
- * 10.100.0.0 - 10.163.255.255 is used; the database's private services range sits above it.
+ * Maps a portable or provider region name to the cloud's region, or says why it cannot.
+ * `because` says why this cloud is asked (`portage:provider is aws`), for the message.
  */
-export function regionCidr(provider: CloudProvider, region: string): string {
-  const index = providerRegions[provider].indexOf(region);
-  if (index < 0) throw new Error(`no address plan for ${provider} region ${region}`);
-  return provider === "aws" ? `10.${100 + index}.0.0/16` : `10.${100 + index}.0.0/20`;
+export function resolveRegion(name: string, cloud: Cloud, because = `portage:provider is ${cloud}`): RegionLookup {
+  const portable = portableRegions[name];
+  if (portable) return { ok: true, region: portable[cloud] };
+  if (providerRegions[cloud].includes(name)) return { ok: true, region: name };
+  const other = (Object.keys(providerRegions) as Cloud[]).find((c) => c !== cloud && providerRegions[c].includes(name));
+  if (other) {
+    const twin = Object.entries(portableRegions).find(([, r]) => r[other] === name)?.[0];
+    const hint = twin ? `; the portable name "${twin}" works on both` : "";
+    return { ok: false, reason: `"${name}" is ${cloudWords[other].article} ${other} region, but ${because}${hint}` };
+  }
+  return {
+    ok: false,
+    reason: `"${name}" is not a region; use one of ${Object.keys(portableRegions).join(", ")} or ${cloudWords[cloud].article} ${cloud} region such as ${cloudWords[cloud].exampleRegion}`,
+  };
 }

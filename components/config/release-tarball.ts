@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import * as tar from "tar";
+import type { Cloud } from "./clouds";
 import { compareVersions, isElf, readBinary, type BinaryFacts } from "./release-elf";
 
 /**
@@ -245,11 +246,11 @@ function binaryProblems(what: string, facts: BinaryFacts, expected: ExpectedRele
  * https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html. GCP's Arm machine
  * series are T2A, C4A and N4A: https://cloud.google.com/compute/docs/instances/arm-on-compute.
  */
-export function machineArchitecture(provider: "aws" | "gcp", type: string): Architecture {
+export function machineArchitecture(provider: Cloud, type: string): Architecture {
   return architectureOf[provider](type) ? "arm64" : "x86_64";
 }
 
-const architectureOf: Record<"aws" | "gcp", (type: string) => boolean> = {
+const architectureOf: Record<Cloud, (type: string) => boolean> = {
   aws: (type) => {
     const family = type.split(".")[0] ?? "";
     return family === "a1" || (/^[a-z]+\d+([a-z-]*)$/.exec(family)?.[1] ?? "").includes("g");

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { clouds, edgeKinds } from "./clouds";
 
 /**
  * The stack config surface: every `portage:*` key, its fields, defaults and descriptions.
  * This is the one source for the program's defaults, the Pulumi.yaml declarations and the
  * README's config reference (both checked against it by the tests). Rules that need more than
- * a type (regions, sizes, CIDRs, production rules) live in `resolve.ts`.
+ * a type live in sections/ (one validator per key) and cloud.ts (regions, sizes, ranges per cloud).
  */
 
 const text = (description: string, fallback: string) => z.string().default(fallback).describe(description);
@@ -54,7 +55,7 @@ export const bucketSchema = z
 
 export const edgeSchema = z
   .strictObject({
-    kind: z.enum(["haproxy", "traefik"]).default("haproxy").describe("The proxy on the edge VM: haproxy or traefik."),
+    kind: z.enum(edgeKinds).default("haproxy").describe("The proxy on the edge VM: haproxy or traefik."),
     domain: text("Public host name of the app; when set, the edge gets a Let's Encrypt certificate and redirects HTTP to HTTPS.", ""),
     acmeEmail: text("Contact e-mail for Let's Encrypt; required with a domain.", ""),
     size: text("Edge VM size: small, medium, large, or an explicit instance/machine type.", "small"),
@@ -63,7 +64,7 @@ export const edgeSchema = z
 
 export const appSchema = z
   .strictObject({
-    name: text("Release name (the `mix release` name): names the unit, the user and the database.", "hello"),
+    name: text("Release name (the `mix release` name): names the unit, the user and the database, so not a Postgres key word.", "hello"),
     release: text("Local path of the `mix release` tarball to ship.", "./releases/hello-0.1.0.tar.gz"),
     version: text("Version of that release; changing it rolls the fleet over with zero downtime.", "0.1.0"),
     healthPath: text("Path that answers 200 when the release is ready to serve.", "/ping"),
@@ -114,7 +115,7 @@ export const objectKeys = {
 } as const;
 
 export const scalarKeys = {
-  provider: z.enum(["aws", "gcp"]).default("aws").describe("The cloud: aws or gcp. Changing it re-targets the whole stack."),
+  provider: z.enum(clouds).default("aws").describe("The cloud: aws or gcp. Changing it re-targets the whole stack."),
   production: flag("A production stack: protected stateful resources, deletion protection, final snapshots, stricter checks.", false),
   allowDataLoss: flag(
     "Lets this one update delete or replace the database and the bucket (a provider switch on a dev stack; a database replacement in production). Set it, run the update, unset it.",

@@ -1,12 +1,20 @@
+import type { AddressSpace, CloudAddresses, RegionAddresses } from "./addresses";
+
 /**
  * The validated, resolved stack spec: what every component receives. Built once by `loadSpec`
  * from the stack config; components never read config themselves.
+ *
+ * Two layers: the portable spec (`Spec`: sizes by name, regions by the user's names, the app, access,
+ * ...) and, for each cloud the program builds a footprint on, what those mean there
+ * (`CloudSpec<C>`: provider regions, address ranges, machine types, database tier, account). Both are
+ * made and validated in config/, before any resource; a footprint on a cloud takes `spec.clouds[cloud]`.
  */
 
-export type CloudProvider = "aws" | "gcp";
-export const cloudProviders: readonly CloudProvider[] = ["aws", "gcp"];
+import type { Cloud, EdgeKind } from "./clouds";
 
-export interface RegionSpec {
+export { clouds, edgeKinds, type Cloud, type CloudProvider, type EdgeKind } from "./clouds";
+
+export interface RegionSpec<C extends Cloud = Cloud> {
   /** The name the user wrote (portable like `virginia`, or the provider's own); used in resource names. */
   key: string;
   /** The provider's region, e.g. `us-east-1` / `us-east4`. */
@@ -15,54 +23,76 @@ export interface RegionSpec {
   primary: boolean;
   /** The region's private range: the VPC (aws) or the subnet (gcp). */
   cidr: string;
+  /** Every range inside the region (config/addresses.ts). */
+  addresses: RegionAddresses<C>;
 }
 
-export interface NodeSpec {
+export interface NodeSpec<C extends Cloud = Cloud> {
   /** `<region key>-<n>`, e.g. `virginia-1`: stable as nodes and regions are added. */
   name: string;
-  region: RegionSpec;
+  region: RegionSpec<C>;
   /** 0-based position in its region; picks the zone round-robin. */
   index: number;
 }
 
+/** Where each cloud's footprint lives, from the provider's own config keys (`aws:profile`, `gcp:project`). */
+export interface CloudAccounts {
+  aws: { profile?: string };
+  gcp: { project: string };
+}
+
+/** The portable spec resolved for one cloud: everything a footprint on that cloud needs that is cloud-specific. */
+export interface CloudSpec<C extends Cloud = Cloud> {
+  cloud: C;
+  /** In the order of `fleet.regions`; the first is primary. */
+  regions: RegionSpec<C>[];
+  primary: RegionSpec<C>;
+  /** Every node, region by region. */
+  nodes: NodeSpec<C>[];
+  fleet: { machineType: string };
+  edge: { machineType: string };
+  database: { tier: string };
+  account: CloudAccounts[C];
+  /** The address space the footprint's ranges come from, and ranges that are not per region. */
+  addresses: CloudAddresses<C> & { space: AddressSpace };
+}
+
+/** The resolved clouds of a spec: `portage:provider` always (issue 11 adds a migration target). */
+export type CloudSpecs = { [C in Cloud]?: CloudSpec<C> };
+
 export interface Spec {
   project: string;
   stack: string;
-  provider: CloudProvider;
+  /** The cloud that serves the stack (`portage:provider`). */
+  provider: Cloud;
   production: boolean;
   /** The user allows this update to delete or replace the stack's data (see components/guard). */
   allowDataLoss: boolean;
-  /** `<app>-<stack>`: prefix of cloud-side names (secret paths, bucket, DNS zone, tags). */
+  /** `<app>-<stack>`, lowercase: what cloud-side names start with (components/names makes each valid). */
   prefix: string;
-  /** Tags / labels put on every resource that takes them (`portage-stack`, `portage-production`). */
-  tags: Record<string, string>;
   fleet: {
-    regions: RegionSpec[];
+    /** The regions as the user wrote them; the first is primary. Each cloud resolves them (`clouds`). */
+    regions: string[];
     nodesPerRegion: number;
     size: string;
-    machineType: string;
     diskGb: number;
-    nodes: NodeSpec[];
   };
   database: {
     version: string;
     size: string;
-    tier: string;
     storageGb: number;
     highAvailability: boolean;
     backupDays: number;
-    /** Database and user name, derived from the app name. */
+    /** The database's name, derived from the app name. */
     name: string;
-    user: string;
     port: number;
   };
   bucket: { versioning: boolean };
   edge: {
-    kind: "haproxy" | "traefik";
+    kind: EdgeKind;
     domain: string;
     acmeEmail: string;
     size: string;
-    machineType: string;
     /** Private port of the edge's admin API (HAProxy stats / Traefik API), reachable from the fleet only. */
     adminPort: number;
   };
@@ -93,6 +123,26 @@ export interface Spec {
     edgeName: string;
   };
   rollout: { batchSize: number; healthTimeoutSeconds: number };
-  aws: { profile?: string };
-  gcp: { project?: string };
+  /** The spec resolved for each cloud a footprint is built on; see `cloudSpec`. */
+  clouds: CloudSpecs;
+}
+
+/** The spec without its per-cloud resolutions: what `resolveCloud` resolves. */
+export type PortableSpec = Omit<Spec, "clouds">;
+
+/**
+ * The spec of a cloud the config resolved. Asking for another is a mistake in the program, not in
+ * the config: config/ resolves every cloud the program builds on (today `portage:provider`).
+ */
+export function cloudSpec<C extends Cloud>(spec: Pick<Spec, "clouds">, cloud: C): CloudSpec<C> {
+  const resolved = spec.clouds[cloud];
+  if (!resolved) {
+    throw new Error(`the spec is not resolved for ${cloud}; resolve it in components/config (resolveCloud) before building on it`);
+  }
+  return resolved;
+}
+
+/** The serving cloud's spec (`portage:provider`), always resolved. */
+export function servingCloud(spec: Pick<Spec, "clouds" | "provider">): CloudSpec {
+  return cloudSpec(spec, spec.provider);
 }

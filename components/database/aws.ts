@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { DatabaseArgs, DatabaseEndpoint } from ".";
+import { awsNames } from "../names";
 import { transform, type Transform } from "../transform";
+import type { DatabaseCredentials, DatabaseEndpoint, DatabaseInputs } from "./types";
 
 /** Per-resource escape hatches for the aws database (see components/transform.ts). */
 export interface AwsDatabaseTransforms {
@@ -21,19 +22,18 @@ export interface AwsDatabase extends DatabaseEndpoint {
  * within them), Multi-AZ standby when `database.highAvailability`. Production: deletion protection,
  * a final snapshot, backups kept after deletion, and `protect` on the instance and its groups.
  */
-export function createAwsDatabase(
+export function createDatabase(
   name: string,
-  args: DatabaseArgs & { password: pulumi.Output<string> },
+  args: DatabaseInputs<"aws"> & DatabaseCredentials,
+  t: AwsDatabaseTransforms = {},
   parent: pulumi.Resource,
 ): AwsDatabase {
-  const { spec, cloud, network } = args;
-  const t = args.transform?.aws ?? {};
-  const net = network.aws;
-  if (!net) throw new Error("the aws database needs the aws network");
+  const { spec, cloud } = args;
+  const net = args.network.handle;
   const db = spec.database;
   const production = spec.production;
-  const opts: pulumi.CustomResourceOptions = { provider: cloud.awsProvider(), parent, protect: production };
-  const tags = { Name: `${spec.prefix}-database`, "portage-role": "database" };
+  const opts: pulumi.CustomResourceOptions = { provider: args.providers.handle.primary.provider, parent, protect: production };
+  const tags = { Name: awsNames.nameTag(spec.prefix, "database"), "portage-role": "database" };
 
   const subnetGroup = new aws.rds.SubnetGroup(
     ...transform(
@@ -65,12 +65,12 @@ export function createAwsDatabase(
         // A major version: RDS picks the minor and upgrades it in the maintenance window.
         engineVersion: db.version,
         autoMinorVersionUpgrade: true,
-        instanceClass: db.tier,
+        instanceClass: cloud.database.tier,
         allocatedStorage: db.storageGb,
         storageType: "gp3",
         storageEncrypted: true,
         dbName: db.name,
-        username: db.user,
+        username: args.user,
         password: args.password,
         port: db.port,
         dbSubnetGroupName: subnetGroup.name,
@@ -82,7 +82,7 @@ export function createAwsDatabase(
         copyTagsToSnapshot: true,
         deletionProtection: production,
         skipFinalSnapshot: !production,
-        ...(production ? { finalSnapshotIdentifier: `${identifier(spec.prefix)}-final` } : {}),
+        ...(production ? { finalSnapshotIdentifier: awsNames.finalSnapshotIdentifier(spec.prefix) } : {}),
         deleteAutomatedBackups: !production,
         tags,
       },
@@ -90,16 +90,4 @@ export function createAwsDatabase(
     ),
   );
   return { instance, host: instance.address, port: instance.port };
-}
-
-/** RDS identifiers: letters, digits and single hyphens, starting with a letter. */
-function identifier(text: string): string {
-  const clean = text
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/-{2,}/g, "-")
-    .replace(/^[^a-z]+/, "")
-    .slice(0, 50)
-    .replace(/-$/, "");
-  return clean || "portage";
 }

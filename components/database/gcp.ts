@@ -1,8 +1,9 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { DatabaseArgs, DatabaseEndpoint } from ".";
 import type { Spec } from "../config";
+import { stackTags } from "../names";
 import { transform, type Transform } from "../transform";
+import type { DatabaseCredentials, DatabaseEndpoint, DatabaseInputs } from "./types";
 
 /** Per-resource escape hatches for the gcp database (see components/transform.ts). */
 export interface GcpDatabaseTransforms {
@@ -24,31 +25,30 @@ export interface GcpDatabase extends DatabaseEndpoint {
  * deletionProtection) and not from the console or gcloud (deletionProtectionEnabled), and a final
  * backup is taken if it ever is.
  */
-export function createGcpDatabase(
+export function createDatabase(
   name: string,
-  args: DatabaseArgs & { password: pulumi.Output<string> },
+  args: DatabaseInputs<"gcp"> & DatabaseCredentials,
+  t: GcpDatabaseTransforms = {},
   parent: pulumi.Resource,
 ): GcpDatabase {
-  const { spec } = args;
-  const network = args.network.gcp;
-  if (!network) throw new Error("the gcp database needs the gcp network");
-  const t = args.transform?.gcp;
-  const opts = { parent, provider: args.cloud.gcpProvider(), protect: spec.production };
+  const { spec, cloud } = args;
+  const network = args.network.handle;
+  const opts = { parent, provider: args.providers.handle.provider, protect: spec.production };
   const db = spec.database;
 
   const instance = new gcp.sql.DatabaseInstance(
     ...transform(
-      t?.instance,
+      t.instance,
       `${name}-postgres`,
       {
-        region: args.cloud.primaryRegion().region,
+        region: cloud.primary.region,
         databaseVersion: `POSTGRES_${db.version}`,
         // The provider's default is true: a dev stack must stay easy to tear down.
         deletionProtection: spec.production,
         settings: {
           // Custom and shared-core tiers exist on ENTERPRISE only; Postgres 16+ defaults to ENTERPRISE_PLUS.
           edition: "ENTERPRISE",
-          tier: db.tier,
+          tier: cloud.database.tier,
           availabilityType: db.highAvailability ? "REGIONAL" : "ZONAL",
           diskType: "PD_SSD",
           diskSize: db.storageGb,
@@ -70,7 +70,7 @@ export function createGcpDatabase(
             { name: "log_lock_waits", value: "on" },
           ],
           // Provider default labels reach top-level `labels` only; Cloud SQL's are in settings.
-          userLabels: { ...spec.tags, "portage-role": "database" },
+          userLabels: { ...stackTags(spec, "gcp"), "portage-role": "database" },
         },
       },
       {
@@ -86,15 +86,15 @@ export function createGcpDatabase(
   // ABANDON: Postgres refuses to drop a database or role that owns objects; the instance's own
   // deletion removes them. A renamed app leaves its old database in place rather than dropping it.
   const database = new gcp.sql.Database(
-    ...transform(t?.database, `${name}-db`, { instance: instance.name, name: db.name, deletionPolicy: "ABANDON" }, opts),
+    ...transform(t.database, `${name}-db`, { instance: instance.name, name: db.name, deletionPolicy: "ABANDON" }, opts),
   );
   const user = new gcp.sql.User(
     ...transform(
-      t?.user,
+      t.user,
       `${name}-user`,
       {
         instance: instance.name,
-        name: db.user,
+        name: args.user,
         type: "BUILT_IN",
         password: args.password,
         deletionPolicy: "ABANDON",

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterDnsArgs } from ".";
 import { transform, type Transform } from "../transform";
+import type { ClusterDnsInputs } from "./types";
 
 /** Per-resource escape hatches for the aws dns (see components/transform.ts). */
 export interface AwsClusterDnsTransforms {
@@ -25,13 +25,16 @@ export const maxRecordAddresses = 400;
  * creation, the others by one association each (so adding a region only adds one), with
  * `nodes.<zone>` (every node's private address, for cluster discovery) and `edge.<zone>`.
  */
-export function createAwsClusterDns(name: string, args: ClusterDnsArgs, parent: pulumi.Resource): pulumi.Resource[] {
-  const { spec, cloud } = args;
-  const t = args.transform?.aws ?? {};
-  const net = args.network.aws;
-  if (!net) throw new Error("the aws dns needs the aws network");
+export function createClusterDns(
+  name: string,
+  args: ClusterDnsInputs<"aws">,
+  t: AwsClusterDnsTransforms = {},
+  parent: pulumi.Resource,
+): pulumi.Resource[] {
+  const { spec } = args;
+  const net = args.network.handle;
   const primary = net.primary;
-  const opts = { provider: cloud.awsProvider(primary.region.region), parent };
+  const opts = { provider: args.providers.handle.primary.provider, parent };
 
   const zone = new aws.route53.Zone(
     ...transform(

@@ -1,8 +1,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterDnsArgs } from ".";
 import type { CreatedNode } from "../fleet";
 import { transform, type Transform } from "../transform";
+import type { ClusterDnsInputs } from "./types";
 
 /** Per-resource escape hatches for the gcp dns (see components/transform.ts). */
 export interface GcpClusterDnsTransforms {
@@ -18,16 +18,19 @@ export const maxAddressesPerName = 100;
  * A private Cloud DNS zone visible on the stack's VPC only, with `nodes.<zone>` (every node's private
  * address; TTL 10 s so discovery follows nodes coming and going) and `edge.<zone>` (the edge's).
  */
-export function createGcpClusterDns(name: string, args: ClusterDnsArgs, parent: pulumi.Resource): pulumi.Resource[] {
+export function createClusterDns(
+  name: string,
+  args: ClusterDnsInputs<"gcp">,
+  t: GcpClusterDnsTransforms = {},
+  parent: pulumi.Resource,
+): pulumi.Resource[] {
   const { spec } = args;
-  const network = args.network.gcp;
-  if (!network) throw new Error("the gcp dns needs the gcp network");
-  const t = args.transform?.gcp;
-  const opts = { parent, provider: args.cloud.gcpProvider() };
+  const network = args.network.handle;
+  const opts = { parent, provider: args.providers.handle.provider };
 
   const zone = new gcp.dns.ManagedZone(
     ...transform(
-      t?.zone,
+      t.zone,
       `${name}-zone`,
       {
         description: `portage ${spec.prefix}: cluster discovery (${spec.cluster.nodesName}) and the edge's private name`,
@@ -41,7 +44,7 @@ export function createGcpClusterDns(name: string, args: ClusterDnsArgs, parent: 
 
   const record = (suffix: string, fqdn: string, rrdatas: pulumi.Input<pulumi.Input<string>[]>) =>
     new gcp.dns.RecordSet(
-      ...transform(t?.record, `${name}-${suffix}`, { managedZone: zone.name, name: `${fqdn}.`, type: "A", ttl: 10, rrdatas }, opts),
+      ...transform(t.record, `${name}-${suffix}`, { managedZone: zone.name, name: `${fqdn}.`, type: "A", ttl: 10, rrdatas }, opts),
     );
   const nodes = record("nodes", spec.cluster.nodesName, discoveryAddresses(args.fleet.created));
   const edge = record("edge", spec.cluster.edgeName, [args.edge.privateAddress]);

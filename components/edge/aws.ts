@@ -1,20 +1,11 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { EdgeAddresses, EdgeArgs } from ".";
-import {
-  createVmIdentity,
-  encryptedRoot,
-  iamPath,
-  metadataOptions,
-  parameterArn,
-  policyDocument,
-  ubuntuAmi,
-  vmOptions,
-  type IdentityTransforms,
-  type VmIdentity,
-} from "../fleet/aws-vm";
+import { createVmIdentity, parameterArn, policyDocument, type IdentityTransforms, type VmIdentity } from "../identity/aws";
+import { awsNames, stackTags } from "../names";
 import { secretRef } from "../secrets/names";
 import { transform, type Transform } from "../transform";
+import { encryptedRoot, metadataOptions, ubuntuImage, vmOptions } from "../vm/aws";
+import type { EdgeAddresses, EdgeInputs } from "./types";
 
 /** Per-resource escape hatches for the aws edge (see components/transform.ts). */
 export interface AwsEdgeTransforms extends IdentityTransforms {
@@ -37,18 +28,21 @@ export interface AwsEdge extends EdgeAddresses {
  * the internet, for packages and ACME) from its first second, and keeps its private and public
  * address when it is replaced. Its own IAM role reads only the edge admin password.
  */
-export function createAwsEdge(name: string, args: EdgeArgs & { userData: string }, parent: pulumi.Resource): AwsEdge {
+export function createEdge(
+  name: string,
+  args: EdgeInputs<"aws"> & { userData: string },
+  t: AwsEdgeTransforms = {},
+  parent: pulumi.Resource,
+): AwsEdge {
   const { spec, cloud } = args;
-  const t = args.transform?.aws ?? {};
-  const net = args.network.aws;
-  if (!net) throw new Error("the aws edge needs the aws network");
-  const region = net.primary.region.region;
-  const provider = cloud.awsProvider(region);
+  const net = args.network.handle;
+  const region = cloud.primary.region;
+  const provider = args.providers.handle.primary.provider;
   const opts = { provider, parent };
-  const labels = { Name: `${spec.prefix}-edge`, "portage-role": "edge" };
+  const labels = { Name: awsNames.nameTag(spec.prefix, "edge"), "portage-role": "edge" };
 
   const caller = aws.getCallerIdentityOutput({}, opts);
-  const password = secretRef(spec, "EDGE_ADMIN_PASSWORD").ref;
+  const password = secretRef({ provider: "aws", prefix: spec.prefix }, "EDGE_ADMIN_PASSWORD").ref;
   const policy = caller.apply((who) =>
     policyDocument([
       { Sid: "ReadEdgeAdminPassword", Effect: "Allow", Action: "ssm:GetParameter", Resource: parameterArn(who, region, password) },
@@ -56,7 +50,12 @@ export function createAwsEdge(name: string, args: EdgeArgs & { userData: string 
   );
   const identity = createVmIdentity(
     name,
-    { path: iamPath(spec.prefix), description: `portage ${spec.prefix} edge: reads the edge admin password`, policy, tags: labels },
+    {
+      path: awsNames.iamPath(spec.prefix),
+      description: `portage ${spec.prefix} edge: reads the edge admin password`,
+      policy,
+      tags: labels,
+    },
     opts,
     t,
   );
@@ -88,15 +87,15 @@ export function createAwsEdge(name: string, args: EdgeArgs & { userData: string 
       t.instance,
       name,
       {
-        ami: ubuntuAmi(provider, parent),
-        instanceType: spec.edge.machineType,
+        ami: ubuntuImage(provider, parent),
+        instanceType: cloud.edge.machineType,
         primaryNetworkInterface: { networkInterfaceId: networkInterface.id },
         iamInstanceProfile: identity.profile.name,
         userData: args.userData,
         userDataReplaceOnChange: true,
         metadataOptions,
         rootBlockDevice: encryptedRoot(),
-        volumeTags: { ...spec.tags, ...labels },
+        volumeTags: { ...stackTags(spec, "aws"), ...labels },
         tags: labels,
       },
       // The interface can serve one instance at a time: a replacement stops the old edge first.

@@ -1,13 +1,11 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
-import type { EdgeAddresses, EdgeArgs } from ".";
-import { projectNumber, regionZones, ubuntuImage, zoneAt } from "../fleet/gcp-lookups";
-import { createVmIdentity, hardenedVm, vmIgnoreChanges } from "../fleet/gcp-vm";
-import { gcpSubnet } from "../network/gcp";
-import { gcpProject } from "../network/gcp-names";
-import { grantSecretAccess, secretCondition } from "../secrets/gcp-access";
+import { createVmIdentity, grantSecretAccess, projectNumber, secretCondition } from "../identity/gcp";
+import { stackTags } from "../names";
 import { edgeSecretEnv } from "../secrets/names";
 import { transform, type Transform } from "../transform";
+import { hardenedVm, regionZones, ubuntuImage, vmIgnoreChanges, zoneAt } from "../vm/gcp";
+import type { EdgeAddresses, EdgeInputs } from "./types";
 
 /** Per-resource escape hatches for the gcp edge (see components/transform.ts). */
 export interface GcpEdgeTransforms {
@@ -32,30 +30,38 @@ const edgeDiskGb = 20;
  * (a static one, kept across VM replacements), its own service account that reads the edge admin
  * password and nothing else.
  */
-export function createGcpEdge(name: string, args: EdgeArgs & { userData: string }, parent: pulumi.Resource): GcpEdge {
+export function createEdge(
+  name: string,
+  args: EdgeInputs<"gcp"> & { userData: string },
+  t: GcpEdgeTransforms = {},
+  parent: pulumi.Resource,
+): GcpEdge {
   const { spec, cloud } = args;
-  const network = args.network.gcp;
-  if (!network) throw new Error("the gcp edge needs the gcp network");
-  const t = args.transform?.gcp;
-  const opts = { parent, provider: cloud.gcpProvider() };
-  const primary = cloud.primaryRegion();
+  const network = args.network.handle;
+  const providers = args.providers.handle;
+  const opts = { parent, provider: providers.provider };
+  const primary = cloud.primary;
 
-  const serviceAccount = createVmIdentity(`${name}-identity`, { spec, id: "edge", what: "the edge", transform: t?.serviceAccount }, opts);
+  const serviceAccount = createVmIdentity(
+    `${name}-identity`,
+    { spec, providers, id: "edge", what: "the edge", transform: t.serviceAccount },
+    opts,
+  );
   // By name: the secret is written after the edge exists (PHX_HOST is the edge's address).
   const secretAccess = grantSecretAccess(
     `${name}-secret-access`,
     {
-      spec,
+      providers,
       member: serviceAccount.member,
-      condition: secretCondition(spec, projectNumber(cloud, gcpProject(spec), parent), edgeSecretEnv, "edge"),
-      transform: t?.secretAccess,
+      condition: secretCondition(spec, projectNumber(providers, parent), edgeSecretEnv, "edge"),
+      transform: t.secretAccess,
     },
     opts,
   );
 
   const address = new gcp.compute.Address(
     ...transform(
-      t?.address,
+      t.address,
       `${name}-address`,
       {
         description: `portage ${spec.prefix}: the edge's public address`,
@@ -69,17 +75,17 @@ export function createGcpEdge(name: string, args: EdgeArgs & { userData: string 
 
   const instance = new gcp.compute.Instance(
     ...transform(
-      t?.instance,
+      t.instance,
       `${name}-vm`,
       hardenedVm({
-        spec,
         role: "edge",
+        labels: stackTags(spec, "gcp"),
         description: `portage ${spec.prefix}: the edge (${spec.edge.kind}), SSH bastion`,
-        zone: regionZones(cloud, primary.region, parent).apply((zones) => zoneAt(zones, 0)),
-        machineType: spec.edge.machineType,
-        image: ubuntuImage(cloud, parent),
+        zone: regionZones(providers, primary.region, parent).apply((zones) => zoneAt(zones, 0)),
+        machineType: cloud.edge.machineType,
+        image: ubuntuImage(providers, parent),
         diskGb: edgeDiskGb,
-        subnet: gcpSubnet(network, primary.region),
+        subnet: network.primary.subnet,
         networkTag: network.edgeTag,
         userData: args.userData,
         serviceAccount,

@@ -1,22 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { CreatedNode, FleetArgs } from ".";
-import type { NodeSpec } from "../config";
-import { zoneSlots } from "../network/aws";
-import { secretPathPrefix } from "../secrets/names";
+import { zoneSlots, type NodeSpec } from "../config";
+import { createVmIdentity, parameterArn, policyDocument, type IdentityTransforms, type VmIdentity } from "../identity/aws";
+import { awsNames, stackTags } from "../names";
+import type { AwsRegionNetwork } from "../network";
 import { transform, type Transform } from "../transform";
-import {
-  createVmIdentity,
-  encryptedRoot,
-  iamPath,
-  metadataOptions,
-  parameterArn,
-  policyDocument,
-  ubuntuAmi,
-  vmOptions,
-  type IdentityTransforms,
-  type VmIdentity,
-} from "./aws-vm";
+import { encryptedRoot, metadataOptions, ubuntuImage, vmOptions } from "../vm/aws";
+import type { CreatedNode, FleetInputs } from "./types";
 
 /** Per-resource escape hatches for the aws fleet (see components/transform.ts); called once per node. */
 export interface AwsFleetTransforms extends IdentityTransforms {
@@ -37,20 +27,20 @@ export type AwsFleet = { nodes: AwsNode[] };
  * and its own IAM role that reads the bucket and the stack's SSM parameters, nothing more.
  * Every input of a node depends on that node and the spec only, never on the number of nodes.
  */
-export function createAwsFleet(
+export function createFleet(
   name: string,
-  args: FleetArgs & { userData: (node: NodeSpec) => pulumi.Output<string> },
+  args: FleetInputs<"aws"> & { userData: (node: NodeSpec) => pulumi.Output<string> },
+  t: AwsFleetTransforms = {},
   parent: pulumi.Resource,
 ): AwsFleet {
   const { spec, cloud } = args;
-  const t = args.transform?.aws ?? {};
-  const net = args.network.aws;
-  const bucket = args.bucket.aws;
-  if (!net || !bucket) throw new Error("the aws fleet needs the aws network and bucket");
-  const primary = net.primary.region.region;
+  const providers = args.providers.handle;
+  const net = args.network.handle;
+  const bucket = args.bucket.handle;
+  const primary = cloud.primary.region;
 
   // One lookup and one policy document, shared by every node.
-  const caller = aws.getCallerIdentityOutput({}, { provider: cloud.awsProvider(primary), parent });
+  const caller = aws.getCallerIdentityOutput({}, { provider: providers.primary.provider, parent });
   const policy = pulumi.all([bucket.arn, caller]).apply(([arn, who]) =>
     policyDocument([
       { Sid: "ReadBucketObjects", Effect: "Allow", Action: "s3:GetObject", Resource: `${arn}/*` },
@@ -59,25 +49,25 @@ export function createAwsFleet(
         Sid: "ReadStackParameters",
         Effect: "Allow",
         Action: ["ssm:GetParameter", "ssm:GetParameters"],
-        Resource: parameterArn(who, primary, `${secretPathPrefix(spec)}*`),
+        Resource: parameterArn(who, primary, `${awsNames.parameterPath(spec.prefix)}*`),
       },
     ]),
   );
-  const images = new Map<string, pulumi.Output<string>>();
-  const imageOf = (region: string) => {
-    if (!images.has(region)) images.set(region, ubuntuAmi(cloud.awsProvider(region), parent));
-    return images.get(region) as pulumi.Output<string>;
-  };
+  // Region by region (the order of cloud.nodes), with one image lookup per region.
+  const nodes = net.regions.flatMap((region) => {
+    const image = ubuntuImage(region.provider, parent);
+    return cloud.nodes.filter((node) => node.region === region.region).map((node) => createNode(node, region, image));
+  });
+  return { nodes };
 
-  const nodes = spec.fleet.nodes.map((node): AwsNode => {
-    const region = net.region(node.region.region);
-    const provider = cloud.awsProvider(node.region.region);
+  function createNode(node: NodeSpec, region: AwsRegionNetwork, image: pulumi.Output<string>): AwsNode {
+    const provider = region.provider;
     const id = `${name}-${node.name}`;
-    const labels = { Name: `${spec.prefix}-${node.name}`, "portage-role": "node" };
+    const labels = { Name: awsNames.nameTag(spec.prefix, node.name), "portage-role": "node" };
     const identity = createVmIdentity(
       id,
       {
-        path: iamPath(spec.prefix),
+        path: awsNames.iamPath(spec.prefix),
         description: `portage ${spec.prefix} node ${node.name}: reads the bucket and the stack parameters`,
         policy,
         tags: labels,
@@ -91,8 +81,8 @@ export function createAwsFleet(
         t.instance,
         id,
         {
-          ami: imageOf(node.region.region),
-          instanceType: spec.fleet.machineType,
+          ami: image,
+          instanceType: cloud.fleet.machineType,
           subnetId: subnet.id,
           vpcSecurityGroupIds: [region.nodeSecurityGroup.id],
           associatePublicIpAddress: false,
@@ -102,13 +92,12 @@ export function createAwsFleet(
           metadataOptions,
           rootBlockDevice: encryptedRoot(spec.fleet.diskGb),
           // Provider default tags do not reach volumes created with the instance.
-          volumeTags: { ...spec.tags, ...labels },
+          volumeTags: { ...stackTags(spec, "aws"), ...labels },
           tags: labels,
         },
         { provider, parent, ...vmOptions },
       ),
     );
     return { spec: node, privateAddress: instance.privateIp, instance, identity };
-  });
-  return { nodes };
+  }
 }

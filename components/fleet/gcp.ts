@@ -1,14 +1,13 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { CreatedNode, FleetArgs } from ".";
 import type { NodeSpec } from "../config";
-import { gcpSubnet } from "../network/gcp";
-import { gcpProject } from "../network/gcp-names";
-import { grantSecretAccess, secretCondition } from "../secrets/gcp-access";
+import { createVmIdentity, grantSecretAccess, projectNumber, secretCondition } from "../identity/gcp";
+import { stackTags } from "../names";
+import type { GcpRegionNetwork } from "../network";
 import { nodeSecretEnv } from "../secrets/names";
 import { transform, type Transform } from "../transform";
-import { projectNumber, regionZones, ubuntuImage, zoneAt } from "./gcp-lookups";
-import { createVmIdentity, hardenedVm, vmIgnoreChanges } from "./gcp-vm";
+import { hardenedVm, regionZones, ubuntuImage, vmIgnoreChanges, zoneAt } from "../vm/gcp";
+import type { CreatedNode, FleetInputs } from "./types";
 
 /** Per-resource escape hatches for the gcp fleet (see components/transform.ts); each applies to every node. */
 export interface GcpFleetTransforms {
@@ -38,53 +37,50 @@ export interface GcpFleet {
  * binding on the stack's own bucket listing every node: one resource however large the fleet).
  * Lookups are made once per fleet (image, project) or per region (zones), never per node.
  */
-export function createGcpFleet(
+export function createFleet(
   name: string,
-  args: FleetArgs & { userData: (node: NodeSpec) => pulumi.Output<string> },
+  args: FleetInputs<"gcp"> & { userData: (node: NodeSpec) => pulumi.Output<string> },
+  t: GcpFleetTransforms = {},
   parent: pulumi.Resource,
 ): GcpFleet {
   const { spec, cloud } = args;
-  const network = args.network.gcp;
-  const bucket = args.bucket.gcp;
-  if (!network || !bucket) throw new Error("the gcp fleet needs the gcp network and bucket");
-  const t = args.transform?.gcp;
-  const opts = { parent, provider: cloud.gcpProvider() };
+  const providers = args.providers.handle;
+  const network = args.network.handle;
+  const bucket = args.bucket.handle;
+  const opts = { parent, provider: providers.provider };
 
-  const image = ubuntuImage(cloud, parent);
-  const condition = secretCondition(spec, projectNumber(cloud, gcpProject(spec), parent), nodeSecretEnv, "node");
-  const zones = new Map(spec.fleet.regions.map((r) => [r.region, regionZones(cloud, r.region, parent)]));
+  const image = ubuntuImage(providers, parent);
+  const condition = secretCondition(spec, projectNumber(providers, parent), nodeSecretEnv, "node");
+  // Region by region (the order of cloud.nodes), with one zone lookup per region.
+  const nodes = network.regions.flatMap((region) => {
+    const zones = regionZones(providers, region.region.region, parent);
+    return cloud.nodes.filter((node) => node.region === region.region).map((node) => createNode(node, region, zones));
+  });
 
-  const nodes = spec.fleet.nodes.map((node): GcpNode => {
-    const regionZoneList = zones.get(node.region.region);
-    if (!regionZoneList) throw new Error(`node ${node.name}: ${node.region.region} is not a fleet region`);
+  function createNode(node: NodeSpec, region: GcpRegionNetwork, zones: pulumi.Output<string[]>): GcpNode {
     const serviceAccount = createVmIdentity(
       `${name}-${node.name}`,
-      {
-        spec,
-        id: node.name,
-        what: `node ${node.name}`,
-        transform: t?.serviceAccount,
-      },
+      { spec, providers, id: node.name, what: `node ${node.name}`, transform: t.serviceAccount },
       opts,
     );
     const secretAccess = grantSecretAccess(
       `${name}-${node.name}-secrets`,
-      { spec, member: serviceAccount.member, condition, transform: t?.secretAccess },
+      { providers, member: serviceAccount.member, condition, transform: t.secretAccess },
       opts,
     );
     const instance = new gcp.compute.Instance(
       ...transform(
-        t?.instance,
+        t.instance,
         `${name}-${node.name}`,
         hardenedVm({
-          spec,
           role: "node",
+          labels: stackTags(spec, "gcp"),
           description: `portage ${spec.prefix}: node ${node.name}`,
-          zone: regionZoneList.apply((list) => zoneAt(list, node.index)),
-          machineType: spec.fleet.machineType,
+          zone: zones.apply((list) => zoneAt(list, node.index)),
+          machineType: cloud.fleet.machineType,
           image,
           diskGb: spec.fleet.diskGb,
-          subnet: gcpSubnet(network, node.region.region),
+          subnet: region.subnet,
           networkTag: network.nodeTag,
           userData: args.userData(node),
           serviceAccount,
@@ -94,12 +90,12 @@ export function createGcpFleet(
     );
     const privateAddress = instance.networkInterfaces.apply((nics) => nics[0]?.networkIp ?? "");
     return { spec: node, instance, privateAddress, serviceAccount, secretAccess };
-  });
+  }
 
   // Authoritative for objectViewer on the stack's own bucket only; nothing else holds that role there.
   const bucketAccess = new gcp.storage.BucketIAMBinding(
     ...transform(
-      t?.bucketAccess,
+      t.bucketAccess,
       `${name}-bucket-read`,
       {
         bucket: bucket.bucket.name,

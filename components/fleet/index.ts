@@ -1,59 +1,76 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Bucket } from "../bucket";
-import type { Cloud } from "../cloud";
-import type { NodeSpec, Spec } from "../config";
-import type { Network } from "../network";
+import type { Cloud, CloudSpec, NodeSpec, Spec } from "../config";
 import { nodeUserData, type NodeRuntime } from "../node";
 import { secretRefs } from "../secrets/names";
-import { createAwsFleet, type AwsFleet, type AwsFleetTransforms } from "./aws";
-import { createGcpFleet, type GcpFleet, type GcpFleetTransforms } from "./gcp";
+import { storeLocation } from "../secrets/store";
+import * as aws from "./aws";
+import * as gcp from "./gcp";
+import type { CreatedNode, FleetInputs, NodeInfo } from "./types";
 
-export interface FleetArgs {
-  spec: Spec;
-  cloud: Cloud;
-  network: Network;
-  bucket: Bucket;
-  transform?: { aws?: AwsFleetTransforms; gcp?: GcpFleetTransforms };
+export type { AwsFleet, AwsFleetTransforms, AwsNode } from "./aws";
+export type { GcpFleet, GcpFleetTransforms, GcpNode } from "./gcp";
+export type { CreatedNode, FleetInputs, NodeInfo } from "./types";
+
+/** Each cloud's fleet handle. */
+export interface FleetHandles {
+  aws: aws.AwsFleet;
+  gcp: gcp.GcpFleet;
+}
+export type FleetOf<C extends Cloud> = FleetHandles[C];
+
+/** Edits to the raw resources, per cloud (see components/transform.ts); each applies to every node. */
+export interface FleetTransforms {
+  aws?: aws.AwsFleetTransforms;
+  gcp?: gcp.GcpFleetTransforms;
 }
 
-/** A node as the stack outputs it: the same shape on both providers. */
-export interface NodeInfo {
-  name: string;
-  /** The provider's region, e.g. `us-east-1` / `us-east4`. */
-  region: string;
-  privateAddress: string;
+export interface FleetArgs<C extends Cloud = Cloud> extends FleetInputs<C> {
+  /**
+   * Edits to the raw resources, per cloud: a partial merged over portage's arguments, or a function
+   * that edits them in place; the callback's `name` tells the node (`fleet-virginia-2`).
+   * @default {}
+   * @example
+   * { aws: { instance: (args, _opts, name) => { if (name === "fleet-virginia-2") args.monitoring = true; } } }
+   */
+  transform?: FleetTransforms;
 }
 
-/** What the provider implementations return for each node. */
-export interface CreatedNode {
-  spec: NodeSpec;
-  privateAddress: pulumi.Output<string>;
-  /** The VM resource: for `dependsOn`, and its id re-runs a rollout on a replaced VM. */
-  instance: pulumi.CustomResource;
-}
+type UserData = (node: NodeSpec) => pulumi.Output<string>;
+
+const build: {
+  [C in Cloud]: (
+    name: string,
+    args: FleetInputs<C> & { userData: UserData },
+    t: FleetTransforms[C] | undefined,
+    parent: pulumi.Resource,
+  ) => FleetOf<C>;
+} = {
+  aws: aws.createFleet,
+  gcp: gcp.createFleet,
+};
 
 /**
  * `fleet.nodesPerRegion` nodes in each region, private addresses only, spread over the region's
  * zones, on Ubuntu 24.04 LTS (amd64). Each node has its own least-privilege identity that reads the
  * bucket and the stack's secrets, nothing more. Its user-data is the same for every version of the
  * app: releases roll out by commands (see release/), so a new version never replaces or reboots it.
+ *
+ * @example
+ * const fleet = new Fleet("fleet", { spec, cloud: cloudSpec(spec, "aws"), providers, network, bucket });
+ * fleet.nodes; // [{ name: "virginia-1", region: "us-east-1", privateAddress: "10.100.64.12" }, ...]
  */
-export class Fleet extends pulumi.ComponentResource {
+export class Fleet<C extends Cloud = Cloud> extends pulumi.ComponentResource {
+  readonly cloud: C;
   readonly nodes: pulumi.Output<NodeInfo[]>;
   readonly created: CreatedNode[];
-  readonly aws?: AwsFleet;
-  readonly gcp?: GcpFleet;
+  readonly handle: FleetOf<C>;
 
-  constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: FleetArgs<C>, opts?: pulumi.ComponentResourceOptions) {
     super("portage:fleet:Fleet", name, {}, opts);
-    const userData = (node: NodeSpec) => args.bucket.name.apply((bucket) => nodeUserData(nodeRuntime(args.spec, node, bucket)));
-    if (args.spec.provider === "aws") {
-      this.aws = createAwsFleet(name, { ...args, userData }, this);
-      this.created = this.aws.nodes;
-    } else {
-      this.gcp = createGcpFleet(name, { ...args, userData }, this);
-      this.created = this.gcp.nodes;
-    }
+    this.cloud = args.cloud.cloud;
+    const userData = (node: NodeSpec) => args.bucket.name.apply((bucket) => nodeUserData(nodeRuntime(args.spec, args.cloud, node, bucket)));
+    this.handle = build[this.cloud](name, { ...args, userData }, args.transform?.[this.cloud], this);
+    this.created = this.handle.nodes;
     this.nodes = pulumi.all(
       this.created.map((n) =>
         n.privateAddress.apply((privateAddress): NodeInfo => ({ name: n.spec.name, region: n.spec.region.region, privateAddress })),
@@ -64,16 +81,15 @@ export class Fleet extends pulumi.ComponentResource {
 }
 
 /** A node's on-VM settings: from the spec and the bucket's name only, never the app version. */
-export function nodeRuntime(spec: Spec, node: NodeSpec, bucket: string): NodeRuntime {
-  const primary = spec.fleet.regions.find((r) => r.primary)?.region ?? node.region.region;
-  const location = spec.provider === "aws" ? primary : (spec.gcp.project ?? "");
+export function nodeRuntime(spec: Spec, cloud: CloudSpec, node: NodeSpec, bucket: string): NodeRuntime {
+  const location = storeLocation(cloud);
   return {
-    provider: spec.provider,
+    provider: cloud.cloud,
     app: { name: spec.app.name, ports: spec.app.ports, healthPath: spec.app.healthPath },
     node: { name: node.name },
     admin: { user: spec.access.adminUser, sshPublicKey: spec.access.sshPublicKey },
-    secrets: { provider: spec.provider, location, entries: secretRefs(spec) },
-    releases: { provider: spec.provider, location, bucket, prefix: "releases/", region: primary },
+    secrets: { provider: cloud.cloud, location, entries: secretRefs({ provider: cloud.cloud, prefix: spec.prefix }) },
+    releases: { provider: cloud.cloud, location, bucket, prefix: "releases/", region: cloud.primary.region },
     cluster: { nodesName: spec.cluster.nodesName, epmdPort: spec.cluster.epmdPort, distributionPorts: spec.cluster.distributionPorts },
     edge: { kind: spec.edge.kind, adminUrl: `http://${spec.cluster.edgeName}:${spec.edge.adminPort}` },
     deploy: { healthTimeoutSeconds: spec.rollout.healthTimeoutSeconds },

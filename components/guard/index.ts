@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Spec } from "../config";
+import { servingCloud, type Cloud, type Spec } from "../config";
 import { dataLossRefusals, type GuardedState } from "./rules";
 
 export { dataLossRefusals, type GuardedState } from "./rules";
@@ -35,15 +35,22 @@ export class DataGuard extends pulumi.dynamic.Resource {
   }
 }
 
+/** The services that hold the stack's data on each cloud, as messages name them. */
+export const dataServices: Record<Cloud, { database: string; bucket: string }> = {
+  aws: { database: "RDS", bucket: "S3" },
+  gcp: { database: "Cloud SQL", bucket: "GCS" },
+};
+
+/** Where the serving footprint keeps the stack's data. */
 export function guardedState(spec: Spec): GuardedState {
-  const primary = spec.fleet.regions.find((r) => r.primary)?.region ?? "";
-  const aws = spec.provider === "aws";
+  const primary = servingCloud(spec).primary.region;
+  const services = dataServices[spec.provider];
   return {
     stack: spec.stack,
     provider: spec.provider,
     production: spec.production,
     allowDataLoss: spec.allowDataLoss,
-    database: { service: aws ? "RDS" : "Cloud SQL", region: primary, version: spec.database.version, name: spec.database.name },
-    bucket: { service: aws ? "S3" : "GCS", region: primary },
+    database: { service: services.database, region: primary, version: spec.database.version, name: spec.database.name },
+    bucket: { service: services.bucket, region: primary },
   };
 }

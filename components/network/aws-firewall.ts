@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Spec } from "../config";
+import { awsNames } from "../names";
 import { transform } from "../transform";
-import type { AwsNetworkTransforms } from "./aws";
-import type { AwsRegionVpc } from "./aws-region";
+import type { AwsNetworkTransforms } from "./aws-types";
+import type { AwsRegionVpc } from "./aws-types";
 
 export interface AwsSecurityGroups {
   edge: aws.ec2.SecurityGroup;
@@ -39,12 +40,11 @@ const anyone = (label = "anyone"): Peer => ({ cidr: "0.0.0.0/0", label });
 export function createFirewall(
   name: string,
   spec: Spec,
+  primary: AwsRegionVpc,
   regions: AwsRegionVpc[],
   parent: pulumi.Resource,
   t: AwsNetworkTransforms,
 ): AwsSecurityGroups {
-  const primary = regions.find((r) => r.region.primary);
-  if (!primary) throw new Error("the network has no primary region");
   const group = (r: AwsRegionVpc, role: string, description: string): Group => ({
     label: `${name}-${r.region.key}-${role}`,
     provider: r.provider,
@@ -53,7 +53,7 @@ export function createFirewall(
       ...transform(
         t.securityGroup,
         `${name}-${r.region.key}-${role}`,
-        { vpcId: r.vpc.id, description, tags: { Name: `${spec.prefix}-${r.region.key}-${role}`, "portage-role": role } },
+        { vpcId: r.vpc.id, description, tags: { Name: awsNames.nameTag(spec.prefix, `${r.region.key}-${role}`), "portage-role": role } },
         { provider: r.provider, parent },
       ),
     ),

@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Spec } from "../config";
+import { awsNames } from "../names";
 import { transform } from "../transform";
-import type { AwsNetworkTransforms } from "./aws";
-import { route, type AwsRegionVpc } from "./aws-region";
+import { route } from "./aws-region";
+import type { AwsNetworkTransforms, AwsRegionVpc } from "./aws-types";
 
 /**
  * A full mesh of VPC peerings between the regions (peering is not transitive). Each pair is requested
@@ -23,7 +24,7 @@ export function createPeeringMesh(
   regions.forEach((a, i) =>
     regions.slice(i + 1).forEach((b) => {
       const pair = `${name}-peering-${a.region.key}-${b.region.key}`;
-      const tags = { Name: `${spec.prefix}-${a.region.key}-${b.region.key}` };
+      const tags = { Name: awsNames.nameTag(spec.prefix, `${a.region.key}-${b.region.key}`) };
       const request = new aws.ec2.VpcPeeringConnection(
         ...transform(
           t.peering,

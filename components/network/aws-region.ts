@@ -1,52 +1,31 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { RegionSpec, Spec } from "../config";
+import { zoneSlots, type CloudSpec, type RegionSpec, type Spec } from "../config";
+import { awsNames } from "../names";
 import { transform } from "../transform";
-import { regionAddressPlan, slotZones, zoneSlots, type RegionAddressPlan } from "./aws-plan";
-import type { AwsNetworkTransforms } from "./aws";
-
-/** One region's VPC and what routes through it (its security groups are added by aws-firewall.ts). */
-export interface AwsRegionVpc {
-  region: RegionSpec;
-  provider: aws.Provider;
-  plan: RegionAddressPlan;
-  vpc: aws.ec2.Vpc;
-  /** The zone of each slot (`zoneSlots` entries; repeats when the region has fewer zones). */
-  zones: pulumi.Output<string[]>;
-  internetGateway: aws.ec2.InternetGateway;
-  natGateway: aws.ec2.NatGateway;
-  /** The NAT gateway's and (primary region) the edge's subnet. */
-  publicSubnet: aws.ec2.Subnet;
-  /** One per zone slot; hold nothing but nodes. */
-  nodeSubnets: aws.ec2.Subnet[];
-  /** One per zone slot in the primary region (RDS needs two zones), empty elsewhere. */
-  databaseSubnets: aws.ec2.Subnet[];
-  publicRoutes: aws.ec2.RouteTable;
-  /** Nodes: default route through the NAT gateway. */
-  privateRoutes: aws.ec2.RouteTable;
-  /** Primary region: the database subnets, with no route out of the stack's networks. */
-  databaseRoutes?: aws.ec2.RouteTable;
-}
+import type { AwsNetworkTransforms, AwsRegionVpc } from "./aws-types";
+import { slotZones } from "./aws-zones";
 
 export interface RegionContext {
   name: string;
   spec: Spec;
+  cloud: CloudSpec<"aws">;
   provider: aws.Provider;
   parent: pulumi.Resource;
   t: AwsNetworkTransforms;
 }
 
-export function createRegionVpc(region: RegionSpec, ctx: RegionContext): AwsRegionVpc {
+export function createRegionVpc(region: RegionSpec<"aws">, ctx: RegionContext): AwsRegionVpc {
   const { spec, provider, parent, t } = ctx;
   const base = `${ctx.name}-${region.key}`;
   const opts: pulumi.CustomResourceOptions = { provider, parent };
-  const plan = regionAddressPlan(region.cidr);
-  const label = (what: string) => ({ Name: `${spec.prefix}-${region.key}-${what}` });
+  const plan = region.addresses;
+  const label = (what: string) => ({ Name: awsNames.nameTag(spec.prefix, `${region.key}-${what}`) });
 
   const vpc = new aws.ec2.Vpc(
     ...transform(t.vpc, `${base}-vpc`, { cidrBlock: plan.vpc, enableDnsSupport: true, enableDnsHostnames: true, tags: label("vpc") }, opts),
   );
-  const zones = regionZones(region, spec, opts);
+  const zones = regionZones(region, ctx.cloud, opts);
 
   // Subnets keep the zone they were created in: a zone that is impaired (or stops offering a type)
   // at the next `pulumi up` must not move a subnet, which would replace every VM in it.
@@ -151,8 +130,8 @@ export function route(ctx: Pick<RegionContext, "provider" | "parent" | "t">, nam
 }
 
 /** One lookup per region: standard zones (no Local or Wavelength Zones) that offer the region's VM types. */
-function regionZones(region: RegionSpec, spec: Spec, opts: pulumi.InvokeOutputOptions): pulumi.Output<string[]> {
-  const types = [...new Set(region.primary ? [spec.fleet.machineType, spec.edge.machineType] : [spec.fleet.machineType])];
+function regionZones(region: RegionSpec, cloud: CloudSpec<"aws">, opts: pulumi.InvokeOutputOptions): pulumi.Output<string[]> {
+  const types = [...new Set(region.primary ? [cloud.fleet.machineType, cloud.edge.machineType] : [cloud.fleet.machineType])];
   const available = aws.getAvailabilityZonesOutput(
     { state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] },
     opts,

@@ -1,37 +1,30 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
-import type { Spec } from "../config";
-import { transform, type Transform } from "../transform";
-import { privateServicesRange } from "./gcp-names";
-
-export interface GcpFirewallTransforms {
-  /** Applied to every firewall rule; the callback's `name` says which (`network-edge-web`, ...). */
-  firewall?: Transform<gcp.compute.FirewallArgs>;
-}
+import type { CloudSpec, Spec } from "../config";
+import { transform } from "../transform";
+import type { GcpNetworkTransforms } from "./gcp-types";
 
 interface FirewallInputs {
   spec: Spec;
+  cloud: CloudSpec<"gcp">;
   network: gcp.compute.Network;
   edgeTag: string;
   nodeTag: string;
-  transform?: GcpFirewallTransforms;
+  transform: GcpNetworkTransforms;
 }
 
 /**
  * Every way in, each rule described. A custom VPC denies all ingress by default (implied rule), so
  * these allows are the whole list; nothing is open to the internet but 80/443 on the edge.
  */
-export function createGcpFirewall(name: string, args: FirewallInputs, opts: pulumi.CustomResourceOptions): gcp.compute.Firewall[] {
+export function createFirewall(name: string, args: FirewallInputs, opts: pulumi.CustomResourceOptions): gcp.compute.Firewall[] {
   const { spec, edgeTag, nodeTag } = args;
   const [blue, green] = spec.app.ports;
   const [distMin, distMax] = spec.cluster.distributionPorts;
-  // The gcp subnets are IPv4-only, so IPv6 admin ranges could never match the edge.
+  const privateServices = args.cloud.addresses.privateServices;
+  // The gcp subnets are IPv4-only, so IPv6 admin ranges could never match the edge (config/ makes
+  // sure at least one IPv4 range is left).
   const adminRanges = spec.access.adminCidrs.filter((cidr) => !cidr.includes(":"));
-  if (adminRanges.length === 0) {
-    throw new Error(
-      `portage:access.adminCidrs: ${JSON.stringify(spec.access.adminCidrs)} has no IPv4 range, but the gcp edge has an IPv4 address only; add your IPv4 address, e.g. "203.0.113.10/32"`,
-    );
-  }
 
   const rules: Array<[string, Omit<gcp.compute.FirewallArgs, "network">]> = [
     [
@@ -99,9 +92,9 @@ export function createGcpFirewall(name: string, args: FirewallInputs, opts: pulu
       {
         // Cloud SQL sits behind a peering where this VPC's ingress rules do not apply; so the edge
         // is stopped on its way out. Nodes keep the implied egress allow.
-        description: `No Postgres from the edge: denies ${spec.database.port} to Cloud SQL's private range ${privateServicesRange.cidr}, so only nodes reach the database`,
+        description: `No Postgres from the edge: denies ${spec.database.port} to Cloud SQL's private range ${privateServices.cidr}, so only nodes reach the database`,
         direction: "EGRESS",
-        destinationRanges: [privateServicesRange.cidr],
+        destinationRanges: [privateServices.cidr],
         targetTags: [edgeTag],
         // Default priority 1000: a deny wins over an allow of the same priority.
         denies: [{ protocol: "tcp", ports: [String(spec.database.port)] }],
@@ -110,8 +103,6 @@ export function createGcpFirewall(name: string, args: FirewallInputs, opts: pulu
   ];
   return rules.map(
     ([suffix, ruleArgs]) =>
-      new gcp.compute.Firewall(
-        ...transform(args.transform?.firewall, `${name}-${suffix}`, { network: args.network.id, ...ruleArgs }, opts),
-      ),
+      new gcp.compute.Firewall(...transform(args.transform.firewall, `${name}-${suffix}`, { network: args.network.id, ...ruleArgs }, opts)),
   );
 }

@@ -1,52 +1,26 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
-import type { NetworkArgs } from ".";
 import type { RegionSpec } from "../config";
-import { transform, type Transform } from "../transform";
-import { createGcpFirewall, type GcpFirewallTransforms } from "./gcp-firewall";
-import { networkTag, privateServicesRange } from "./gcp-names";
+import { gcpNames } from "../names";
+import { transform } from "../transform";
+import { createFirewall } from "./gcp-firewall";
+import type { GcpNetwork, GcpNetworkTransforms, GcpRegionNetwork } from "./gcp-types";
+import type { NetworkInputs } from "./types";
 
-/** Per-resource escape hatches for the gcp network (see components/transform.ts). */
-export interface GcpNetworkTransforms extends GcpFirewallTransforms {
-  network?: Transform<gcp.compute.NetworkArgs>;
-  /** Applied to each region's subnet. */
-  subnet?: Transform<gcp.compute.SubnetworkArgs>;
-  /** Applied to each region's Cloud Router. */
-  router?: Transform<gcp.compute.RouterArgs>;
-  /** Applied to each region's Cloud NAT. */
-  nat?: Transform<gcp.compute.RouterNatArgs>;
-  privateServicesRange?: Transform<gcp.compute.GlobalAddressArgs>;
-  privateServicesConnection?: Transform<gcp.servicenetworking.ConnectionArgs>;
-}
-
-export interface GcpNetwork {
-  network: gcp.compute.Network;
-  /** Subnets by provider region (`us-east4`). */
-  subnets: ReadonlyMap<string, gcp.compute.Subnetwork>;
-  nats: gcp.compute.RouterNat[];
-  /** The range Cloud SQL takes its private address from. */
-  privateServicesRange: gcp.compute.GlobalAddress;
-  /** The peering Cloud SQL's private address needs; the database depends on it. */
-  privateServicesConnection: gcp.servicenetworking.Connection;
-  firewalls: gcp.compute.Firewall[];
-  /** Network tags the firewall rules target. */
-  edgeTag: string;
-  nodeTag: string;
-}
+export type { GcpNetwork, GcpNetworkTransforms, GcpRegionNetwork } from "./gcp-types";
 
 /**
  * One global VPC with a subnet per fleet region. Routing mode GLOBAL: the fleet spans regions in one
  * network, so routes a Cloud Router learns later (a VPN or Interconnect added by the user in any
  * region) reach every region's nodes; it costs nothing while there are none.
  */
-export function createGcpNetwork(name: string, args: NetworkArgs, parent: pulumi.Resource): GcpNetwork {
-  const { spec } = args;
-  const t = args.transform?.gcp;
-  const opts = { parent, provider: args.cloud.gcpProvider() };
+export function createNetwork(name: string, args: NetworkInputs<"gcp">, t: GcpNetworkTransforms = {}, parent: pulumi.Resource): GcpNetwork {
+  const { spec, cloud } = args;
+  const opts = { parent, provider: args.providers.handle.provider };
 
   const network = new gcp.compute.Network(
     ...transform(
-      t?.network,
+      t.network,
       `${name}-vpc`,
       {
         description: `portage ${spec.prefix}: the stack's private network`,
@@ -57,25 +31,25 @@ export function createGcpNetwork(name: string, args: NetworkArgs, parent: pulumi
     ),
   );
 
-  const subnets = new Map<string, gcp.compute.Subnetwork>();
-  const nats: gcp.compute.RouterNat[] = [];
-  for (const region of spec.fleet.regions) {
-    const subnet = createSubnet(name, region, network, args, opts);
-    subnets.set(region.region, subnet);
-    nats.push(createNat(name, region, network, subnet, args, opts));
-  }
+  const createRegion = (region: RegionSpec<"gcp">): GcpRegionNetwork => {
+    const subnet = createSubnet(name, region, network, args, t, opts);
+    return { region, subnet, nat: createNat(name, region, network, subnet, args, t, opts) };
+  };
+  const primary = createRegion(cloud.primary);
+  const regions = cloud.regions.map((region) => (region === cloud.primary ? primary : createRegion(region)));
 
   // Private services access: Cloud SQL gets its private address from this range, over a peering.
+  const privateServices = cloud.addresses.privateServices;
   const range = new gcp.compute.GlobalAddress(
     ...transform(
-      t?.privateServicesRange,
+      t.privateServicesRange,
       `${name}-private-services`,
       {
         description: `portage ${spec.prefix}: Cloud SQL's private addresses`,
         purpose: "VPC_PEERING",
         addressType: "INTERNAL",
-        address: privateServicesRange.address,
-        prefixLength: privateServicesRange.prefixLength,
+        address: privateServices.address,
+        prefixLength: privateServices.prefixLength,
         network: network.id,
       },
       opts,
@@ -86,7 +60,7 @@ export function createGcpNetwork(name: string, args: NetworkArgs, parent: pulumi
   // which blocks deleting the network instead.
   const connection = new gcp.servicenetworking.Connection(
     ...transform(
-      t?.privateServicesConnection,
+      t.privateServicesConnection,
       `${name}-private-services`,
       {
         network: network.id,
@@ -97,32 +71,41 @@ export function createGcpNetwork(name: string, args: NetworkArgs, parent: pulumi
     ),
   );
 
-  const edgeTag = networkTag(spec, "edge");
-  const nodeTag = networkTag(spec, "node");
-  const firewalls = createGcpFirewall(name, { spec, network, edgeTag, nodeTag, transform: t }, opts);
+  const edgeTag = gcpNames.networkTag(spec.prefix, "edge");
+  const nodeTag = gcpNames.networkTag(spec.prefix, "node");
+  const firewalls = createFirewall(name, { spec, cloud, network, edgeTag, nodeTag, transform: t }, opts);
 
-  return { network, subnets, nats, privateServicesRange: range, privateServicesConnection: connection, firewalls, edgeTag, nodeTag };
-}
-
-/** The subnet of a fleet region; fails loudly for a region the network was not built for. */
-export function gcpSubnet(network: GcpNetwork, region: string): gcp.compute.Subnetwork {
-  const subnet = network.subnets.get(region);
-  if (!subnet) throw new Error(`the gcp network has no subnet in ${region}`);
-  return subnet;
+  return {
+    network,
+    regions,
+    primary,
+    privateServicesRange: range,
+    privateServicesConnection: connection,
+    firewalls,
+    edgeTag,
+    nodeTag,
+  };
 }
 
 type Opts = { parent: pulumi.Resource; provider: gcp.Provider };
 
-function createSubnet(name: string, region: RegionSpec, network: gcp.compute.Network, args: NetworkArgs, opts: Opts) {
+function createSubnet(
+  name: string,
+  region: RegionSpec<"gcp">,
+  network: gcp.compute.Network,
+  args: NetworkInputs<"gcp">,
+  t: GcpNetworkTransforms,
+  opts: Opts,
+) {
   return new gcp.compute.Subnetwork(
     ...transform(
-      args.transform?.gcp?.subnet,
+      t.subnet,
       `${name}-${region.key}`,
       {
         description: `portage ${args.spec.prefix}: nodes${region.primary ? ", the edge" : ""} in ${region.region}`,
         network: network.id,
         region: region.region,
-        ipCidrRange: region.cidr,
+        ipCidrRange: region.addresses.subnet,
         stackType: "IPV4_ONLY",
         // Nodes have no public address: Google APIs (Secret Manager, Cloud Storage) over Google's network.
         privateIpGoogleAccess: true,
@@ -137,16 +120,16 @@ function createSubnet(name: string, region: RegionSpec, network: gcp.compute.Net
 /** Egress for nodes without public addresses (packages, the OS's updates): Cloud Router + Cloud NAT. */
 function createNat(
   name: string,
-  region: RegionSpec,
+  region: RegionSpec<"gcp">,
   network: gcp.compute.Network,
   subnet: gcp.compute.Subnetwork,
-  args: NetworkArgs,
+  args: NetworkInputs<"gcp">,
+  t: GcpNetworkTransforms,
   opts: Opts,
 ) {
-  const t = args.transform?.gcp;
   const router = new gcp.compute.Router(
     ...transform(
-      t?.router,
+      t.router,
       `${name}-${region.key}-router`,
       {
         description: `portage ${args.spec.prefix}: Cloud NAT for ${region.region}`,
@@ -158,7 +141,7 @@ function createNat(
   );
   return new gcp.compute.RouterNat(
     ...transform(
-      t?.nat,
+      t.nat,
       `${name}-${region.key}-nat`,
       {
         router: router.name,

@@ -1,14 +1,14 @@
 import { cloudConfig } from "./cloud-config";
 import { envFile } from "./env";
-import { haproxyConfig } from "./haproxy";
 import { storeTools } from "./node";
+import { edgeProxies } from "./proxy";
 import { script } from "./scripts";
-import { traefikAdminConfig, traefikPaths, traefikRelease, traefikRoutesYaml, traefikStaticConfig, yamlFile } from "./traefik";
+import { traefikRelease } from "./traefik";
 import type { EdgeRoutes, EdgeRuntime, VmFile } from "./types";
-import { acmeUnits, edgeBootUnit, haproxyDropIn, traefikUnit } from "./units";
+import { edgeBootUnit } from "./units";
 
+export { haproxyInitialPath } from "./proxy-haproxy";
 export const edgeSettingsPath = "/etc/portage/edge.env";
-export const haproxyInitialPath = "/etc/portage/haproxy-initial.cfg";
 
 function edgeSettings(rt: EdgeRuntime): string {
   const password = rt.secrets.entries.find((e) => e.env === "EDGE_ADMIN_PASSWORD");
@@ -47,7 +47,7 @@ function sharedCertificateSettings(rt: EdgeRuntime): [string, string][] {
 
 /** Every file the edge gets from its user-data: no route, no secret; routes come from portage-edge-apply. */
 export function edgeFiles(rt: EdgeRuntime): VmFile[] {
-  const common: VmFile[] = [
+  return [
     { path: edgeSettingsPath, content: edgeSettings(rt), mode: "0644" },
     script("lib.sh"),
     script("portage-fetch"),
@@ -55,52 +55,19 @@ export function edgeFiles(rt: EdgeRuntime): VmFile[] {
     script("portage-edge-apply"),
     script("portage-edge-status"),
     edgeBootUnit(rt),
-  ];
-  if (rt.kind === "haproxy") {
-    // Until routes arrive: the app backend has no server, the admin API already answers.
-    const initial = haproxyConfig({
-      kind: "haproxy",
-      app: rt.app,
-      domain: rt.domain,
-      acmeEmail: rt.acmeEmail,
-      privateAddress: "${EDGE_PRIVATE_ADDRESS}",
-      adminPort: rt.adminPort,
-      nodes: [],
-    });
-    return [
-      ...common,
-      { path: haproxyInitialPath, content: initial, mode: "0644" },
-      haproxyDropIn(),
-      ...(rt.domain ? [script("portage-edge-acme"), ...acmeUnits()] : []),
-    ];
-  }
-  return [
-    ...common,
-    {
-      path: traefikPaths.staticTemplate,
-      content: yamlFile("portage: Traefik static config (portage-edge-boot fills in the private address)", traefikStaticConfig(rt)),
-      mode: "0644",
-    },
-    {
-      path: traefikPaths.admin,
-      content: yamlFile("portage: Traefik API and dashboard, private address only", traefikAdminConfig()),
-      mode: "0644",
-    },
-    traefikUnit(),
+    ...edgeProxies[rt.kind].bootFiles(rt),
   ];
 }
 
 /** cloud-config of the edge: writes exactly `edgeFiles(rt)`, installs the proxy, starts portage-edge-boot. */
 export function edgeUserData(rt: EdgeRuntime): string {
   const tools = storeTools(rt.provider);
-  // An edge that loads its pair's shared certificate runs no certbot of its own.
-  const certbot = rt.domain !== "" && (rt.sharedCertificate?.renewer ?? true);
-  const proxy = rt.kind === "haproxy" ? ["haproxy", "socat", ...(certbot ? ["certbot"] : [])] : [];
+  const proxy = edgeProxies[rt.kind];
   return cloudConfig({
     admin: rt.admin,
-    systemUsers: rt.kind === "traefik" ? [{ name: "traefik", home: "/var/lib/traefik" }] : [],
+    systemUsers: proxy.systemUsers,
     files: edgeFiles(rt),
-    packages: [...proxy, ...tools.packages],
+    packages: [...proxy.packages(rt), ...tools.packages],
     snaps: tools.snaps,
     enable: ["portage-edge-boot.service"],
   });
@@ -108,7 +75,5 @@ export function edgeUserData(rt: EdgeRuntime): string {
 
 /** The files pushed to the edge when the node list changes (applied by `portage-edge-apply`, stdin = the first). */
 export function edgeRoutesFiles(routes: EdgeRoutes): VmFile[] {
-  return routes.kind === "haproxy"
-    ? [{ path: "/etc/haproxy/haproxy.cfg", content: haproxyConfig(routes), mode: "0644" }]
-    : [{ path: traefikPaths.routes, content: traefikRoutesYaml(routes), mode: "0644" }];
+  return [edgeProxies[routes.kind].routesFile(routes)];
 }

@@ -1,4 +1,5 @@
 import type { SecretEnv } from "../secrets/names";
+import { stores } from "./stores";
 import type { NodeRuntime, VmFile } from "./types";
 
 /**
@@ -54,7 +55,7 @@ export function nodeSettings(rt: NodeRuntime): string {
 /** The release's non-secret environment; portage-boot appends the secrets to it. */
 export function appStaticEnv(rt: NodeRuntime): string {
   const [min, max] = rt.cluster.distributionPorts;
-  const bucketRegion = rt.releases.region ?? (rt.releases.provider === "aws" ? rt.releases.location : "");
+  const bucketRegion = rt.releases.region ?? stores[rt.releases.provider].bucketRegion(rt.releases.location);
   return envFile([
     ["PHX_SERVER", "true"],
     ["BUCKET_NAME", rt.releases.bucket],

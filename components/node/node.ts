@@ -1,6 +1,7 @@
 import { cloudConfig } from "./cloud-config";
 import { appStaticEnv, nodePaths, nodeSettings } from "./env";
 import { script } from "./scripts";
+import { stores } from "./stores";
 import type { NodeRuntime, VmFile } from "./types";
 import { appUnit, epmdUnit, nodeBootUnit } from "./units";
 
@@ -19,11 +20,10 @@ export function nodeFiles(rt: NodeRuntime): VmFile[] {
   ];
 }
 
-/** What the store access needs on the VM: aws the AWS CLI (a snap on Ubuntu 24.04), gcp curl and python3. */
+/** What the store access needs on the VM (stores.ts). */
 export function storeTools(provider: NodeRuntime["provider"]): { packages: string[]; snaps: string[] } {
-  if (provider === "aws") return { packages: [], snaps: ["aws-cli --classic"] };
-  if (provider === "gcp") return { packages: ["curl", "python3"], snaps: [] };
-  return { packages: [], snaps: [] };
+  const { packages, snaps } = stores[provider];
+  return { packages, snaps };
 }
 
 /** cloud-config that writes exactly `nodeFiles(rt)`, creates the admin and app users, and starts portage-boot. */

@@ -15,6 +15,7 @@ export const scriptPaths = {
   "portage-edge-apply": "/usr/local/bin/portage-edge-apply",
   "portage-edge-status": "/usr/local/bin/portage-edge-status",
   "portage-edge-acme": "/usr/local/bin/portage-edge-acme",
+  "portage-migrate": "/usr/local/bin/portage-migrate",
 } as const;
 
 export type ScriptName = keyof typeof scriptPaths;

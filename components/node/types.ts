@@ -1,4 +1,4 @@
-import type { CloudProvider } from "../config";
+import type { CloudProvider, EdgeKind } from "../config";
 import type { SecretRef } from "../secrets/names";
 
 /**
@@ -38,13 +38,13 @@ export interface NodeRuntime {
    */
   releases: StoreLocation & { bucket: string; prefix: string; region?: string };
   cluster: { nodesName: string; epmdPort: number; distributionPorts: [number, number] };
-  edge: { kind: "haproxy" | "traefik"; /** e.g. http://edge.dev.hello.internal:8404 */ adminUrl: string };
+  edge: { kind: EdgeKind; /** e.g. http://edge.dev.hello.internal:8404 */ adminUrl: string };
   deploy: { healthTimeoutSeconds: number };
 }
 
 export interface EdgeRuntime {
   provider: CloudProvider | "file";
-  kind: "haproxy" | "traefik";
+  kind: EdgeKind;
   admin: { user: string; sshPublicKey: string };
   app: { name: string; ports: [number, number]; healthPath: string };
   domain: string;
@@ -63,7 +63,7 @@ export interface EdgeRuntime {
 
 /** What changes when the fleet changes: pushed to the edge and reloaded without a restart. */
 export interface EdgeRoutes {
-  kind: "haproxy" | "traefik";
+  kind: EdgeKind;
   app: { name: string; ports: [number, number]; healthPath: string };
   domain: string;
   acmeEmail: string;

@@ -1,9 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AwsProviders } from "../cloud";
 import type { BucketObjectArgs } from "./object";
 
 /** S3 object in the primary region's bucket. */
-export function createAwsObject(name: string, args: BucketObjectArgs, opts: pulumi.CustomResourceOptions): aws.s3.BucketObjectv2 {
+export function createObject(
+  name: string,
+  args: BucketObjectArgs,
+  providers: AwsProviders,
+  opts: pulumi.CustomResourceOptions,
+): aws.s3.BucketObjectv2 {
   return new aws.s3.BucketObjectv2(
     name,
     {
@@ -15,6 +21,6 @@ export function createAwsObject(name: string, args: BucketObjectArgs, opts: pulu
       sourceHash: args.sha256,
       metadata: { sha256: args.sha256 },
     },
-    { ...opts, provider: args.cloud.awsProvider() },
+    { ...opts, provider: providers.primary.provider },
   );
 }

@@ -1,9 +1,15 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import type { GcpProviders } from "../cloud";
 import type { BucketObjectArgs } from "./object";
 
 /** GCS object in the stack's bucket. */
-export function createGcpObject(name: string, args: BucketObjectArgs, opts: pulumi.CustomResourceOptions): gcp.storage.BucketObject {
+export function createObject(
+  name: string,
+  args: BucketObjectArgs,
+  providers: GcpProviders,
+  opts: pulumi.CustomResourceOptions,
+): gcp.storage.BucketObject {
   return new gcp.storage.BucketObject(
     name,
     {
@@ -13,6 +19,6 @@ export function createGcpObject(name: string, args: BucketObjectArgs, opts: pulu
       contentType: args.contentType,
       metadata: { sha256: args.sha256 },
     },
-    { ...opts, provider: args.cloud.gcpProvider() },
+    { ...opts, provider: providers.provider },
   );
 }

@@ -3,35 +3,72 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Bucket } from "../bucket";
-import type { Cloud } from "../cloud";
-import type { Spec } from "../config";
+import type { ProvidersOf } from "../cloud";
+import type { OnCloud } from "../cloud/on-cloud";
+import type { Cloud, Spec } from "../config";
 import type { ClusterDns } from "../dns";
 import type { Edge } from "../edge";
 import type { Fleet } from "../fleet";
 import type { Secrets } from "../secrets";
-import { createAwsObject } from "./aws";
-import { createGcpObject } from "./gcp";
+import * as aws from "./aws";
+import * as gcp from "./gcp";
 import type { BucketObjectArgs } from "./object";
 import { rollout } from "./rollout";
 import { edgeRoutesCommand } from "./routes";
 
-export interface ReleaseArgs {
-  spec: Spec;
-  cloud: Cloud;
-  bucket: Bucket;
-  fleet: Fleet;
-  edge: Edge;
-  secrets: Secrets;
-  dns: ClusterDns;
+export interface ReleaseArgs<C extends Cloud = Cloud> extends OnCloud<C> {
+  /**
+   * The same footprint's bucket: the tarball goes to `releases/<app>-<version>.tar.gz`, then the
+   * pointer `releases/current` that booting nodes read.
+   * @example
+   * new Release("release", { spec, cloud, providers, bucket, fleet, edge, secrets, dns })
+   */
+  bucket: Bucket<C>;
+  /**
+   * The same footprint's fleet: rolled over in batches of `rollout.batchSize`, through the edge.
+   * @example
+   * new Release("release", { spec, cloud, providers, bucket, fleet, edge, secrets, dns })
+   */
+  fleet: Fleet<C>;
+  /**
+   * The same footprint's edge: the SSH bastion of the rollout, and where the routes are pushed.
+   * @example
+   * new Release("release", { spec, cloud, providers, bucket, fleet, edge, secrets, dns })
+   */
+  edge: Edge<C>;
+  /**
+   * The same footprint's secrets and private DNS: every deploy waits for them to be in place.
+   * @example
+   * new Release("release", { spec, cloud, providers, bucket, fleet, edge, secrets, dns })
+   */
+  secrets: Secrets<C>;
+  /** See `secrets`. */
+  dns: ClusterDns<C>;
 }
+
+/** Each cloud's object in the bucket. */
+const objects: {
+  [C in Cloud]: (
+    name: string,
+    args: BucketObjectArgs,
+    providers: ProvidersOf<C>,
+    opts: pulumi.CustomResourceOptions,
+  ) => pulumi.CustomResource;
+} = {
+  aws: aws.createObject,
+  gcp: gcp.createObject,
+};
 
 /**
  * Ships `app.release` as `app.version`: uploads the tarball to `releases/<app>-<version>.tar.gz`,
  * pushes the edge's routes when the node list changes, rolls the fleet over in batches through the
  * edge, and only then points `releases/current` at the new version (what booting nodes fetch).
  * Changing the version or the tarball touches only these resources: no VM, disk or database.
+ *
+ * @example
+ * new Release("release", { spec, cloud, providers, bucket, fleet, edge, secrets, dns });
  */
-export class Release extends pulumi.ComponentResource {
+export class Release<C extends Cloud = Cloud> extends pulumi.ComponentResource {
   readonly version: string;
   readonly key: string;
   /** Hex sha256 of the tarball: a new build under the same version rolls out too. */
@@ -40,19 +77,16 @@ export class Release extends pulumi.ComponentResource {
   readonly deploys: command.remote.Command[];
   readonly pointer: pulumi.CustomResource;
 
-  constructor(name: string, args: ReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ReleaseArgs<C>, opts?: pulumi.ComponentResourceOptions) {
     super("portage:release:Release", name, {}, opts);
     const { spec } = args;
+    const cloud = args.cloud.cloud;
     this.version = spec.app.version;
     this.key = releaseKey(spec);
     this.sha256 = fileSha256(spec.app.release);
 
-    const put = (id: string, object: Omit<BucketObjectArgs, "cloud" | "bucket">, objectOpts: pulumi.CustomResourceOptions) =>
-      (spec.provider === "aws" ? createAwsObject : createGcpObject)(
-        `${name}-${id}`,
-        { cloud: args.cloud, bucket: args.bucket.name, ...object },
-        { parent: this, ...objectOpts },
-      );
+    const put = (id: string, object: Omit<BucketObjectArgs, "bucket">, objectOpts: pulumi.CustomResourceOptions) =>
+      objects[cloud](`${name}-${id}`, { bucket: args.bucket.name, ...object }, args.providers.handle, { parent: this, ...objectOpts });
 
     // Kept in the bucket when the version moves on: a rollback or a booting node may need it.
     const artifact = put(

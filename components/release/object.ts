@@ -1,9 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Cloud } from "../cloud";
 
 /** An object the release puts in the stack's bucket: the tarball (a file) or the pointer (text). */
 export interface BucketObjectArgs {
-  cloud: Cloud;
   bucket: pulumi.Output<string>;
   key: string;
   /** The object's body: a file on the operator's machine, or literal text. */

@@ -4,7 +4,8 @@ import { createHash } from "node:crypto";
 import type { Spec } from "../config";
 import type { Edge } from "../edge";
 import type { Fleet } from "../fleet";
-import { edgeRoutesFiles, type EdgeRoutes } from "../node";
+import type { EdgeRoutes } from "../node";
+import { edgeProxies } from "../node/proxy";
 import { afterBoot, edgeConnection } from "./ssh";
 
 export interface EdgeRoutesArgs {
@@ -29,11 +30,7 @@ export function edgeRoutesCommand(name: string, args: EdgeRoutesArgs, opts: pulu
     adminPort: spec.edge.adminPort,
     nodes: nodes.map((n) => ({ name: n.name, address: n.privateAddress })),
   }));
-  const content = routes.apply((r) => {
-    const [file] = edgeRoutesFiles(r);
-    if (!file) throw new Error(`no routes file for a ${r.kind} edge`);
-    return file.content;
-  });
+  const content = routes.apply((r) => edgeProxies[r.kind].routesFile(r).content);
   return new command.remote.Command(
     name,
     {

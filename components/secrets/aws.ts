@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { SecretsArgs, SecretValue } from ".";
 import { transform, type Transform } from "../transform";
 import { edgeSecretEnv } from "./names";
+import type { SecretsInputs, SecretValue } from "./types";
 
 /** Per-resource escape hatches for the aws secrets (see components/transform.ts). */
 export interface AwsSecretsTransforms {
@@ -16,10 +16,14 @@ export interface AwsSecretsTransforms {
  * account's `aws/ssm` key (its key policy lets the account's principals decrypt through SSM, so the
  * nodes need no KMS grant); PHX_HOST is a plain String.
  */
-export function createAwsSecrets(name: string, args: SecretsArgs & { values: SecretValue[] }, parent: pulumi.Resource): pulumi.Resource[] {
-  const { spec, cloud } = args;
-  const t = args.transform?.aws ?? {};
-  const opts = { provider: cloud.awsProvider(), parent };
+export function createSecrets(
+  name: string,
+  args: SecretsInputs<"aws"> & { values: SecretValue[] },
+  t: AwsSecretsTransforms = {},
+  parent: pulumi.Resource,
+): pulumi.Resource[] {
+  const { spec } = args;
+  const opts = { provider: args.providers.handle.primary.provider, parent };
   return args.values.map(
     (entry) =>
       new aws.ssm.Parameter(

@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
-import type { SecretsArgs, SecretValue } from ".";
 import { transform, type Transform } from "../transform";
+import type { SecretsInputs, SecretValue } from "./types";
 
 /** Per-resource escape hatches for the gcp secrets (see components/transform.ts). */
 export interface GcpSecretsTransforms {
@@ -15,14 +15,18 @@ export interface GcpSecretsTransforms {
  * One Secret Manager secret per entry (id from secrets/names.ts, automatic replication) holding the
  * value as its version. Who may read them is granted by the readers (fleet, edge), by name.
  */
-export function createGcpSecrets(name: string, args: SecretsArgs & { values: SecretValue[] }, parent: pulumi.Resource): pulumi.Resource[] {
-  const t = args.transform?.gcp;
-  const opts = { parent, provider: args.cloud.gcpProvider() };
+export function createSecrets(
+  name: string,
+  args: SecretsInputs<"gcp"> & { values: SecretValue[] },
+  t: GcpSecretsTransforms = {},
+  parent: pulumi.Resource,
+): pulumi.Resource[] {
+  const opts = { parent, provider: args.providers.handle.provider };
   return args.values.flatMap((entry) => {
     const key = entry.env.toLowerCase().replace(/_/g, "-");
     const secret = new gcp.secretmanager.Secret(
       ...transform(
-        t?.secret,
+        t.secret,
         `${name}-${key}`,
         {
           secretId: entry.ref,
@@ -33,7 +37,7 @@ export function createGcpSecrets(name: string, args: SecretsArgs & { values: Sec
       ),
     );
     const version = new gcp.secretmanager.SecretVersion(
-      ...transform(t?.version, `${name}-${key}`, { secret: secret.id, secretData: entry.value }, opts),
+      ...transform(t.version, `${name}-${key}`, { secret: secret.id, secretData: entry.value }, opts),
     );
     return [secret, version];
   });

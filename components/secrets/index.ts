@@ -1,56 +1,97 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { Cloud } from "../cloud";
-import type { Spec } from "../config";
-import type { Database } from "../database";
-import { createAwsSecrets, type AwsSecretsTransforms } from "./aws";
-import { createGcpSecrets, type GcpSecretsTransforms } from "./gcp";
-import { secretRef, type SecretEnv } from "./names";
+import type { Cloud } from "../config";
+import * as aws from "./aws";
+import * as gcp from "./gcp";
+import { secretRef } from "./names";
+import type { SecretsInputs, SecretValue } from "./types";
 
-export interface SecretsArgs {
-  spec: Spec;
-  cloud: Cloud;
-  database: Database;
-  /** The host the app answers to (the edge domain, or its public address): PHX_HOST. */
-  host: pulumi.Input<string>;
-  transform?: { aws?: AwsSecretsTransforms; gcp?: GcpSecretsTransforms };
+export type { AwsSecretsTransforms } from "./aws";
+export type { GcpSecretsTransforms } from "./gcp";
+export type { SecretsInputs, SecretValue } from "./types";
+
+/** Edits to the raw resources, per cloud (see components/transform.ts). */
+export interface SecretsTransforms {
+  aws?: aws.AwsSecretsTransforms;
+  gcp?: gcp.GcpSecretsTransforms;
 }
 
-/** One entry for the provider implementations to store. */
-export interface SecretValue {
-  env: SecretEnv;
-  /** aws: SSM parameter name; gcp: secret id. */
-  ref: string;
-  value: pulumi.Output<string>;
-  /** False for the few values that are not secret (PHX_HOST): stored the same way, but not marked secret. */
-  secret: boolean;
+/** The values the stack generates for itself (secret): the same wherever the app runs. */
+export interface GeneratedSecrets {
+  secretKeyBase: pulumi.Output<string>;
+  releaseCookie: pulumi.Output<string>;
+  edgeAdminPassword: pulumi.Output<string>;
 }
+
+export interface SecretsArgs<C extends Cloud = Cloud> extends SecretsInputs<C> {
+  /**
+   * Values another footprint of the stack generated, used instead of generating new ones: a footprint
+   * built beside the serving one (a migration target) shares its SECRET_KEY_BASE and Erlang cookie, so
+   * sessions and signed tokens stay valid when traffic moves.
+   * @default generated here
+   * @example
+   * { reuse: serving.secrets.generated }
+   */
+  reuse?: GeneratedSecrets;
+  /**
+   * Edits to the raw resources, per cloud: a partial merged over portage's arguments, or a function
+   * that edits them in place; the callback's `name` tells the entry (`secrets-database-url`).
+   * @default {}
+   * @example
+   * { aws: { parameter: { tier: "Advanced" } } }
+   */
+  transform?: SecretsTransforms;
+}
+
+const build: {
+  [C in Cloud]: (
+    name: string,
+    args: SecretsInputs<C> & { values: SecretValue[] },
+    t: SecretsTransforms[C] | undefined,
+    parent: pulumi.Resource,
+  ) => pulumi.Resource[];
+} = {
+  aws: aws.createSecrets,
+  gcp: gcp.createSecrets,
+};
 
 /**
  * The app's runtime secrets, generated here (Erlang cookie, SECRET_KEY_BASE, the edge admin password),
- * plus DATABASE_URL and PHX_HOST, stored in the provider's secret store (SSM Parameter Store
- * SecureString / Secret Manager) under names derived from the stack (see names.ts). Nodes read them
- * at boot into a 0600 env file; nothing else carries them.
+ * plus DATABASE_URL and PHX_HOST, stored in the cloud's secret store (SSM Parameter Store
+ * SecureString / Secret Manager) under names derived from the stack (components/names). Nodes read
+ * them at boot into a 0600 env file; nothing else carries them.
+ *
+ * @example
+ * const secrets = new Secrets("secrets", { spec, cloud, providers, databaseUrl: database.url, host: edge.publicAddress });
  */
-export class Secrets extends pulumi.ComponentResource {
+export class Secrets<C extends Cloud = Cloud> extends pulumi.ComponentResource {
+  readonly cloud: C;
   /** The stored entries' resources, for `dependsOn` (a rollout needs them in place). */
   readonly stored: pulumi.Resource[];
+  /** What this footprint's secrets hold that the stack generated (to share with another footprint). */
+  readonly generated: GeneratedSecrets;
 
-  constructor(name: string, args: SecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: SecretsArgs<C>, opts?: pulumi.ComponentResourceOptions) {
     super("portage:secrets:Secrets", name, {}, opts);
     const { spec } = args;
+    this.cloud = args.cloud.cloud;
+    const store = { provider: this.cloud, prefix: spec.prefix };
     const generated = (id: string, length: number) =>
       pulumi.secret(new random.RandomPassword(`${name}-${id}`, { length, special: false }, { parent: this }).result);
 
+    this.generated = args.reuse ?? {
+      secretKeyBase: generated("secret-key-base", 64),
+      releaseCookie: generated("release-cookie", 40),
+      edgeAdminPassword: generated("edge-admin-password", 32),
+    };
     const values: SecretValue[] = [
-      { ...secretRef(spec, "DATABASE_URL"), value: args.database.url, secret: true },
-      { ...secretRef(spec, "SECRET_KEY_BASE"), value: generated("secret-key-base", 64), secret: true },
-      { ...secretRef(spec, "RELEASE_COOKIE"), value: generated("release-cookie", 40), secret: true },
-      { ...secretRef(spec, "EDGE_ADMIN_PASSWORD"), value: generated("edge-admin-password", 32), secret: true },
-      { ...secretRef(spec, "PHX_HOST"), value: pulumi.output(args.host), secret: false },
+      { ...secretRef(store, "DATABASE_URL"), value: pulumi.secret(args.databaseUrl), secret: true },
+      { ...secretRef(store, "SECRET_KEY_BASE"), value: this.generated.secretKeyBase, secret: true },
+      { ...secretRef(store, "RELEASE_COOKIE"), value: this.generated.releaseCookie, secret: true },
+      { ...secretRef(store, "EDGE_ADMIN_PASSWORD"), value: this.generated.edgeAdminPassword, secret: true },
+      { ...secretRef(store, "PHX_HOST"), value: pulumi.output(args.host), secret: false },
     ];
-    this.stored =
-      spec.provider === "aws" ? createAwsSecrets(name, { ...args, values }, this) : createGcpSecrets(name, { ...args, values }, this);
+    this.stored = build[this.cloud](name, { ...args, values }, args.transform?.[this.cloud], this);
     this.registerOutputs({});
   }
 }

@@ -1,9 +1,10 @@
-import type { Spec } from "../config";
+import type { Cloud } from "../config/spec";
+import { secretName } from "../names";
 
 /**
  * The entries of the stack's secret store, as the env names a node's env file gets.
- * Names are derived from the spec alone, so that user-data and IAM grants can refer to them
- * without depending on the secret resources (which would tie VMs to the database's lifetime).
+ * Names are derived from the spec alone (components/names), so that user-data and IAM grants can
+ * refer to them without depending on the secret resources (which would tie VMs to the database's lifetime).
  */
 export const nodeSecretEnv = ["DATABASE_URL", "SECRET_KEY_BASE", "RELEASE_COOKIE", "PHX_HOST", "EDGE_ADMIN_PASSWORD"] as const;
 export type SecretEnv = (typeof nodeSecretEnv)[number];
@@ -17,16 +18,16 @@ export interface SecretRef {
   ref: string;
 }
 
-export function secretRef(spec: Pick<Spec, "provider" | "prefix">, env: SecretEnv): SecretRef {
-  const ref = spec.provider === "aws" ? `${secretPathPrefix(spec)}${env}` : `${spec.prefix}-${env.toLowerCase().replace(/_/g, "-")}`;
-  return { env, ref };
+/** Whose store: the cloud that keeps it and the stack's prefix. */
+export interface SecretStore {
+  provider: Cloud;
+  prefix: string;
 }
 
-export function secretRefs(spec: Pick<Spec, "provider" | "prefix">, envs: readonly SecretEnv[] = nodeSecretEnv): SecretRef[] {
-  return envs.map((env) => secretRef(spec, env));
+export function secretRef(store: SecretStore, env: SecretEnv): SecretRef {
+  return { env, ref: secretName(store.prefix, store.provider, env) };
 }
 
-/** aws: the SSM path all of the stack's parameters live under (what IAM grants read on). */
-export function secretPathPrefix(spec: Pick<Spec, "prefix">): string {
-  return `/portage/${spec.prefix}/`;
+export function secretRefs(store: SecretStore, envs: readonly SecretEnv[] = nodeSecretEnv): SecretRef[] {
+  return envs.map((env) => secretRef(store, env));
 }

@@ -5,7 +5,7 @@
  */
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -17,44 +17,8 @@ import { forVm, scriptDir } from "../../components/node/scripts";
 import { privateAddressPlaceholder, traefikPaths } from "../../components/node/traefik";
 import type { VmFile } from "../../components/node/types";
 import { scratchDir, removeScratchDirs } from "../../lab/scratch/scratch";
+import { haproxyCheck, throwawayCert } from "../support/haproxy";
 import { edgeRt, nodeRt, routes, userDataVariants } from "./support/variants";
-
-const password = { EDGE_ADMIN_PASSWORD: "check-only", EDGE_PRIVATE_ADDRESS: "10.100.0.10" };
-
-function haproxyCheck(config: string): { ok: boolean; output: string } {
-  const dir = scratchDir("haproxy-check");
-  const file = join(dir, "haproxy.cfg");
-  writeFileSync(file, config);
-  const r = spawnSync("haproxy", ["-c", "-f", file], { env: { ...process.env, ...password }, encoding: "utf8" });
-  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
-}
-
-/** A throwaway certificate for the TLS variants (HAProxy loads it during the check). */
-function throwawayCert(): string {
-  const dir = scratchDir("cert");
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=app.example.com",
-      "-keyout",
-      join(dir, "key.pem"),
-      "-out",
-      join(dir, "cert.pem"),
-    ],
-    { stdio: "ignore" },
-  );
-  const pem = join(dir, "site.pem");
-  writeFileSync(pem, readFileSync(join(dir, "cert.pem"), "utf8") + readFileSync(join(dir, "key.pem"), "utf8"));
-  return pem;
-}
 
 describe("haproxy -c accepts every rendered HAProxy config", () => {
   const cert = throwawayCert();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Bucket } from "../../components/bucket";
-import { Cloud } from "../../components/cloud";
-import { loadSpec } from "../../components/config";
+import { Providers } from "../../components/cloud";
+import { cloudSpec, loadSpec } from "../../components/config";
 import { Fleet } from "../../components/fleet";
 import { Network } from "../../components/network";
 import { runOffline } from "../../tools/offline/run";
@@ -40,15 +40,18 @@ describe("transforms reach the raw aws resources (full control mode)", () => {
     const run = await runOffline(
       () => {
         const spec = loadSpec();
-        const cloud = new Cloud("cloud", { spec });
+        const cloud = cloudSpec(spec, "aws");
+        const providers = new Providers("cloud", { spec, cloud });
         const network = new Network("network", {
           spec,
           cloud,
+          providers,
           transform: { aws: { vpc: { instanceTenancy: "default", tags: { team: "web" } } } },
         });
         const bucket = new Bucket("bucket", {
           spec,
           cloud,
+          providers,
           transform: {
             aws: { encryption: { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] } },
           },
@@ -56,6 +59,7 @@ describe("transforms reach the raw aws resources (full control mode)", () => {
         new Fleet("fleet", {
           spec,
           cloud,
+          providers,
           network,
           bucket,
           transform: {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Bucket } from "../../components/bucket";
-import { Cloud } from "../../components/cloud";
-import { loadSpec } from "../../components/config";
+import { Providers } from "../../components/cloud";
+import { cloudSpec, loadSpec } from "../../components/config";
 import { Fleet } from "../../components/fleet";
 import { Network } from "../../components/network";
 import { fakeAddress } from "../../tools/offline/mocks";
@@ -114,10 +114,12 @@ describe("gcp transforms reach the raw resources", async () => {
   const run = await runOffline(
     () => {
       const spec = loadSpec();
-      const cloud = new Cloud("cloud", { spec });
+      const cloud = cloudSpec(spec, "gcp");
+      const providers = new Providers("cloud", { spec, cloud });
       const network = new Network("network", {
         spec,
         cloud,
+        providers,
         transform: {
           gcp: {
             subnet: { description: "my subnet" },
@@ -127,10 +129,11 @@ describe("gcp transforms reach the raw resources", async () => {
           },
         },
       });
-      const bucket = new Bucket("bucket", { spec, cloud, transform: { gcp: { bucket: { storageClass: "NEARLINE" } } } });
+      const bucket = new Bucket("bucket", { spec, cloud, providers, transform: { gcp: { bucket: { storageClass: "NEARLINE" } } } });
       new Fleet("fleet", {
         spec,
         cloud,
+        providers,
         network,
         bucket,
         transform: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cloudProviders } from "../../components/config";
+import { clouds } from "../../components/config";
 import { runStack } from "../../tools/offline/stack";
 import { bucketTypes, databaseTypes, nodeVms, ofTypes, validConfig, vmTypes } from "../support/stack";
 
@@ -7,14 +7,14 @@ const config = validConfig({ "portage:fleet": { regions: ["virginia", "london"],
 
 describe("one config, either cloud: the same topology and the same outputs", async () => {
   const runs = Object.fromEntries(
-    await Promise.all(cloudProviders.map(async (p) => [p, await runStack({ provider: p, overrides: config })] as const)),
+    await Promise.all(clouds.map(async (p) => [p, await runStack({ provider: p, overrides: config })] as const)),
   );
 
-  it.each(cloudProviders)("%s: the program evaluates without error", (provider) => {
+  it.each(clouds)("%s: the program evaluates without error", (provider) => {
     expect(runs[provider]?.error).toBeUndefined();
   });
 
-  it.each(cloudProviders)("%s: two nodes in each region, one edge, one database, one bucket", (provider) => {
+  it.each(clouds)("%s: two nodes in each region, one edge, one database, one bucket", (provider) => {
     const resources = runs[provider]?.resources ?? [];
     expect(nodeVms(resources)).toHaveLength(4);
     expect(ofTypes(resources, vmTypes)).toHaveLength(5);
@@ -28,7 +28,7 @@ describe("one config, either cloud: the same topology and the same outputs", asy
     expect(shape(aws)).toEqual(shape(gcp));
   });
 
-  it.each(cloudProviders)("%s: nodes are named by portable region, in the provider's own regions", (provider) => {
+  it.each(clouds)("%s: nodes are named by portable region, in the provider's own regions", (provider) => {
     const nodes = runs[provider]?.outputs?.nodes ?? [];
     expect(nodes.map((n) => n.name)).toEqual(["virginia-1", "virginia-2", "london-1", "london-2"]);
     const expected =
@@ -37,7 +37,7 @@ describe("one config, either cloud: the same topology and the same outputs", asy
     for (const n of nodes) expect(n.privateAddress).toMatch(/^10\.\d+\.\d+\.\d+$/);
   });
 
-  it.each(cloudProviders)("%s: the SSH command reaches the first node through the edge", (provider) => {
+  it.each(clouds)("%s: the SSH command reaches the first node through the edge", (provider) => {
     const out = runs[provider]?.outputs;
     expect(out?.sshCommand).toBe(`ssh -J portage@${out?.edgeAddress} portage@${out?.nodes[0]?.privateAddress}`);
     expect(out?.url).toBe(`http://${out?.edgeAddress}`);
@@ -45,7 +45,7 @@ describe("one config, either cloud: the same topology and the same outputs", asy
     expect(out?.database.name).toBe("hello");
   });
 
-  it.each(cloudProviders)("%s: every cloud resource waits for the data guard (through its provider)", (provider) => {
+  it.each(clouds)("%s: every cloud resource waits for the data guard (through its provider)", (provider) => {
     const resources = runs[provider]?.resources ?? [];
     const guard = resources.find((r) => r.type === "pulumi-nodejs:dynamic/guard:DataGuard");
     const providers = resources.filter((r) => r.type.startsWith("pulumi:providers:") && r.name.startsWith("cloud-"));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cloudProviders } from "../../components/config";
+import { clouds } from "../../components/config";
 import type { RecordedResource } from "../../tools/offline/run";
 import { runStack } from "../../tools/offline/stack";
 import { databaseTypes, diskTypes, ofTypes, reveal, validConfig, vmTypes } from "../support/stack";
@@ -11,7 +11,7 @@ function deploys(resources: RecordedResource[]): RecordedResource[] {
   return resources.filter((r) => r.type === deployType && r.name.startsWith("release-deploy-"));
 }
 
-describe.each(cloudProviders)("%s: shipping a release", async (provider) => {
+describe.each(clouds)("%s: shipping a release", async (provider) => {
   const run = (app: object = {}, fleetOverride: object = fleet, rollout: object = {}) =>
     runStack({ provider, overrides: validConfig({ "portage:app": app, "portage:fleet": fleetOverride, "portage:rollout": rollout }) });
   const v1 = await run({ version: "0.1.0" });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cloudProviders } from "../../components/config";
+import { clouds } from "../../components/config";
 import { fakeSecret } from "../../tools/offline/mocks";
 import { Secret } from "../../tools/offline/run";
 import { runStack } from "../../tools/offline/stack";
@@ -13,7 +13,7 @@ const secretHolders = [
 ];
 const passwordHolders: Record<string, string> = { "aws:rds/instance:Instance": "password", "gcp:sql/user:User": "password" };
 
-describe.each(cloudProviders)("%s: generated secrets stay in the secret store", async (provider) => {
+describe.each(clouds)("%s: generated secrets stay in the secret store", async (provider) => {
   const run = await runStack({
     provider,
     overrides: validConfig({ "portage:fleet": { regions: ["virginia", "london"], nodesPerRegion: 2 } }),

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
+import type { Cloud } from "../../components/config";
 import { runOffline } from "../../tools/offline/run";
 import { stackConfigMap } from "../../tools/offline/stack";
 import { portage } from "../../stacks/program";
 import type { StackTransforms } from "../../stacks/transforms";
 import { nodeVms, ofTypes, validConfig } from "../support/stack";
 
-const run = (provider: "aws" | "gcp", transforms: StackTransforms) =>
+const run = (provider: Cloud, transforms: StackTransforms) =>
   runOffline(() => portage(transforms), { config: stackConfigMap({ provider, overrides: validConfig() }), stack: "dev" });
 
 describe("stacks/transforms.ts reaches the raw resources of every component", () => {

@@ -1,3 +1,4 @@
+import type { Cloud } from "../../components/config";
 import { Secret, type RecordedResource } from "../../tools/offline/run";
 import { runStack, validConfig, type StackConfig } from "../../tools/offline/stack";
 export { access, validConfig } from "../../tools/offline/stack";
@@ -32,14 +33,14 @@ export function reveal(value: unknown): unknown {
 export type Run = Awaited<ReturnType<typeof runStack>>;
 
 /** Runs the program on a provider with a valid config plus `overrides`; fails the test if the program threw. */
-export async function runOn(provider: "aws" | "gcp", overrides: StackConfig = {}, stackName = "dev"): Promise<Run> {
+export async function runOn(provider: Cloud, overrides: StackConfig = {}, stackName = "dev"): Promise<Run> {
   const run = await runStack({ provider, overrides: validConfig(overrides), stackName });
   if (run.error) throw run.error;
   return run;
 }
 
 /** Runs a stack file (Pulumi.<stack>.yaml) on a provider. */
-export async function runStackFileOn(provider: "aws" | "gcp", stack: string, overrides: StackConfig = {}): Promise<Run> {
+export async function runStackFileOn(provider: Cloud, stack: string, overrides: StackConfig = {}): Promise<Run> {
   const run = await runStack({ stack, provider, overrides: validConfig(overrides) });
   if (run.error) throw run.error;
   return run;

@@ -132,6 +132,20 @@ Transfer/sec:      2.47MB
     expect(paths.filter((p) => typeof at(p) !== "number")).toEqual([]);
   });
 
+  it("commit the migration rehearsal's figures issue 11 asks for: write freeze, failed reads, verification, forwarding", () => {
+    const r = JSON.parse(readFileSync(join(root, "bench", "results.json"), "utf8")) as Results;
+    const m = r.migration;
+    expect(m?.phases.map((p) => p.phase)).toEqual(["cutover", "rollback", "cutover again"]);
+    for (const p of m?.phases ?? []) {
+      expect(p.freezeSeconds).toBeGreaterThan(0);
+      expect(p.verifiedTables).toBeGreaterThan(0);
+      expect(p.readsSent).toBeGreaterThan(0);
+    }
+    expect(typeof m?.failedReads).toBe("number");
+    expect(m?.forwarding.sent).toBeGreaterThan(0);
+    expect(r.targets.filter((t) => t.benchmark === "migration").map((t) => t.target)).toEqual(["< 5 s", "0", "all", "0"]);
+  });
+
   it("show the committed results in the README's tables (npm run bench writes both)", () => {
     const results = JSON.parse(readFileSync(join(root, "bench", "results.json"), "utf8")) as Results;
     const doc = readFileSync(benchmarksDoc, "utf8");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { placeholderRelease, runStack, type StackConfig } from "../../tools/offline/stack";
+import { parseStackConfig, resolveCloud } from "../../components/config";
+import { placeholderRelease, runStack, stackConfigMap, type StackConfig } from "../../tools/offline/stack";
 
 /** A valid minimal config; each case breaks one thing. */
 const valid: StackConfig = {
@@ -226,6 +227,105 @@ const cases: Case[] = [
     message: "gcp:project: is required when portage:provider is gcp",
   },
   {
+    what: "more than ten regions",
+    overrides: {
+      "portage:fleet": {
+        regions: [
+          "virginia",
+          "ohio",
+          "oregon",
+          "california",
+          "montreal",
+          "sao-paulo",
+          "london",
+          "frankfurt",
+          "paris",
+          "stockholm",
+          "milan",
+        ],
+      },
+    },
+    message: "portage:fleet.regions: 11 regions; portage supports up to 10",
+  },
+  {
+    what: "the same gcp region twice",
+    overrides: { "portage:provider": "gcp", "portage:fleet": { regions: ["london", "europe-west2"] } },
+    message: 'portage:fleet.regions[1]: "europe-west2" is the same gcp region (europe-west2) as "london"; list each region once',
+  },
+  {
+    what: "a root disk below the minimum",
+    overrides: { "portage:fleet": { diskGb: 5 } },
+    message: "portage:fleet.diskGb: 5 is too small; the minimum is 10",
+  },
+  {
+    what: "an unknown edge size",
+    overrides: { "portage:edge": { size: "tiny" } },
+    message: 'portage:edge.size: "tiny" is not a size; use small, medium, large or an aws instance type such as t3.small',
+  },
+  {
+    what: "an ACME e-mail without a domain",
+    overrides: { "portage:edge": { acmeEmail: "ops@example.com" } },
+    message: "portage:edge.acmeEmail: is set but portage:edge.domain is empty",
+  },
+  {
+    what: "an app name that is a Postgres key word",
+    overrides: { "portage:app": { name: "select" } },
+    message: 'portage:app.name: "select" is reserved',
+  },
+  {
+    what: "an app name in Postgres's own pg_ namespace",
+    overrides: { "portage:app": { name: "pg_shop" } },
+    message: 'portage:app.name: "pg_shop" is reserved',
+  },
+  {
+    what: "an app port below 1024",
+    overrides: { "portage:app": { ports: [80, 4001] } },
+    message: "portage:app.ports[0]: 80 is outside 1024-65535",
+  },
+  {
+    what: "an app port on the edge's admin API",
+    overrides: { "portage:app": { ports: [4000, 8404] } },
+    message: "portage:app.ports[1]: 8404 is taken by edgeAdmin",
+  },
+  {
+    what: "a distribution range of one port",
+    overrides: { "portage:cluster": { distributionPorts: [9100] } },
+    message: "portage:cluster.distributionPorts: [9100] must be two ports, the first and the last of the range",
+  },
+  {
+    what: "a distribution range that includes epmd",
+    overrides: { "portage:cluster": { distributionPorts: [4300, 4400] } },
+    message: "portage:cluster.distributionPorts: [4300,4400] includes port 4369, used by epmd",
+  },
+  {
+    what: "a distribution range over a thousand ports",
+    overrides: { "portage:cluster": { distributionPorts: [10000, 12000] } },
+    message: "portage:cluster.distributionPorts: [10000,12000] spans 2001 ports",
+  },
+  {
+    what: "a rollout batch of zero nodes",
+    overrides: { "portage:rollout": { batchSize: 0 } },
+    message: "portage:rollout.batchSize: 0 is too small; the minimum is 1",
+  },
+  {
+    what: "a health timeout too short for a release to start",
+    overrides: { "portage:rollout": { healthTimeoutSeconds: 5 } },
+    message: "portage:rollout.healthTimeoutSeconds: 5 is too small; the minimum is 10",
+  },
+  {
+    what: "bucket versioning as text",
+    overrides: { "portage:bucket": { versioning: "yes" } },
+    message: 'portage:bucket.versioning: "yes" is not true or false',
+  },
+  {
+    what: "only IPv6 admin ranges on gcp, whose edge has an IPv4 address only",
+    overrides: {
+      "portage:provider": "gcp",
+      "portage:access": { adminCidrs: ["2001:db8::/32"], sshPublicKey: (valid["portage:access"] as { sshPublicKey: string }).sshPublicKey },
+    },
+    message: 'portage:access.adminCidrs: ["2001:db8::/32"] has no IPv4 range, but the gcp edge has an IPv4 address only',
+  },
+  {
     what: "an object key given as text",
     overrides: { "portage:bucket": "versioned" },
     message: 'portage:bucket: "versioned" is not an object of settings',
@@ -241,8 +341,12 @@ describe("bad config fails before any resource is registered", () => {
     expect(result.resources).toEqual([]);
   });
 
-  it("has at least 25 distinct cases", () => {
-    expect(new Set(cases.map((c) => c.what)).size).toBeGreaterThanOrEqual(25);
+  it("has a case for every section and for what each cloud adds", () => {
+    expect(new Set(cases.map((c) => c.what)).size).toBe(cases.length);
+    const keys = new Set(cases.map((c) => /portage:(\w+)/.exec(String(c.message))?.[1]));
+    for (const key of ["provider", "fleet", "database", "bucket", "edge", "app", "access", "cluster", "rollout", "sshPrivateKey"]) {
+      expect(keys, key).toContain(key);
+    }
   });
 
   it("reports every problem at once, each on its own line", async () => {
@@ -251,5 +355,43 @@ describe("bad config fails before any resource is registered", () => {
     });
     expect(result.error?.message).toMatch(/^the stack config has 2 problems; nothing was created or changed:\n {2}portage:/);
     expect(result.error?.message.split("\n")).toHaveLength(3);
+  });
+});
+
+describe("the spec resolved for a cloud other than portage:provider (a footprint beside the serving one)", () => {
+  const parse = (overrides: StackConfig) =>
+    parseStackConfig(stackConfigMap({ overrides: { ...valid, ...overrides } }), { project: "portage", stack: "dev", cwd: process.cwd() });
+  const target = { because: "portage:migration.to is gcp", providers: { aws: {}, gcp: { project: "test-project" } } };
+
+  it("the same portable regions and sizes resolve to the other cloud's own", () => {
+    const spec = parse({ "portage:fleet": { regions: ["virginia", "london"], size: "medium" } });
+    const resolved = resolveCloud(spec, "gcp", target);
+    if ("problems" in resolved) throw new Error(resolved.problems.join("\n"));
+    expect(resolved.cloud.regions.map((r) => [r.key, r.region, r.cidr])).toEqual([
+      ["virginia", "us-east4", "10.102.0.0/20"],
+      ["london", "europe-west2", "10.119.0.0/20"],
+    ]);
+    expect(resolved.cloud.fleet.machineType).toBe("e2-standard-2");
+    expect(resolved.cloud.nodes.map((n) => n.name)).toEqual(["virginia-1", "london-1"]);
+  });
+
+  it("what only fits the serving cloud is refused, saying why the other cloud was asked", () => {
+    const spec = parse({ "portage:fleet": { regions: ["us-east-1"], size: "t3.small" } });
+    const resolved = resolveCloud(spec, "gcp", target);
+    expect("problems" in resolved && resolved.problems).toEqual([
+      'portage:fleet.regions[0]: "us-east-1" is an aws region, but portage:migration.to is gcp; the portable name "virginia" works on both',
+      'portage:fleet.size: "t3.small" is an aws instance type, but portage:migration.to is gcp; use small, medium, large or a gcp machine type such as e2-small',
+    ]);
+  });
+
+  it("another address space moves every range of the footprint", () => {
+    const spec = parse({});
+    const resolved = resolveCloud(spec, "gcp", {
+      ...target,
+      space: { name: "migration", regionBase: 150, privateServices: "10.201.0.0/16" },
+    });
+    if ("problems" in resolved) throw new Error(resolved.problems.join("\n"));
+    expect(resolved.cloud.primary.cidr).toBe("10.152.0.0/20");
+    expect(resolved.cloud.addresses.privateServices.cidr).toBe("10.201.0.0/16");
   });
 });

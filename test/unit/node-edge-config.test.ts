@@ -5,19 +5,7 @@ import { haproxyConfig } from "../../components/node/haproxy";
 import { traefikPaths, traefikRoutesConfig } from "../../components/node/traefik";
 import type { EdgeRuntime } from "../../components/node/types";
 import { edgeRt, routes } from "../artifacts/support/variants";
-
-/** The lines of one section (`backend app`, `frontend admin`, ...), without indentation. */
-function section(config: string, header: string): string[] {
-  const lines = config.split("\n");
-  const start = lines.indexOf(header);
-  if (start < 0) throw new Error(`no section "${header}"`);
-  const out: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (!line.startsWith(" ")) break;
-    out.push(line.trim());
-  }
-  return out;
-}
+import { section } from "../support/haproxy";
 
 describe("HAProxy config", () => {
   const r = routes("haproxy", false, 3);

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import type { Cloud } from "../../components/config";
 import { fakeSecret } from "../../tools/offline/mocks";
 import { runStack } from "../../tools/offline/stack";
 import { buildPlan, formatPlan, type Plan } from "../../tools/plan/format";
@@ -13,7 +14,7 @@ const run = promisify(execFile);
 const plan = (args: string[]) =>
   run(join(root, "node_modules", ".bin", "tsx"), [join(root, "tools", "plan.ts"), ...args], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
 
-async function planOf(overrides = {}, provider: "aws" | "gcp" = "aws"): Promise<string> {
+async function planOf(overrides = {}, provider: Cloud = "aws"): Promise<string> {
   const result = await runStack({ provider, overrides: validConfig(overrides) });
   expect(result.error).toBeUndefined();
   return formatPlan(buildPlan({ stack: "dev", provider, resources: result.resources, outputs: result.outputs }));

@@ -9,7 +9,7 @@ const settings = require("@pulumi/pulumi/runtime/settings") as {
   setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
   waitForRPCs(): Promise<void>;
 };
-const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsSecrets: boolean } };
+const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsSecrets: boolean; supportsAliasSpecs: boolean } };
 const rpc = require("@pulumi/pulumi/runtime/rpc") as {
   specialSigKey: string;
   specialSecretSig: string;
@@ -35,6 +35,13 @@ interface RegisterRequest {
   getReplaceonchangesList(): string[];
   getRetainondelete(): boolean | undefined;
   getAdditionalsecretoutputsList(): string[];
+  getAliasesList(): AliasMessage[];
+}
+interface AliasMessage {
+  getUrn(): string;
+  getSpec():
+    | { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean }
+    | undefined;
 }
 
 /** The plain value of a program's outputs (secret values arrive wrapped in `Secret`). */
@@ -55,11 +62,23 @@ export class Secret {
   }
 }
 
+/** An alias as the program sent it: a whole URN, or the parts that differ from the resource's own. */
+export interface RecordedAlias {
+  urn?: string;
+  name?: string;
+  type?: string;
+  /** The alias's parent; `noParent` when it had none. Neither: the resource's own parent. */
+  parentUrn?: string;
+  noParent?: boolean;
+}
+
 export interface RecordedResource {
   type: string;
   name: string;
   urn: string;
   parent?: string;
+  /** The resource's own aliases (the engine adds those it inherits from its parent: see aliases.ts). */
+  aliases: RecordedAlias[];
   custom: boolean;
   /** Inputs as the program sent them; secret values are wrapped in `Secret`. */
   inputs: Record<string, unknown>;
@@ -163,6 +182,7 @@ async function runAlone<T extends object>(program: () => T, options: OfflineOpti
             name: req.getName(),
             urn,
             parent: req.getParent() || undefined,
+            aliases: req.getAliasesList().map(recordAlias),
             custom: req.getCustom(),
             inputs,
             options: {
@@ -185,9 +205,11 @@ async function runAlone<T extends object>(program: () => T, options: OfflineOpti
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
   await pulumi.runtime.setMocks(mocks, project, stack, options.preview ?? false);
   settings.setMockOptions(new RecordingMonitor(mocks), project, stack, options.preview ?? false);
-  // setMockOptions resets the secrets flag setMocks had set, and secrets would then be sent (and
-  // recorded) as plain values. Set synchronously: concurrent runs must not interleave here.
+  // setMockOptions resets the flags setMocks had set: secrets would then be sent (and recorded) as
+  // plain values, and aliases as URNs only where the SDK can compute them. Alias specs are what
+  // today's engines take. Set synchronously: concurrent runs must not interleave here.
   state.getStore().supportsSecrets = true;
+  state.getStore().supportsAliasSpecs = true;
 
   let outputs: Unwrapped<T> | undefined;
   let error: Error | undefined;
@@ -204,6 +226,17 @@ async function runAlone<T extends object>(program: () => T, options: OfflineOpti
     Error.stackTraceLimit = stackTraceLimit;
   }
   return { resources, invokes, outputs, error };
+}
+
+function recordAlias(alias: AliasMessage): RecordedAlias {
+  const spec = alias.getSpec();
+  if (!spec) return { urn: alias.getUrn() };
+  return {
+    ...(spec.getName() ? { name: spec.getName() } : {}),
+    ...(spec.getType() ? { type: spec.getType() } : {}),
+    ...(spec.getParenturn() ? { parentUrn: spec.getParenturn() } : {}),
+    ...(spec.getNoparent() ? { noParent: true } : {}),
+  };
 }
 
 /** Awaits every Output in a value, keeping secretness visible. */

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { Cloud } from "../../components/config";
 import { parseYamlFile, UserError } from "../cli";
 import { portage, type StackOutputs } from "../../stacks/program";
 import { runOffline, type OfflineOptions, type OfflineResult, type RecordedResource, type Unwrapped } from "./run";
@@ -41,7 +42,7 @@ export function flattenConfig(config: StackConfig): Record<string, string> {
 export interface StackRunOptions extends Omit<OfflineOptions, "config" | "stack"> {
   /** Pulumi.<stack>.yaml to start from; omit to start from an empty config. */
   stack?: string;
-  provider?: "aws" | "gcp";
+  provider?: Cloud;
   overrides?: StackConfig;
   /** Used for the run's stack name when no stack file is read. */
   stackName?: string;

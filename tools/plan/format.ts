@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { RecordedResource } from "../offline/run";
 import { Secret } from "../offline/run";
+import type { Cloud } from "../../components/config";
 import { formatCost, type CostEstimate } from "./costs";
 
 /** A resource as the plan shows it. */
@@ -20,7 +21,7 @@ export interface PlannedComponent {
 
 export interface Plan {
   stack: string;
-  provider: string;
+  provider: Cloud;
   resourceCount: number;
   components: PlannedComponent[];
   outputs: unknown;
@@ -41,7 +42,7 @@ const longText = 160;
  */
 export function buildPlan(args: {
   stack: string;
-  provider: string;
+  provider: Cloud;
   resources: RecordedResource[];
   outputs: unknown;
   notes?: string[];
@@ -138,7 +139,7 @@ export function formatPlan(plan: Plan): string {
   }
   lines.push("", "outputs:");
   for (const line of flatten(plan.outputs as Record<string, unknown>)) lines.push(`  ${line}`);
-  if (plan.cost) lines.push("", ...formatCost(plan.cost, plan.provider === "gcp" ? "gcp" : "aws"));
+  if (plan.cost) lines.push("", ...formatCost(plan.cost, plan.provider));
   return `${lines.join("\n")}\n`;
 }
 

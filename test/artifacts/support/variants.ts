@@ -3,7 +3,7 @@
  * `nodeRuntime` / `edgeRuntime`), in every variant the renderers have: providers, edge kinds, with
  * and without a domain, one and many nodes.
  */
-import { parseStackConfig, type Spec } from "../../../components/config";
+import { clouds, edgeKinds, parseStackConfig, servingCloud, type Cloud, type EdgeKind, type Spec } from "../../../components/config";
 import { edgeRuntime } from "../../../components/edge";
 import { nodeRuntime } from "../../../components/fleet";
 import type { EdgeRoutes, EdgeRuntime, NodeRuntime } from "../../../components/node/types";
@@ -16,9 +16,8 @@ import {
   type StackConfig,
 } from "../../../tools/offline/stack";
 
-export type Provider = "aws" | "gcp";
-export const providers: Provider[] = ["aws", "gcp"];
-export const edgeKinds = ["haproxy", "traefik"] as const;
+export type Provider = Cloud;
+export const providers: readonly Provider[] = clouds;
 
 export function stackSpec(stack: "dev" | "prod", provider: Provider, overrides: StackConfig = {}): Spec {
   const config = withOverrides(
@@ -30,20 +29,21 @@ export function stackSpec(stack: "dev" | "prod", provider: Provider, overrides: 
 
 export function nodeRt(provider: Provider, stack: "dev" | "prod" = "prod", overrides: StackConfig = {}): NodeRuntime {
   const spec = stackSpec(stack, provider, overrides);
-  const node = spec.fleet.nodes[0];
+  const cloud = servingCloud(spec);
+  const node = cloud.nodes[0];
   if (!node) throw new Error("the stack has no node");
-  return nodeRuntime(spec, node, `${spec.prefix}-releases-0a1b2c3`);
+  return nodeRuntime(spec, cloud, node, `${spec.prefix}-releases-0a1b2c3`);
 }
 
-export function edgeRt(provider: Provider, kind: "haproxy" | "traefik", domain: boolean): EdgeRuntime {
+export function edgeRt(provider: Provider, kind: EdgeKind, domain: boolean): EdgeRuntime {
   const spec = stackSpec("prod", provider, {
     "portage:edge": { kind, domain: domain ? "app.example.com" : "", acmeEmail: domain ? "ops@example.com" : "" },
   });
-  return edgeRuntime(spec);
+  return edgeRuntime(spec, servingCloud(spec));
 }
 
 /** `regions`: nodes go round-robin over them and the edge is in the first (unset: one pool, no regions). */
-export function routes(kind: "haproxy" | "traefik", domain: boolean, nodeCount: number, regions?: string[]): EdgeRoutes {
+export function routes(kind: EdgeKind, domain: boolean, nodeCount: number, regions?: string[]): EdgeRoutes {
   const base: EdgeRoutes = {
     kind,
     app: { name: "hello", ports: [4000, 4001], healthPath: "/ping" },

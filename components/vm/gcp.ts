@@ -1,15 +1,39 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
-import type { Spec } from "../config";
-import { gcpProject, serviceAccountId } from "../network/gcp-names";
-import { transform, type Transform } from "../transform";
+import type { GcpProviders } from "../cloud";
+
+/** What every GCP VM shares, the edge and the nodes alike: the image, the zones and the hardening. */
+
+/** Ubuntu 24.04 LTS (amd64) on both clouds: cloud-init reads the same user-data. */
+export const ubuntuImageFamily = { family: "ubuntu-2404-lts-amd64", project: "ubuntu-os-cloud" } as const;
+
+/** The newest image of the family (one lookup per component, shared by its VMs). */
+export function ubuntuImage(providers: GcpProviders, parent: pulumi.Resource): pulumi.Output<string> {
+  return gcp.compute.getImageOutput({ ...ubuntuImageFamily }, { provider: providers.provider, parent }).selfLink;
+}
+
+/** A region's zones that are up, sorted so that a node's zone follows from its index alone. */
+export function regionZones(providers: GcpProviders, region: string, parent: pulumi.Resource): pulumi.Output<string[]> {
+  return gcp.compute.getZonesOutput({ region, status: "UP" }, { provider: providers.provider, parent }).names.apply((names) => {
+    if (names.length === 0) throw new Error(`gcp reports no zone up in ${region}`);
+    return [...names].sort();
+  });
+}
+
+/** The zone of the `index`-th VM of a region: round-robin over its zones. */
+export function zoneAt(zones: readonly string[], index: number): string {
+  const zone = zones[index % zones.length];
+  if (zone === undefined) throw new Error("no zone to place a VM in");
+  return zone;
+}
 
 /** The OAuth scope a VM's token carries; what the identity may do is decided by IAM alone. */
 export const cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 
 export interface VmInputs {
-  spec: Spec;
   role: "edge" | "node";
+  /** Labels of the boot disk besides the role (provider default labels do not reach disks). */
+  labels: Record<string, string>;
   description: string;
   zone: pulumi.Input<string>;
   machineType: string;
@@ -43,8 +67,7 @@ export function hardenedVm(v: VmInputs): gcp.compute.InstanceArgs {
         image: v.image,
         size: v.diskGb,
         type: "pd-balanced",
-        // Provider default labels do not reach disks.
-        labels: { ...v.spec.tags, "portage-role": v.role },
+        labels: { ...v.labels, "portage-role": v.role },
       },
     },
     networkInterfaces: [
@@ -70,29 +93,3 @@ export function hardenedVm(v: VmInputs): gcp.compute.InstanceArgs {
  * when a VM is created; neither may ever replace one.
  */
 export const vmIgnoreChanges = ["zone", "bootDisk.initializeParams.image"];
-
-/** A VM's own identity; what it may read is granted separately, by name. */
-export function createVmIdentity(
-  name: string,
-  args: {
-    spec: Spec;
-    /** Short, stable: `edge`, `virginia-1`. */ id: string;
-    /** `the edge`, `node virginia-1`. */ what: string;
-    transform?: Transform<gcp.serviceaccount.AccountArgs>;
-  },
-  opts: pulumi.CustomResourceOptions,
-): gcp.serviceaccount.Account {
-  return new gcp.serviceaccount.Account(
-    ...transform(
-      args.transform,
-      name,
-      {
-        project: gcpProject(args.spec),
-        accountId: serviceAccountId(args.spec, args.id),
-        displayName: `portage ${args.spec.prefix} ${args.what}`.slice(0, 100),
-        description: `Identity of ${args.what} of ${args.spec.prefix}: reads what IAM grants it by name, nothing else`,
-      },
-      opts,
-    ),
-  );
-}

@@ -1,9 +1,48 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import type { GcpProviders } from "../cloud";
 import type { Spec } from "../config";
-import { gcpProject } from "../network/gcp-names";
+import { gcpNames } from "../names";
+import { secretRefs, type SecretEnv } from "../secrets/names";
 import { transform, type Transform } from "../transform";
-import { secretRefs, type SecretEnv } from "./names";
+
+/**
+ * A VM's own identity on GCP: a service account, and what it may read granted by name (IAM conditions
+ * on the secrets' names), so that grants never wait for the secrets to exist.
+ */
+
+/** A VM's own identity; what it may read is granted separately, by name. */
+export function createVmIdentity(
+  name: string,
+  args: {
+    spec: Spec;
+    providers: GcpProviders;
+    /** Short, stable: `edge`, `virginia-1`. */ id: string;
+    /** `the edge`, `node virginia-1`. */ what: string;
+    transform?: Transform<gcp.serviceaccount.AccountArgs>;
+  },
+  opts: pulumi.CustomResourceOptions,
+): gcp.serviceaccount.Account {
+  const { spec } = args;
+  return new gcp.serviceaccount.Account(
+    ...transform(
+      args.transform,
+      name,
+      {
+        project: args.providers.project,
+        accountId: gcpNames.serviceAccountId(spec.prefix, args.id),
+        displayName: `portage ${spec.prefix} ${args.what}`.slice(0, 100),
+        description: `Identity of ${args.what} of ${spec.prefix}: reads what IAM grants it by name, nothing else`,
+      },
+      opts,
+    ),
+  );
+}
+
+/** The project's number: Secret Manager's resource names (what IAM conditions see) use it, not the id. */
+export function projectNumber(providers: GcpProviders, parent: pulumi.Resource): pulumi.Output<string> {
+  return gcp.organizations.getProjectOutput({ projectId: providers.project }, { provider: providers.provider, parent }).number;
+}
 
 /** An IAM condition that matches the named secrets of the stack, and no other. */
 export interface SecretCondition {
@@ -15,6 +54,7 @@ export interface SecretCondition {
 /**
  * The condition for a reader of `envs`. Identical for every reader of the same entries, so the
  * project's policy keeps them in one binding (however many nodes); build it once and share it.
+ * config/ checks that no reader needs more secrets than a condition can name.
  */
 export function secretCondition(
   spec: Spec,
@@ -22,9 +62,9 @@ export function secretCondition(
   envs: readonly SecretEnv[],
   reader: "node" | "edge",
 ): SecretCondition {
-  const entries = secretRefs(spec, envs);
+  const entries = secretRefs({ provider: "gcp", prefix: spec.prefix }, envs);
   return {
-    title: `${spec.prefix} ${reader} secrets`.slice(0, 100),
+    title: gcpNames.conditionTitle(spec.prefix, `${reader} secrets`),
     description: `portage: read ${entries.map((e) => e.env).join(", ")} of ${spec.prefix}`.slice(0, 256),
     expression: secretNamesCondition(
       projectNumber,
@@ -44,7 +84,12 @@ export function secretCondition(
  */
 export function grantSecretAccess(
   name: string,
-  args: { spec: Spec; member: pulumi.Input<string>; condition: SecretCondition; transform?: Transform<gcp.projects.IAMMemberArgs> },
+  args: {
+    providers: GcpProviders;
+    member: pulumi.Input<string>;
+    condition: SecretCondition;
+    transform?: Transform<gcp.projects.IAMMemberArgs>;
+  },
   opts: pulumi.CustomResourceOptions,
 ): gcp.projects.IAMMember {
   return new gcp.projects.IAMMember(
@@ -52,7 +97,7 @@ export function grantSecretAccess(
       args.transform,
       name,
       {
-        project: gcpProject(args.spec),
+        project: args.providers.project,
         role: "roles/secretmanager.secretAccessor",
         member: args.member,
         condition: args.condition,
@@ -65,17 +110,10 @@ export function grantSecretAccess(
 /**
  * CEL matching the versions of the named secrets by full name (`projects/<number>/secrets/<id>/versions/<v>`:
  * reading a payload is checked on the version). The trailing slash keeps `hello-dev-phx-host` from
- * matching another stack's `hello-dev-phx-host-x-...`. IAM allows 12 logical operators per condition:
- * one `||` per secret after the first.
+ * matching another stack's `hello-dev-phx-host-x-...`.
  */
 export function secretNamesCondition(projectNumber: pulumi.Input<string>, secretIds: string[]): pulumi.Output<string> {
-  if (secretIds.length > maxSecretsPerCondition) {
-    throw new Error(`an IAM condition can name at most ${maxSecretsPerCondition} secrets; got ${secretIds.length}`);
-  }
   return pulumi
     .output(projectNumber)
     .apply((number) => secretIds.map((id) => `resource.name.startsWith("projects/${number}/secrets/${id}/")`).join(" || "));
 }
-
-/** 12 logical operators allowed in a condition (cloud.google.com/iam/quotas). */
-export const maxSecretsPerCondition = 13;

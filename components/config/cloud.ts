@@ -1,0 +1,102 @@
+import { edgeSecretEnv, nodeSecretEnv } from "../secrets/names";
+import { cloudAddresses, defaultSpace, regionAddresses, type AddressSpace } from "./addresses";
+import { Problems } from "./errors";
+import { resolveRegion } from "./regions";
+import type { ProviderConfig } from "./sections/context";
+import { resolveDatabaseTier, resolveMachineType } from "./sizes";
+import type { Cloud, CloudAccounts, CloudSpec, NodeSpec, PortableSpec, RegionSpec } from "./spec";
+
+export interface CloudContext {
+  /** Why this cloud is resolved, for messages: `portage:provider is aws`. */
+  because: string;
+  /** The stack's provider-namespaced config (`aws:profile`, `gcp:project`). */
+  providers: ProviderConfig;
+  /** Where the footprint's ranges come from; the default space unless the footprint must not overlap another. */
+  space?: AddressSpace;
+}
+
+/** An IAM condition allows 12 logical operators: one `||` per secret after the first (cloud.google.com/iam/quotas). */
+export const maxSecretsPerCondition = 13;
+
+/** What each cloud needs besides regions and sizes: its account, and the rules only it has. */
+const accounts: { [C in Cloud]: (spec: PortableSpec, ctx: CloudContext, problems: Problems) => CloudAccounts[C] } = {
+  aws: (_spec, ctx) => (ctx.providers.aws.profile ? { profile: ctx.providers.aws.profile } : {}),
+  gcp: (spec, ctx, problems) => {
+    if (!ctx.providers.gcp.project) {
+      problems.other(`gcp:project: is required when ${ctx.because}; set it with: pulumi config set gcp:project <your-project-id>`);
+    }
+    // GCP subnets are IPv4-only here: an IPv6 admin range could never reach the edge.
+    const cidrs = spec.access.adminCidrs;
+    if (cidrs.length > 0 && cidrs.every((cidr) => cidr.includes(":"))) {
+      problems.at(
+        "access.adminCidrs",
+        `${JSON.stringify(cidrs)} has no IPv4 range, but the gcp edge has an IPv4 address only; add your IPv4 address, e.g. "203.0.113.10/32"`,
+      );
+    }
+    // Readers are granted their secrets by name, in one IAM condition each.
+    for (const [reader, envs] of [
+      ["node", nodeSecretEnv],
+      ["edge", edgeSecretEnv],
+    ] as const) {
+      if (envs.length > maxSecretsPerCondition) {
+        problems.other(`gcp: the ${reader} reads ${envs.length} secrets, but one IAM condition can name at most ${maxSecretsPerCondition}`);
+      }
+    }
+    return { project: ctx.providers.gcp.project ?? "" };
+  },
+};
+
+/**
+ * The portable spec resolved for one cloud: regions, address ranges, machine types, database tier and
+ * account, with every problem (key path, what was given, what is allowed). The serving cloud is
+ * resolved by `resolveSpec`; a footprint on another cloud (a migration target) is resolved the same way.
+ */
+export function resolveCloud<C extends Cloud>(
+  spec: PortableSpec,
+  cloud: C,
+  ctx: CloudContext,
+): { cloud: CloudSpec<C> } | { problems: string[] } {
+  const problems = new Problems();
+  const space = ctx.space ?? defaultSpace;
+
+  const regions: RegionSpec<C>[] = [];
+  spec.fleet.regions.forEach((name, i) => {
+    const key = `fleet.regions[${i}]`;
+    const found = resolveRegion(name, cloud, ctx.because);
+    if (!found.ok) return problems.at(key, found.reason);
+    const twin = regions.find((r) => r.region === found.region);
+    if (twin) return problems.at(key, `"${name}" is the same ${cloud} region (${found.region}) as "${twin.key}"; list each region once`);
+    const plan = regionAddresses(cloud, found.region, space);
+    if (!plan.ok) return problems.at(key, plan.reason);
+    regions.push({ key: name, region: found.region, primary: i === 0, cidr: plan.cidr, addresses: plan.addresses });
+  });
+  const nodes: NodeSpec<C>[] = regions.flatMap((region) =>
+    Array.from({ length: spec.fleet.nodesPerRegion }, (_, index) => ({ name: `${region.key}-${index + 1}`, region, index })),
+  );
+
+  const nodeType = resolveMachineType(spec.fleet.size, cloud, ctx.because);
+  if (!nodeType.ok) problems.at("fleet.size", nodeType.reason);
+  const edgeType = resolveMachineType(spec.edge.size, cloud, ctx.because);
+  if (!edgeType.ok) problems.at("edge.size", edgeType.reason);
+  const tier = resolveDatabaseTier(spec.database.size, cloud, ctx.because);
+  if (!tier.ok) problems.at("database.size", tier.reason);
+  const account = accounts[cloud](spec, ctx, problems);
+
+  const [primary] = regions;
+  if (problems.any || !primary || !nodeType.ok || !edgeType.ok || !tier.ok) {
+    return { problems: problems.any ? problems.list : [`portage:fleet.regions: no region resolves on ${cloud}`] };
+  }
+  return {
+    cloud: {
+      cloud,
+      regions,
+      primary,
+      nodes,
+      fleet: { machineType: nodeType.type },
+      edge: { machineType: edgeType.type },
+      database: { tier: tier.type },
+      account,
+      addresses: cloudAddresses(cloud, space),
+    },
+  };
+}

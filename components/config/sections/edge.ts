@@ -1,0 +1,32 @@
+import { shown } from "../errors";
+import type { Spec } from "../spec";
+import { reservedPorts, type SectionInput } from "./context";
+
+const patterns = {
+  domain: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+  email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+};
+
+/** `portage:edge`: a host name and the ACME e-mail go together. */
+export function edgeSection({ raw, problems }: SectionInput): Spec["edge"] {
+  const edge = raw.edge;
+  if (edge.domain !== "" && !patterns.domain.test(edge.domain)) {
+    problems.at("edge.domain", `${shown(edge.domain)} is not a host name; write it like "app.example.com" (lowercase, no scheme or path)`);
+  }
+  if (edge.domain !== "" && edge.acmeEmail === "") {
+    problems.at(
+      "edge.acmeEmail",
+      `is empty, but portage:edge.domain is ${shown(edge.domain)}; Let's Encrypt needs a contact e-mail for the certificate`,
+    );
+  }
+  if (edge.acmeEmail !== "" && !patterns.email.test(edge.acmeEmail)) {
+    problems.at("edge.acmeEmail", `${shown(edge.acmeEmail)} is not an e-mail address`);
+  }
+  if (edge.acmeEmail !== "" && edge.domain === "") {
+    problems.at(
+      "edge.acmeEmail",
+      `is set but portage:edge.domain is empty, so no certificate is requested; set the domain or clear the e-mail`,
+    );
+  }
+  return { ...edge, adminPort: reservedPorts.edgeAdmin };
+}

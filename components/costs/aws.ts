@@ -1,0 +1,42 @@
+import { hours, type CloudPrices } from "./types";
+
+/**
+ * On-demand list prices in us-east-1 (checked in 2026): aws.amazon.com/ec2/pricing/on-demand,
+ * aws.amazon.com/rds/postgresql/pricing, aws.amazon.com/vpc/pricing, aws.amazon.com/route53/pricing.
+ */
+const price = {
+  vm: { "t3.small": 0.0208, "t3.medium": 0.0416, "t3.large": 0.0832, "m6i.xlarge": 0.192 } as Record<string, number>,
+  diskGbMonth: 0.08, // gp3
+  db: { "db.t4g.micro": 0.016, "db.t4g.small": 0.032, "db.t4g.medium": 0.065, "db.m7g.large": 0.168, "db.m7g.xlarge": 0.336 } as Record<
+    string,
+    number
+  >,
+  dbStorageGbMonth: 0.115, // RDS gp3
+  natHour: 0.045,
+  publicIpv4Hour: 0.005,
+  privateZoneMonth: 0.5,
+};
+
+export const prices: CloudPrices<"aws"> = {
+  region: "us-east-1",
+  estimate(spec, cloud, add, unpriced) {
+    const nodes = cloud.nodes.length;
+    const regions = cloud.regions.length;
+    const ha = spec.database.highAvailability ? 2 : 1;
+    const haNote = spec.database.highAvailability ? ", with a standby" : "";
+    const vm = (type: string) => price.vm[type] ?? unpriced(type);
+    add(
+      `${nodes} node${nodes === 1 ? "" : "s"} (${cloud.fleet.machineType}, ${spec.fleet.diskGb} GB gp3)`,
+      nodes * (vm(cloud.fleet.machineType) * hours + spec.fleet.diskGb * price.diskGbMonth),
+    );
+    add(
+      `edge (${cloud.edge.machineType}, 8 GB gp3, Elastic IP)`,
+      vm(cloud.edge.machineType) * hours + 8 * price.diskGbMonth + price.publicIpv4Hour * hours,
+    );
+    const tier = cloud.database.tier;
+    const db = price.db[tier] ?? unpriced(tier);
+    add(`Postgres (${tier}${haNote}, ${spec.database.storageGb} GB)`, ha * (db * hours + spec.database.storageGb * price.dbStorageGbMonth));
+    add(`NAT gateway per region (${regions}), with its public address`, regions * (price.natHour + price.publicIpv4Hour) * hours);
+    add("private DNS zone", price.privateZoneMonth);
+  },
+};

@@ -1,0 +1,50 @@
+import { hours, type CloudPrices } from "./types";
+
+/**
+ * On-demand list prices in us-central1 (checked in 2026): cloud.google.com/compute/vm-instance-pricing,
+ * cloud.google.com/sql/pricing, cloud.google.com/nat/pricing, cloud.google.com/vpc/network-pricing,
+ * cloud.google.com/dns/pricing, cloud.google.com/secret-manager/pricing.
+ */
+const price = {
+  vm: { "e2-small": 0.016751, "e2-medium": 0.033503, "e2-standard-2": 0.067006, "n2-standard-4": 0.194236 } as Record<string, number>,
+  diskGbMonth: 0.1, // pd-balanced
+  sqlVcpuHour: 0.0413, // Cloud SQL Enterprise
+  sqlGibHour: 0.007,
+  sqlSsdGbMonth: 0.17,
+  natVmHour: 0.0014, // per VM, up to 32 VMs per gateway, then a flat $0.044/h
+  natCapHour: 0.044,
+  staticIpHour: 0.005, // in use: the edge, and each NAT gateway's address
+  privateZoneMonth: 0.2,
+  secretVersionMonth: 0.06,
+};
+
+export const prices: CloudPrices<"gcp"> = {
+  region: "us-central1",
+  estimate(spec, cloud, add, unpriced) {
+    const nodes = cloud.nodes.length;
+    const ha = spec.database.highAvailability ? 2 : 1;
+    const haNote = spec.database.highAvailability ? ", with a standby" : "";
+    const vm = (type: string) => price.vm[type] ?? unpriced(type);
+    add(
+      `${nodes} node${nodes === 1 ? "" : "s"} (${cloud.fleet.machineType}, ${spec.fleet.diskGb} GB pd-balanced)`,
+      nodes * (vm(cloud.fleet.machineType) * hours + spec.fleet.diskGb * price.diskGbMonth),
+    );
+    add(
+      `edge (${cloud.edge.machineType}, 20 GB pd-balanced, static address)`,
+      vm(cloud.edge.machineType) * hours + 20 * price.diskGbMonth + price.staticIpHour * hours,
+    );
+    const tier = cloud.database.tier;
+    const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
+    const sqlHour = custom ? Number(custom[1]) * price.sqlVcpuHour + (Number(custom[2]) / 1024) * price.sqlGibHour : unpriced(tier);
+    add(
+      `Postgres (${tier}${haNote}, ${spec.database.storageGb} GB SSD)`,
+      ha * (sqlHour * hours + spec.database.storageGb * price.sqlSsdGbMonth),
+    );
+    const natPerRegion = (inRegion: number) => Math.min(inRegion * price.natVmHour, price.natCapHour) + price.staticIpHour;
+    add(
+      `Cloud NAT per region (${cloud.regions.length}), with its address`,
+      cloud.regions.length * natPerRegion(spec.fleet.nodesPerRegion) * hours,
+    );
+    add("private DNS zone and 5 secrets", price.privateZoneMonth + 5 * price.secretVersionMonth);
+  },
+};

@@ -1,0 +1,28 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { OnCloud } from "../cloud/on-cloud";
+import type { Cloud } from "../config";
+import type { Network } from "../network";
+
+/** What a cloud's database implementation is built from. */
+export interface DatabaseInputs<C extends Cloud = Cloud> extends OnCloud<C> {
+  /**
+   * The same footprint's network: the database sits in its private database subnets (aws) or takes
+   * its private address from its private services range (gcp), and only its nodes reach it.
+   * @example
+   * new Database("database", { spec, cloud, providers, network })
+   */
+  network: Network<C>;
+}
+
+/** What the component hands an implementation besides its inputs: the credentials it generated. */
+export interface DatabaseCredentials {
+  user: string;
+  /** Secret. */
+  password: pulumi.Output<string>;
+}
+
+/** What every cloud's database returns. */
+export interface DatabaseEndpoint {
+  host: pulumi.Output<string>;
+  port: pulumi.Output<number>;
+}

@@ -1,0 +1,30 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { OnCloud } from "../cloud/on-cloud";
+import type { Cloud } from "../config";
+import type { SecretEnv } from "./names";
+
+/** What a cloud's secret store implementation is built from. */
+export interface SecretsInputs<C extends Cloud = Cloud> extends OnCloud<C> {
+  /**
+   * DATABASE_URL, secret: the same footprint's database.
+   * @example
+   * { databaseUrl: database.url }
+   */
+  databaseUrl: pulumi.Input<string>;
+  /**
+   * The host the app answers to, PHX_HOST: the edge's domain, or its public address.
+   * @example
+   * { host: spec.edge.domain || edge.publicAddress }
+   */
+  host: pulumi.Input<string>;
+}
+
+/** One entry for an implementation to store. */
+export interface SecretValue {
+  env: SecretEnv;
+  /** aws: SSM parameter name; gcp: secret id (components/names). */
+  ref: string;
+  value: pulumi.Output<string>;
+  /** False for the few values that are not secret (PHX_HOST): stored the same way, but not marked secret. */
+  secret: boolean;
+}

@@ -1,0 +1,104 @@
+import { spawnSync } from "node:child_process";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { edgeForwardRoutesFiles, haproxyForwardConfig, migrateExit, migrationEnv, migrationToolFile } from "../../components/migration";
+import { haproxyConfig } from "../../components/node/haproxy";
+import { summarize, type WriteOutcome } from "../../lab/migration/writes";
+import { routes } from "../artifacts/support/variants";
+import { section } from "../support/haproxy";
+
+describe("the source edge's forwarding to the target edge", () => {
+  const plain = routes("haproxy", false, 3);
+  const forwarding = haproxyForwardConfig(plain, { address: "10.200.0.5" });
+
+  it("sends every request of the web frontend to the target edge's HTTP port, health-checked through it", () => {
+    expect(section(forwarding, "frontend web")).toContain("default_backend forward");
+    expect(section(forwarding, "frontend web")).not.toContain("default_backend app");
+    const backend = section(forwarding, "backend forward");
+    expect(backend).toContain("server target-edge 10.200.0.5:80 check inter 2s fastinter 1s fall 2 rise 2");
+    expect(backend).toContain("http-check send meth GET uri /ping ver HTTP/1.1 hdr Host localhost");
+  });
+
+  it("never sends a POST twice: only GET and HEAD are retried once a request went out", () => {
+    expect(section(forwarding, "backend forward")).toContain("http-request disable-l7-retry unless METH_GET");
+  });
+
+  it("keeps the node backend as it is, so switching back is a plain routes change", () => {
+    expect(section(forwarding, "backend app")).toEqual(section(haproxyConfig(plain), "backend app"));
+    expect(section(forwarding, "defaults")).toContain("option forwardfor");
+    // Host is not rewritten anywhere.
+    expect(forwarding).not.toMatch(/set-header Host|http-request set-header host/i);
+  });
+
+  it("with a domain: to the target's HTTPS port with the domain as SNI, ACME challenges included", () => {
+    const tls = haproxyForwardConfig(routes("haproxy", true, 1), { address: "10.200.0.5" });
+    expect(section(tls, "backend forward")).toContain(
+      "server target-edge 10.200.0.5:443 ssl verify none sni str(app.example.com) check-sni app.example.com check inter 2s fastinter 1s fall 2 rise 2",
+    );
+    const web = section(tls, "frontend web");
+    expect(web).toContain("default_backend forward");
+    expect(web.some((l) => l.startsWith("use_backend acme"))).toBe(false);
+  });
+
+  it("is pushed like any routes change, and refuses a Traefik edge with a clear error", () => {
+    const [file] = edgeForwardRoutesFiles(plain, { address: "10.200.0.5" });
+    expect(file?.path).toBe("/etc/haproxy/haproxy.cfg");
+    expect(file?.content).toBe(forwarding);
+    expect(() => edgeForwardRoutesFiles(routes("traefik", false, 1), { address: "10.200.0.5" })).toThrow(/HAProxy edges only/);
+  });
+});
+
+describe("portage-migrate's interface", () => {
+  const tool = migrationToolFile();
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync("bash", ["-c", tool.content, "portage-migrate", ...args], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", ...env },
+    });
+
+  it("is installed as /usr/local/bin/portage-migrate, executable, small enough for the node bundle", () => {
+    expect(tool.path).toBe("/usr/local/bin/portage-migrate");
+    expect(tool.mode).toBe("0755");
+    expect(gzipSync(tool.content, { level: 9 }).length).toBeLessThan(9 * 1024);
+  });
+
+  it("prints its usage and exits 2 without a command or with an unknown one", () => {
+    for (const args of [[], ["nonsense"]]) {
+      const r = run(args);
+      expect(r.status).toBe(migrateExit.usage);
+      expect(r.stderr).toMatch(/usage: portage-migrate check\|prepare\|schema\|subscribe\|replicate\|status/);
+    }
+    expect(run(["freeze", "both"]).status).toBe(migrateExit.usage);
+  });
+
+  it("names the variable it needs when a database is not given", () => {
+    const r = run(["status"]);
+    expect(r.status).toBe(migrateExit.usage);
+    expect(r.stderr).toContain("set PORTAGE_MIGRATE_SOURCE");
+  });
+
+  it("takes its databases from the environment only, leaving out what is not set", () => {
+    expect(migrationEnv({ source: "postgresql://a", target: "postgresql://b", fullIdentity: true })).toEqual({
+      PORTAGE_MIGRATE_SOURCE: "postgresql://a",
+      PORTAGE_MIGRATE_TARGET: "postgresql://b",
+      PORTAGE_MIGRATE_FULL_IDENTITY: "1",
+    });
+  });
+});
+
+describe("the rehearsal's write freeze", () => {
+  const at = (sentMs: number, result: WriteOutcome["result"], id?: number): WriteOutcome => ({ sentMs, result, cloud: "aws", id });
+
+  it("runs from the first refused write to the first accepted one after the last refusal", () => {
+    const r = summarize([at(0, "accepted", 1), at(100, "refused"), at(600, "refused"), at(1300, "refused"), at(1400, "accepted", 2)]);
+    expect(r.freeze).toEqual({ fromMs: 100, toMs: 1400, seconds: 1.3 });
+    expect(r.refused).toBe(3);
+    expect(r.ids).toEqual({ aws: [1, 2] });
+  });
+
+  it("is none when nothing was refused, and a failure is never counted as a refusal", () => {
+    const r = summarize([at(0, "accepted", 1), at(50, "failed"), at(100, "accepted", 2)]);
+    expect(r.freeze).toBeNull();
+    expect(r.failed).toBe(1);
+  });
+});
