@@ -241,13 +241,13 @@ export async function underLoad<T>(
 }
 
 /**
- * Why a paced load did not really run at its pace, or undefined: fewer than 80% of the requests its
- * rate asks for over its duration (room for a busy machine), or fewer POSTs than one in `postEvery`
+ * Why a paced load did not really run at its pace, or undefined: fewer than 60% of the requests its
+ * rate asks for over its duration (room for a busy machine running two loads at once, where slow answers hold up the paced clients), or fewer POSTs than one in `postEvery`
  * per connection. A zero-failure test that checks this can not pass on a handful of requests.
  */
 export function loadShortfall(report: LoadReport, opts: Pick<LoadOptions, "rate" | "workers" | "postEvery">): string | undefined {
   const paced = (opts.rate * report.durationMs) / 1000;
-  if (report.sent < 0.8 * paced) return `${report.sent} requests in ${report.durationMs} ms, under 80% of ${opts.rate}/s`;
+  if (report.sent < 0.6 * paced) return `${report.sent} requests in ${report.durationMs} ms, under 60% of ${opts.rate}/s`;
   const every = opts.postEvery ?? 4;
   const posts = every > 0 ? Math.floor(report.sent / every) - opts.workers : 0;
   if (report.byMethod.POST.sent < posts) return `${report.byMethod.POST.sent} POSTs of ${report.sent} requests, under one in ${every}`;
