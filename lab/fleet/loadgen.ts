@@ -242,8 +242,8 @@ export async function underLoad<T>(
 
 /**
  * Why a paced load did not really run at its pace, or undefined: fewer than 60% of the requests its
- * rate asks for over its duration (room for a busy machine running two loads at once, where slow answers hold up the paced clients), or fewer POSTs than one in `postEvery`
- * per connection. A zero-failure test that checks this can not pass on a handful of requests.
+ * rate asks for over its duration (room for a busy machine running two loads at once, where slow
+ * answers hold up the paced clients), or fewer POSTs than one in `postEvery` per connection. A zero-failure test that checks this can not pass on a handful of requests.
  */
 export function loadShortfall(report: LoadReport, opts: Pick<LoadOptions, "rate" | "workers" | "postEvery">): string | undefined {
   const paced = (opts.rate * report.durationMs) / 1000;
