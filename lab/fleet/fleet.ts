@@ -23,7 +23,7 @@ import { applyUserData } from "./cloud-init";
 import { adminPort, app, bucket, bucketRegion, releasePrefix, runtimes, writeAppSettings, zone } from "./fleet-settings";
 import { startDns, type Dns } from "./dns";
 import { serverStats, type ServerStat } from "./haproxy-api";
-import { createHost, exec, pathOnMachine, readFile, type Host } from "./host";
+import { createHost, exec, pathOnMachine, readFile, waitForUnit, type Host } from "./host";
 import { bridgeAddress, createBridge, createNamespace, killNamespace, removeNetwork, type NetworkPlan } from "./network";
 import type { BuiltRelease } from "./release";
 import { run, waitFor, type RunResult } from "./run";
@@ -311,19 +311,10 @@ export class Fleet {
       .join("\n");
   }
 
-  private async waitForBoot(host: Host, unit: string): Promise<void> {
-    const state = await waitFor(
-      `${host.name}: ${unit} to finish`,
-      async () => {
-        const s = (await exec(host, "systemctl", ["is-active", unit])).stdout.trim();
-        return s === "activating" ? undefined : s;
-      },
-      300_000,
-      // Each check runs the systemctl shim (a node process): a large fleet checks less often, or the
-      // checks alone would starve the boots they wait for.
-      250 * Math.max(1, Math.ceil(this.nodes.length / 4)),
-    );
-    if (state !== "active") throw new Error(`${host.name}: ${unit} is ${state}\n${this.logs(host)}`);
+  private waitForBoot(host: Host, unit: string): Promise<void> {
+    // Each check runs the systemctl shim (a node process): a large fleet checks less often, or the
+    // checks alone would starve the boots they wait for.
+    return waitForUnit(host, unit, () => this.logs(host), 250 * Math.max(1, Math.ceil(this.nodes.length / 4)));
   }
 
   /** Stops everything the fleet started and removes its namespaces, bridge and files. */

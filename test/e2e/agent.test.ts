@@ -6,7 +6,7 @@ import { exec, execOk, pathOnMachine } from "../../lab/fleet/host";
 import type { LoadRun } from "../../lab/fleet/loadgen";
 import { buildRelease, type BuiltRelease } from "../../lab/fleet/release";
 import { sleep, waitFor } from "../../lab/fleet/run";
-import { underLoad } from "../support/under-load";
+import { loadRunner } from "./support/load";
 
 /**
  * Rollouts through the bucket, for real: three nodes running portage-agent and an edge in network
@@ -53,7 +53,9 @@ describe("rollouts through the bucket, on the local fleet", () => {
     if (figures.length > 0) console.log(`agent figures:\n  ${figures.join("\n  ")}`);
   }, 120_000);
 
-  const under = <T>(name: string, during: (run: LoadRun) => Promise<T>) => underLoad(fleet.edgeUrl, load, name, figures, during);
+  const loaded = loadRunner(load, figures);
+  /** Runs `during` under load through the edge. */
+  const under = <T>(name: string, during: (run: LoadRun) => Promise<T>) => loaded(name, fleet.edgeUrl, during);
 
   const pointer = () => readFileSync(`${fleet.storeDir}/releases/hello-e2e-bucket/releases/current`, "utf8").trim();
   const versions = async () => Promise.all(fleet.nodes.map(async (n) => (await fleet.serving(n)).version));
