@@ -50,7 +50,13 @@ export function guardedState(spec: Spec): GuardedState {
     provider: spec.provider,
     production: spec.production,
     allowDataLoss: spec.allowDataLoss,
-    database: { service: services.database, region: primary, version: spec.database.version, name: spec.database.name },
+    database: {
+      service: services.database,
+      region: primary,
+      version: spec.database.version,
+      name: spec.database.name,
+      storageGb: spec.database.storageGb,
+    },
     bucket: { service: services.bucket, region: primary },
   };
 }
