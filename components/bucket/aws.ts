@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsNames } from "../names";
+import { agentsPrefix } from "../rollout/protocol";
 import { transform, type Transform } from "../transform";
 import type { BucketInputs, BucketName } from "./types";
 
@@ -10,6 +11,8 @@ export interface AwsBucketTransforms {
   publicAccessBlock?: Transform<aws.s3.BucketPublicAccessBlockArgs>;
   ownership?: Transform<aws.s3.BucketOwnershipControlsArgs>;
   versioning?: Transform<aws.s3.BucketVersioningArgs>;
+  /** The bucket's lifecycle rules (portage's: the agents' old inbox and result versions). */
+  lifecycle?: Transform<aws.s3.BucketLifecycleConfigurationArgs>;
   /** e.g. `{ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId } }] }` */
   encryption?: Transform<aws.s3.BucketServerSideEncryptionConfigurationArgs>;
   policy?: Transform<aws.s3.BucketPolicyArgs>;
@@ -56,13 +59,40 @@ export function createBucket(name: string, args: BucketInputs<"aws">, t: AwsBuck
   new aws.s3.BucketOwnershipControls(
     ...transform(t.ownership, `${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, dependent),
   );
-  new aws.s3.BucketVersioning(
+  const versioning = new aws.s3.BucketVersioning(
     ...transform(
       t.versioning,
       `${name}-versioning`,
       // "Suspended", not "Disabled": a bucket that was versioned can only be suspended.
       { bucket: bucket.id, versioningConfiguration: { status: spec.bucket.versioning ? "Enabled" : "Suspended" } },
       dependent,
+    ),
+  );
+  // Every inbox and result write of the agents (components/rollout) leaves a version behind: kept a day.
+  new aws.s3.BucketLifecycleConfiguration(
+    ...transform(
+      t.lifecycle,
+      `${name}-lifecycle`,
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            id: "agents-old-versions",
+            status: "Enabled",
+            filter: { prefix: agentsPrefix },
+            noncurrentVersionExpiration: { noncurrentDays: 1 },
+          },
+          // What the stack's clean-up deletes leaves a delete marker: removed once no version is left under it.
+          {
+            id: "agents-delete-markers",
+            status: "Enabled",
+            filter: { prefix: agentsPrefix },
+            expiration: { expiredObjectDeleteMarker: true },
+          },
+        ],
+      },
+      // After versioning: S3 applies noncurrent rules to a versioned bucket (docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html).
+      { ...opts, dependsOn: [versioning] },
     ),
   );
   new aws.s3.BucketServerSideEncryptionConfiguration(

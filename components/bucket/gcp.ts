@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
+import { agentsPrefix } from "../rollout/protocol";
 import { transform, type Transform } from "../transform";
 import type { BucketInputs, BucketName } from "./types";
 
@@ -32,6 +33,10 @@ export function createBucket(name: string, args: BucketInputs<"gcp">, t: GcpBuck
         uniformBucketLevelAccess: true,
         publicAccessPrevention: "enforced",
         versioning: { enabled: spec.bucket.versioning },
+        // Every inbox and result write of the agents (components/rollout) leaves a noncurrent version: kept a day.
+        lifecycleRules: [
+          { action: { type: "Delete" }, condition: { matchesPrefixes: [agentsPrefix], withState: "ARCHIVED", daysSinceNoncurrentTime: 1 } },
+        ],
         // Dev stacks tear down with their objects; production keeps them (and is protected).
         forceDestroy: !spec.production,
         labels: { "portage-role": "bucket" },

@@ -1,4 +1,4 @@
-import { edgeSecretEnv, nodeSecretEnv } from "../secrets/names";
+import { edgeSecretEnv, nodeStoreEnv } from "../secrets/names";
 import { cloudAddresses, defaultSpace, regionAddresses, type AddressSpace } from "./addresses";
 import { Problems } from "./errors";
 import { resolveRegion } from "./regions";
@@ -35,7 +35,7 @@ const accounts: { [C in Cloud]: (spec: PortableSpec, ctx: CloudContext, problems
     }
     // Readers are granted their secrets by name, in one IAM condition each.
     for (const [reader, envs] of [
-      ["node", nodeSecretEnv],
+      ["node", nodeStoreEnv],
       ["edge", edgeSecretEnv],
     ] as const) {
       if (envs.length > maxSecretsPerCondition) {

@@ -87,6 +87,22 @@ export const appSchema = z
     version: text("Version of that release; changing it rolls the fleet over with zero downtime.", "0.1.0"),
     healthPath: text("Path that answers 200 when the release is ready to serve.", "/ping"),
     ports: z.array(z.int()).default([4000, 4001]).describe("The two ports a release alternates between (blue and green)."),
+    migrate: text(
+      'Database migrations, once per release before the first node switches: "auto" runs the release\'s `bin/migrate` when it has one (what `mix phx.gen.release` adds), "off" none, anything else is a command run by `sh -c` in the release\'s directory.',
+      "auto",
+    ),
+    env: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe(
+        "The app's own settings, `NAME: value`, in the release's environment on every node; a change restarts the fleet node by node.",
+      ),
+    secrets: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe(
+        "The app's own secrets, set with `pulumi config set --secret --path 'portage:app.secrets.NAME' value`: in the release's environment through the secret store, never in user-data, logs or outputs.",
+      ),
   })
   .describe("The application and its release.");
 
@@ -95,7 +111,7 @@ export const accessSchema = z
     adminCidrs: z
       .array(z.string())
       .default([])
-      .describe("Addresses (CIDR) allowed to SSH to the edge; the only way in for operators and rollouts."),
+      .describe("Addresses (CIDR) allowed to SSH to the edge, for people (`npm run ops -- ssh`); rollouts need none, so it may be empty."),
     sshPublicKey: text("The operator's SSH public key, installed for the admin user on the edge and the nodes.", ""),
   })
   .describe("Who may reach the servers.");
@@ -111,15 +127,39 @@ export const clusterSchema = z
 
 export const rolloutSchema = z
   .strictObject({
-    batchSize: whole("Nodes deployed at once; the next batch starts when this one is healthy.", 1, 1, 100),
+    batchSize: z
+      .union([z.int(), z.string()])
+      .default(1)
+      .describe(
+        'Nodes deployed at once: a count (2) or a share of the fleet ("25%", rounded up); the next batch starts when this one is healthy.',
+      ),
     healthTimeoutSeconds: whole(
       "How long a new release may take to become healthy before it is stopped and the rollout fails.",
       120,
       10,
       1800,
     ),
+    pollSeconds: whole(
+      "How often an idle node's agent looks for work in the bucket, in seconds: one GET each time (about $0.52 per node-month at 2 s).",
+      2,
+      1,
+      60,
+    ),
+    pickupTimeoutSeconds: whole(
+      "How long a node may take to pick up its deploy (a new VM boots first) before the rollout fails.",
+      900,
+      60,
+      3600,
+    ),
+    deployTimeoutSeconds: whole("How long one node's deploy may take before the rollout fails; 0: healthTimeoutSeconds + 600.", 0, 0, 7200),
+    migrateTimeoutSeconds: whole(
+      "How long the release's migration may run before the rollout fails (no node has switched then).",
+      600,
+      10,
+      7200,
+    ),
   })
-  .describe("How a new version rolls over the fleet.");
+  .describe("How a new version rolls over the fleet: through the bucket, by an agent on each VM.");
 
 export const objectKeys = {
   fleet: fleetSchema,
@@ -142,7 +182,7 @@ export const scalarKeys = {
   sshPrivateKey: z
     .string()
     .default("")
-    .describe("Secret. The operator's SSH private key, used by rollouts through the edge; empty uses the local ssh-agent."),
+    .describe("Secret. No longer used: rollouts go through the bucket and need no SSH key; kept so that stacks which set it still load."),
 } as const;
 
 export type ObjectKey = keyof typeof objectKeys;

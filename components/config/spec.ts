@@ -108,11 +108,17 @@ export interface Spec {
     version: string;
     healthPath: string;
     ports: [number, number];
+    /** null: no migration; "": the release's `bin/migrate` when it has one; else a command (`sh -c`, in the release's directory). */
+    migrate: string | null;
+    /** `portage:app.env`, values as text. */
+    env: Record<string, string>;
+    /** `portage:app.secrets`, values as text: wrap in `pulumi.secret` wherever used, never log or export. */
+    secrets: Record<string, string>;
   };
   access: {
     adminCidrs: string[];
     sshPublicKey: string;
-    /** Empty: rollouts use the local ssh-agent. Wrap in `pulumi.secret` wherever it is used. */
+    /** No longer used (rollouts go through the bucket); kept so that stacks which set it load. */
     sshPrivateKey: string;
     /** The admin user created on every VM for the operator's key. */
     adminUser: string;
@@ -127,7 +133,16 @@ export interface Spec {
     /** The edge's private name, used by the deploy script to reach the edge admin API. */
     edgeName: string;
   };
-  rollout: { batchSize: number; healthTimeoutSeconds: number };
+  rollout: {
+    /** A count of nodes or a share of the fleet (`"25%"`): components/rollout's `BatchSize`. */
+    batchSize: number | `${number}%`;
+    healthTimeoutSeconds: number;
+    pollSeconds: number;
+    pickupTimeoutSeconds: number;
+    /** Resolved: `healthTimeoutSeconds + 600` when the key is 0. */
+    deployTimeoutSeconds: number;
+    migrateTimeoutSeconds: number;
+  };
   /** The spec resolved for each cloud a footprint is built on; see `cloudSpec`. */
   clouds: CloudSpecs;
 }

@@ -1,8 +1,16 @@
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
-import { createVmIdentity, parameterArn, policyDocument, type IdentityTransforms, type VmIdentity } from "../identity/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  createVmIdentity,
+  parameterArn,
+  policyDocument,
+  resultsWriteStatement,
+  type IdentityTransforms,
+  type VmIdentity,
+} from "../identity/aws";
 import { awsNames, stackTags } from "../names";
 import { packUserData } from "../node";
+import { edgeAgent, edgeObjectsPrefix, inboxKey } from "../rollout/protocol";
 import { secretRef } from "../secrets/names";
 import { transform, type Transform } from "../transform";
 import { encryptedRoot, metadataOptions, ubuntuImage, vmOptions } from "../vm/aws";
@@ -31,7 +39,7 @@ export interface AwsEdge extends EdgeAddresses {
  */
 export function createEdge(
   name: string,
-  args: EdgeInputs<"aws"> & { userData: string },
+  args: EdgeInputs<"aws"> & { userData: pulumi.Output<string> },
   t: AwsEdgeTransforms = {},
   parent: pulumi.Resource,
 ): AwsEdge {
@@ -44,16 +52,24 @@ export function createEdge(
 
   const caller = aws.getCallerIdentityOutput({}, opts);
   const password = secretRef({ provider: "aws", prefix: spec.prefix }, "EDGE_ADMIN_PASSWORD").ref;
-  const policy = caller.apply((who) =>
+  const policy = pulumi.all([caller, args.bucket.handle.arn]).apply(([who, bucket]) =>
     policyDocument([
       { Sid: "ReadEdgeAdminPassword", Effect: "Allow", Action: "ssm:GetParameter", Resource: parameterArn(who, region, password) },
+      // Its agent: its inbox and the objects its jobs read (the routes), its own results; nothing else.
+      {
+        Sid: "ReadAgentWork",
+        Effect: "Allow",
+        Action: "s3:GetObject",
+        Resource: [`${bucket}/${inboxKey(edgeAgent)}`, `${bucket}/${edgeObjectsPrefix}*`],
+      },
+      resultsWriteStatement(bucket, edgeAgent),
     ]),
   );
   const identity = createVmIdentity(
     name,
     {
       path: awsNames.iamPath(spec.prefix),
-      description: `portage ${spec.prefix} edge: reads the edge admin password`,
+      description: `portage ${spec.prefix} edge: reads the edge admin password and its agent's work, writes its results`,
       policy,
       tags: labels,
     },
@@ -92,7 +108,7 @@ export function createEdge(
         instanceType: cloud.edge.machineType,
         primaryNetworkInterface: { networkInterfaceId: networkInterface.id },
         iamInstanceProfile: identity.profile.name,
-        userDataBase64: packUserData(args.userData),
+        userDataBase64: args.userData.apply(packUserData),
         userDataReplaceOnChange: true,
         metadataOptions,
         rootBlockDevice: encryptedRoot(),

@@ -1,7 +1,8 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
-import { createVmIdentity, grantSecretAccess, projectNumber, secretCondition } from "../identity/gcp";
+import { createVmIdentity, grantAgentRead, grantResultsWrite, grantSecretAccess, projectNumber, secretCondition } from "../identity/gcp";
 import { stackTags } from "../names";
+import { edgeAgent, edgeObjectsPrefix } from "../rollout/protocol";
 import { edgeSecretEnv } from "../secrets/names";
 import { transform, type Transform } from "../transform";
 import { hardenedVm, regionZones, ubuntuImage, vmIgnoreChanges, zoneAt } from "../vm/gcp";
@@ -20,6 +21,8 @@ export interface GcpEdge extends EdgeAddresses {
   address: gcp.compute.Address;
   serviceAccount: gcp.serviceaccount.Account;
   secretAccess: gcp.projects.IAMMember;
+  /** Its agent: reading its inbox and the objects its jobs read (`edge/`), writing its results. */
+  agentAccess: { read: gcp.storage.BucketIAMMember; results: gcp.storage.ManagedFolderIamMember };
 }
 
 /** Boot disk of the edge: the OS, HAProxy or Traefik and logs. */
@@ -32,7 +35,7 @@ const edgeDiskGb = 20;
  */
 export function createEdge(
   name: string,
-  args: EdgeInputs<"gcp"> & { userData: string },
+  args: EdgeInputs<"gcp"> & { userData: pulumi.Output<string> },
   t: GcpEdgeTransforms = {},
   parent: pulumi.Resource,
 ): GcpEdge {
@@ -58,6 +61,19 @@ export function createEdge(
     },
     opts,
   );
+
+  const agentAccess = {
+    read: grantAgentRead(
+      `${name}-agent-read`,
+      { bucket: args.bucket.name, agent: edgeAgent, prefix: edgeObjectsPrefix, member: serviceAccount.member },
+      opts,
+    ),
+    results: grantResultsWrite(
+      `${name}-results`,
+      { providers, bucket: args.bucket.name, agent: edgeAgent, member: serviceAccount.member },
+      opts,
+    ).member,
+  };
 
   const address = new gcp.compute.Address(
     ...transform(
@@ -100,6 +116,7 @@ export function createEdge(
     address,
     serviceAccount,
     secretAccess,
+    agentAccess,
     publicAddress: address.address,
     privateAddress: instance.networkInterfaces.apply((nics) => nics[0]?.networkIp ?? ""),
   };

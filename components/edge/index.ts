@@ -38,7 +38,7 @@ export interface EdgeArgs<C extends Cloud = Cloud> extends EdgeInputs<C> {
 const build: {
   [C in Cloud]: (
     name: string,
-    args: EdgeInputs<C> & { userData: string },
+    args: EdgeInputs<C> & { userData: pulumi.Output<string> },
     t: EdgeTransforms[C] | undefined,
     parent: pulumi.Resource,
   ) => EdgeOf<C>;
@@ -68,7 +68,7 @@ export class Edge<C extends Cloud = Cloud> extends pulumi.ComponentResource {
   constructor(name: string, args: EdgeArgs<C>, opts?: pulumi.ComponentResourceOptions) {
     super("portage:edge:Edge", name, {}, opts);
     this.cloud = args.cloud.cloud;
-    const userData = edgeUserData(edgeRuntime(args.spec, args.cloud));
+    const userData = args.bucket.name.apply((bucket) => edgeUserData(edgeRuntime(args.spec, args.cloud, bucket)));
     this.handle = build[this.cloud](name, { ...args, userData }, args.transform?.[this.cloud], this);
     this.publicAddress = this.handle.publicAddress;
     this.privateAddress = this.handle.privateAddress;
@@ -78,8 +78,8 @@ export class Edge<C extends Cloud = Cloud> extends pulumi.ComponentResource {
   }
 }
 
-/** The edge's on-VM settings, from the spec alone (so the edge VM never depends on other resources). */
-export function edgeRuntime(spec: Spec, cloud: CloudSpec): EdgeRuntime {
+/** The edge's on-VM settings, from the spec and the bucket's name (its agent reads the bucket). */
+export function edgeRuntime(spec: Spec, cloud: CloudSpec, bucket: string): EdgeRuntime {
   const store = { provider: cloud.cloud, location: storeLocation(cloud) };
   return {
     provider: cloud.cloud,
@@ -90,5 +90,6 @@ export function edgeRuntime(spec: Spec, cloud: CloudSpec): EdgeRuntime {
     acmeEmail: spec.edge.acmeEmail,
     adminPort: spec.edge.adminPort,
     secrets: { ...store, entries: secretRefs({ provider: cloud.cloud, prefix: spec.prefix }, edgeSecretEnv) },
+    agent: { bucket: { ...store, bucket } },
   };
 }

@@ -1,7 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { zoneSlots, type NodeSpec } from "../config";
-import { createVmIdentity, parameterArn, policyDocument, type IdentityTransforms, type VmIdentity } from "../identity/aws";
+import {
+  createVmIdentity,
+  parameterArn,
+  policyDocument,
+  resultsWriteStatement,
+  type IdentityTransforms,
+  type VmIdentity,
+} from "../identity/aws";
 import { awsNames, stackTags } from "../names";
 import { packUserData } from "../node";
 import type { AwsRegionNetwork } from "../network";
@@ -40,20 +47,23 @@ export function createFleet(
   const bucket = args.bucket.handle;
   const primary = cloud.primary.region;
 
-  // One lookup and one policy document, shared by every node.
+  // One lookup, shared by every node.
   const caller = aws.getCallerIdentityOutput({}, { provider: providers.primary.provider, parent });
-  const policy = pulumi.all([bucket.arn, caller]).apply(([arn, who]) =>
-    policyDocument([
-      { Sid: "ReadBucketObjects", Effect: "Allow", Action: "s3:GetObject", Resource: `${arn}/*` },
-      { Sid: "ListBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: arn },
-      {
-        Sid: "ReadStackParameters",
-        Effect: "Allow",
-        Action: ["ssm:GetParameter", "ssm:GetParameters"],
-        Resource: parameterArn(who, primary, `${awsNames.parameterPath(spec.prefix)}*`),
-      },
-    ]),
-  );
+  // Each node's own: it may write its agent's results and nobody else's (a node cannot fake another's deploy).
+  const policy = (node: NodeSpec) =>
+    pulumi.all([bucket.arn, caller]).apply(([arn, who]) =>
+      policyDocument([
+        { Sid: "ReadBucketObjects", Effect: "Allow", Action: "s3:GetObject", Resource: `${arn}/*` },
+        { Sid: "ListBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: arn },
+        resultsWriteStatement(arn, node.name),
+        {
+          Sid: "ReadStackParameters",
+          Effect: "Allow",
+          Action: ["ssm:GetParameter", "ssm:GetParameters"],
+          Resource: parameterArn(who, primary, `${awsNames.parameterPath(spec.prefix)}*`),
+        },
+      ]),
+    );
   // Region by region (the order of cloud.nodes), with one image lookup per region.
   const nodes = net.regions.flatMap((region) => {
     const image = ubuntuImage(region.provider, parent);
@@ -69,8 +79,8 @@ export function createFleet(
       id,
       {
         path: awsNames.iamPath(spec.prefix),
-        description: `portage ${spec.prefix} node ${node.name}: reads the bucket and the stack parameters`,
-        policy,
+        description: `portage ${spec.prefix} node ${node.name}: reads the bucket and the stack parameters, writes its results`,
+        policy: policy(node),
         tags: labels,
       },
       { provider, parent },

@@ -1,10 +1,10 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodeSpec } from "../config";
-import { createVmIdentity, grantSecretAccess, projectNumber, secretCondition } from "../identity/gcp";
+import { createVmIdentity, grantResultsWrite, grantSecretAccess, projectNumber, secretCondition } from "../identity/gcp";
 import { stackTags } from "../names";
 import type { GcpRegionNetwork } from "../network";
-import { nodeSecretEnv } from "../secrets/names";
+import { nodeStoreEnv } from "../secrets/names";
 import { transform, type Transform } from "../transform";
 import { hardenedVm, regionZones, ubuntuImage, vmIgnoreChanges, zoneAt } from "../vm/gcp";
 import type { CreatedNode, FleetInputs } from "./types";
@@ -23,6 +23,8 @@ export interface GcpNode extends CreatedNode {
   instance: gcp.compute.Instance;
   serviceAccount: gcp.serviceaccount.Account;
   secretAccess: gcp.projects.IAMMember;
+  /** Its agent's write access to its own results (a managed folder's member). */
+  results: gcp.storage.ManagedFolderIamMember;
 }
 
 export interface GcpFleet {
@@ -50,7 +52,7 @@ export function createFleet(
   const opts = { parent, provider: providers.provider };
 
   const image = ubuntuImage(providers, parent);
-  const condition = secretCondition(spec, projectNumber(providers, parent), nodeSecretEnv, "node");
+  const condition = secretCondition(spec, projectNumber(providers, parent), nodeStoreEnv, "node");
   // Region by region (the order of cloud.nodes), with one zone lookup per region.
   const nodes = network.regions.flatMap((region) => {
     const zones = regionZones(providers, region.region.region, parent);
@@ -66,6 +68,11 @@ export function createFleet(
     const secretAccess = grantSecretAccess(
       `${name}-${node.name}-secrets`,
       { providers, member: serviceAccount.member, condition, transform: t.secretAccess },
+      opts,
+    );
+    const results = grantResultsWrite(
+      `${name}-${node.name}-results`,
+      { providers, bucket: bucket.bucket.name, agent: node.name, member: serviceAccount.member },
       opts,
     );
     const instance = new gcp.compute.Instance(
@@ -89,7 +96,7 @@ export function createFleet(
       ),
     );
     const privateAddress = instance.networkInterfaces.apply((nics) => nics[0]?.networkIp ?? "");
-    return { spec: node, instance, privateAddress, serviceAccount, secretAccess };
+    return { spec: node, instance, privateAddress, serviceAccount, secretAccess, results: results.member };
   }
 
   // Authoritative for objectViewer on the stack's own bucket only; nothing else holds that role there.

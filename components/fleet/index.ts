@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Cloud, CloudSpec, NodeSpec, Spec } from "../config";
 import { nodeUserData, type NodeRuntime } from "../node";
-import { secretRefs } from "../secrets/names";
+import { secretRef, secretRefs } from "../secrets/names";
 import { storeLocation } from "../secrets/store";
 import * as aws from "./aws";
 import * as gcp from "./gcp";
@@ -52,8 +52,9 @@ const build: {
 /**
  * `fleet.nodesPerRegion` nodes in each region, private addresses only, spread over the region's
  * zones, on Ubuntu 24.04 LTS (amd64). Each node has its own least-privilege identity that reads the
- * bucket and the stack's secrets, nothing more. Its user-data is the same for every version of the
- * app: releases roll out by commands (see release/), so a new version never replaces or reboots it.
+ * bucket and the stack's secrets and writes its own results (`agents/results/<node>/`), nothing more.
+ * Its user-data is the same for every version of the app and every app setting: releases and
+ * settings reach the node's agent through the bucket (see rollout/), never by replacing the VM.
  *
  * @example
  * const fleet = new Fleet("fleet", { spec, cloud: cloudSpec(spec, "aws"), providers, network, bucket });
@@ -93,5 +94,11 @@ export function nodeRuntime(spec: Spec, cloud: CloudSpec, node: NodeSpec, bucket
     cluster: { nodesName: spec.cluster.nodesName, epmdPort: spec.cluster.epmdPort, distributionPorts: spec.cluster.distributionPorts },
     edge: { kind: spec.edge.kind, adminUrl: `http://${spec.cluster.edgeName}:${spec.edge.adminPort}` },
     deploy: { healthTimeoutSeconds: spec.rollout.healthTimeoutSeconds },
+    // Deploys and jobs come through the bucket (components/rollout); the poll interval through the inbox.
+    agent: {},
+    appSettings: {
+      env: secretRef({ provider: cloud.cloud, prefix: spec.prefix }, "APP_ENV").ref,
+      secrets: secretRef({ provider: cloud.cloud, prefix: spec.prefix }, "APP_SECRETS").ref,
+    },
   };
 }

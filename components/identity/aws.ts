@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { resultsPrefix } from "../rollout/protocol";
 import { transform, type Transform } from "../transform";
 
 /** A VM's own identity on AWS: an IAM role with its grants inline, and the instance profile the VM wears. */
@@ -9,6 +10,15 @@ export interface PolicyStatement {
   Effect: "Allow";
   Action: string | string[];
   Resource: string | string[];
+}
+
+/**
+ * Lets a VM's agent write its own results (`agents/results/<agent>/`) and nothing else of the bucket:
+ * what it reports cannot be mistaken for another VM's. PutObject only: a result is overwritten in
+ * place (started, then its end), which S3 allows without DeleteObject.
+ */
+export function resultsWriteStatement(bucketArn: string, agent: string): PolicyStatement {
+  return { Sid: "WriteOwnResults", Effect: "Allow", Action: "s3:PutObject", Resource: `${bucketArn}/${resultsPrefix(agent)}*` };
 }
 
 /** An IAM policy document; built once and shared by every VM that gets the same grants. */

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { GcpProviders } from "../cloud";
 import type { Spec } from "../config";
 import { gcpNames } from "../names";
-import { secretRefs, type SecretEnv } from "../secrets/names";
+import { secretRefs, type StoreEnv } from "../secrets/names";
+import { inboxKey, resultsPrefix } from "../rollout/protocol";
 import { transform, type Transform } from "../transform";
 
 /**
@@ -59,7 +60,7 @@ export interface SecretCondition {
 export function secretCondition(
   spec: Spec,
   projectNumber: pulumi.Input<string>,
-  envs: readonly SecretEnv[],
+  envs: readonly StoreEnv[],
   reader: "node" | "edge",
 ): SecretCondition {
   const entries = secretRefs({ provider: "gcp", prefix: spec.prefix }, envs);
@@ -116,4 +117,55 @@ export function secretNamesCondition(projectNumber: pulumi.Input<string>, secret
   return pulumi
     .output(projectNumber)
     .apply((number) => secretIds.map((id) => `resource.name.startsWith("projects/${number}/secrets/${id}/")`).join(" || "));
+}
+
+/**
+ * Lets a VM's agent write its own results (`agents/results/<agent>/`) and nothing else of the bucket:
+ * a managed folder per agent with `roles/storage.objectUser` for the VM's service account (writing a
+ * result again over its first version needs delete, which objectUser has and objectCreator lacks).
+ * Not a bucket-level IAM condition per VM: a policy holds at most 100 conditional bindings
+ * (cloud.google.com/iam/quotas). Managed folders need uniform bucket-level access, which the bucket
+ * has (cloud.google.com/storage/docs/managed-folders); the name ends with "/".
+ */
+export function grantResultsWrite(
+  name: string,
+  args: { providers: GcpProviders; bucket: pulumi.Input<string>; agent: string; member: pulumi.Input<string> },
+  opts: pulumi.CustomResourceOptions,
+): { folder: gcp.storage.ManagedFolder; member: gcp.storage.ManagedFolderIamMember } {
+  // forceDestroy: results left in it go on as plain objects (the stack's clean-up removes them).
+  const folder = new gcp.storage.ManagedFolder(name, { bucket: args.bucket, name: resultsPrefix(args.agent), forceDestroy: true }, opts);
+  const member = new gcp.storage.ManagedFolderIamMember(
+    name,
+    { bucket: args.bucket, managedFolder: folder.name, role: "roles/storage.objectUser", member: args.member },
+    opts,
+  );
+  return { folder, member };
+}
+
+/**
+ * Lets a VM read its agent's inbox and the objects under `prefix`, and nothing else of the bucket:
+ * `roles/storage.objectViewer` on the bucket with an IAM condition on the objects' names
+ * (`projects/_/buckets/<bucket>/objects/<key>`: cloud.google.com/storage/docs/access-control/iam#conditions).
+ * Conditional, so it never meets the nodes' unconditional (authoritative) binding of the same role.
+ */
+export function grantAgentRead(
+  name: string,
+  args: { bucket: pulumi.Output<string>; agent: string; prefix: string; member: pulumi.Input<string> },
+  opts: pulumi.CustomResourceOptions,
+): gcp.storage.BucketIAMMember {
+  const objects = pulumi.interpolate`projects/_/buckets/${args.bucket}/objects/`;
+  return new gcp.storage.BucketIAMMember(
+    name,
+    {
+      bucket: args.bucket,
+      role: "roles/storage.objectViewer",
+      member: args.member,
+      condition: {
+        title: `portage ${args.agent} agent`,
+        description: `read ${inboxKey(args.agent)} and ${args.prefix}*`,
+        expression: pulumi.interpolate`resource.name == "${objects}${inboxKey(args.agent)}" || resource.name.startsWith("${objects}${args.prefix}")`,
+      },
+    },
+    opts,
+  );
 }

@@ -82,7 +82,7 @@ export function appSettingsProblems(
       else if (/[\r\n\0]/.test(String(value)))
         problems.push(`${key}: ${shown} has a line break or a NUL byte, which an env file cannot carry`);
     }
-    const bytes = Buffer.byteLength(settingsEntry(stringValues(values)));
+    const bytes = Buffer.byteLength(settingsEntry(settingValues(values)));
     if (bytes > settingsEntryLimit[cloud])
       problems.push(
         `portage:app.${which}: together ${bytes} bytes as the store entry, over the ${settingsEntryLimit[cloud]} bytes ${cloud === "aws" ? "an SSM parameter" : "a Secret Manager secret"} holds; keep large values in the bucket or the database`,
@@ -91,7 +91,8 @@ export function appSettingsProblems(
   return problems;
 }
 
-function stringValues(values: Record<string, unknown>): Record<string, string> {
+/** Settings as the env file carries them: numbers and booleans as text (appSettingsProblems refuses the rest). */
+export function settingValues(values: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(values)
       .filter(([, v]) => ["string", "number", "boolean"].includes(typeof v))

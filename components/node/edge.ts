@@ -5,7 +5,7 @@ import { edgeProxies } from "./proxy";
 import { script } from "./scripts";
 import { traefikRelease } from "./traefik";
 import type { EdgeRoutes, EdgeRuntime, VmFile } from "./types";
-import { edgeBootUnit } from "./units";
+import { agentUnit, edgeBootUnit } from "./units";
 
 export { haproxyInitialPath } from "./proxy-haproxy";
 export const edgeSettingsPath = "/etc/portage/edge.env";
@@ -25,11 +25,28 @@ function edgeSettings(rt: EdgeRuntime): string {
       ["EDGE_ADMIN_PASSWORD_REF", password.ref],
       ["TRAEFIK_VERSION", traefikRelease.version],
       ["TRAEFIK_SHA256", traefikRelease.sha256],
-      // A shared certificate: the bucket portage-fetch reads and writes, the key, and whether this edge renews it.
+      // The bucket portage-bucket (the agent) and portage-fetch (a shared certificate) use.
+      ...bucketSettings(rt),
+      // A shared certificate: the key, and whether this edge renews it.
       ...sharedCertificateSettings(rt),
     ],
     "portage edge settings (cloud-init writes this file; no secret in it)",
   );
+}
+
+function bucketSettings(rt: EdgeRuntime): [string, string][] {
+  const shared = rt.sharedCertificate && rt.domain ? rt.sharedCertificate : undefined;
+  const agent = rt.agent?.bucket;
+  if (shared && agent && (shared.bucket !== agent.bucket || shared.provider !== agent.provider))
+    throw new Error("the edge's agent and its shared certificate must use the same bucket");
+  const b = agent ?? shared;
+  return b
+    ? [
+        ["RELEASES_PROVIDER", b.provider],
+        ["RELEASES_LOCATION", b.location],
+        ["BUCKET", b.bucket],
+      ]
+    : [];
 }
 
 function sharedCertificateSettings(rt: EdgeRuntime): [string, string][] {
@@ -37,9 +54,6 @@ function sharedCertificateSettings(rt: EdgeRuntime): [string, string][] {
   if (!c || !rt.domain) return [];
   if (rt.kind !== "haproxy") throw new Error("a shared certificate is for HAProxy edges (Traefik keeps its own ACME store)");
   return [
-    ["RELEASES_PROVIDER", c.provider],
-    ["RELEASES_LOCATION", c.location],
-    ["BUCKET", c.bucket],
     ["CERT_KEY", c.key],
     ["CERT_RENEWER", String(c.renewer)],
   ];
@@ -56,6 +70,7 @@ export function edgeFiles(rt: EdgeRuntime): VmFile[] {
     script("portage-edge-status"),
     edgeBootUnit(rt),
     ...edgeProxies[rt.kind].bootFiles(rt),
+    ...(rt.agent ? [script("portage-bucket"), script("portage-agent"), agentUnit(["portage-edge-boot.service"])] : []),
   ];
 }
 
@@ -69,7 +84,8 @@ export function edgeUserData(rt: EdgeRuntime): string {
     files: edgeFiles(rt),
     packages: [...proxy.packages(rt), ...tools.packages],
     snaps: tools.snaps,
-    enable: ["portage-edge-boot.service"],
+    enable: [...(rt.agent ? ["portage-agent.service"] : []), "portage-edge-boot.service"],
+    ...(rt.agent ? { start: ["portage-edge-boot.service", "portage-agent.service"] } : {}),
   });
 }
 

@@ -71,6 +71,11 @@ export interface EdgeRuntime {
    * the renewer (`EdgeRoutes.acmeServer`). Unset: the edge obtains its own, as a single edge does.
    */
   sharedCertificate?: StoreLocation & { bucket: string; key: string; renewer: boolean };
+  /**
+   * The edge runs `portage-agent` as agent `edge` with the stack's bucket: the routes are pushed as
+   * a job through it (components/rollout's `AgentCommand`), never over SSH.
+   */
+  agent?: { bucket: StoreLocation & { bucket: string } };
 }
 
 /** What changes when the fleet changes: pushed to the edge and reloaded without a restart. */

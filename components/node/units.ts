@@ -135,13 +135,14 @@ export function nodeBootUnit(): VmFile {
  * restarting the agent lets a deploy it started finish (the restarted agent resumes it), where the
  * default would kill the deploy halfway through.
  */
-export function agentUnit(): VmFile {
+/** `after`: units whose start the agent waits for (the edge's boot: its jobs need the proxy installed). */
+export function agentUnit(after: string[] = []): VmFile {
   return unit(
     "portage-agent.service",
     `[Unit]
 Description=portage: carry out the stack's deploys and jobs from the bucket
 Wants=network-online.target
-After=network-online.target
+After=${["network-online.target", ...after].join(" ")}
 StartLimitIntervalSec=0
 
 [Service]

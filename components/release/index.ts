@@ -1,20 +1,20 @@
-import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Bucket } from "../bucket";
 import type { ProvidersOf } from "../cloud";
 import type { OnCloud } from "../cloud/on-cloud";
-import type { Cloud, Spec } from "../config";
+import type { Cloud, CloudSpec, Spec } from "../config";
 import type { ClusterDns } from "../dns";
 import type { Edge } from "../edge";
 import type { Fleet } from "../fleet";
+import { AgentCommand, Rollout, type BucketRef } from "../rollout";
+import { edgeAgent } from "../rollout/protocol";
 import type { Secrets } from "../secrets";
 import * as aws from "./aws";
 import * as gcp from "./gcp";
 import type { BucketObjectArgs } from "./object";
-import { rollout } from "./rollout";
-import { edgeRoutesCommand } from "./routes";
+import { edgeRoutes } from "./routes";
 
 export interface ReleaseArgs<C extends Cloud = Cloud> extends OnCloud<C> {
   /**
@@ -25,13 +25,13 @@ export interface ReleaseArgs<C extends Cloud = Cloud> extends OnCloud<C> {
    */
   bucket: Bucket<C>;
   /**
-   * The same footprint's fleet: rolled over in batches of `rollout.batchSize`, through the edge.
+   * The same footprint's fleet: rolled over in batches of `rollout.batchSize`, through the bucket.
    * @example
    * new Release("release", { spec, cloud, providers, bucket, fleet, edge, secrets, dns })
    */
   fleet: Fleet<C>;
   /**
-   * The same footprint's edge: the SSH bastion of the rollout, and where the routes are pushed.
+   * The same footprint's edge: where the routes are pushed (through its agent).
    * @example
    * new Release("release", { spec, cloud, providers, bucket, fleet, edge, secrets, dns })
    */
@@ -45,6 +45,17 @@ export interface ReleaseArgs<C extends Cloud = Cloud> extends OnCloud<C> {
   /** See `secrets`. */
   dns: ClusterDns<C>;
 }
+
+/** Where each cloud's bucket is, for the rollout's client (plain data: it travels in the resources' inputs). */
+const bucketRefs: { [C in Cloud]: (bucket: string, spec: Spec, cloud: CloudSpec<C>) => BucketRef } = {
+  aws: (bucket, _spec, cloud) => ({
+    kind: "s3",
+    bucket,
+    region: cloud.primary.region,
+    ...(cloud.account.profile ? { profile: cloud.account.profile } : {}),
+  }),
+  gcp: (bucket) => ({ kind: "gcs", bucket }),
+};
 
 /** Each cloud's object in the bucket. */
 const objects: {
@@ -60,10 +71,12 @@ const objects: {
 };
 
 /**
- * Ships `app.release` as `app.version`: uploads the tarball to `releases/<app>-<version>.tar.gz`,
- * pushes the edge's routes when the node list changes, rolls the fleet over in batches through the
- * edge, and only then points `releases/current` at the new version (what booting nodes fetch).
- * Changing the version or the tarball touches only these resources: no VM, disk or database.
+ * Ships `app.release` as `app.version` through the bucket only (no network path to a server): uploads
+ * the tarball to `releases/<app>-<version>.tar.gz`, pushes the edge's routes when the node list
+ * changes (an object applied by the edge's agent), rolls the fleet over in batches through the
+ * nodes' agents (the migration first), and only then points `releases/current` at the new version
+ * (what booting nodes fetch). Changing the version, the tarball or the app's settings touches only
+ * these resources: no VM, disk or database.
  *
  * @example
  * new Release("release", { spec, cloud, providers, bucket, fleet, edge, secrets, dns });
@@ -73,8 +86,10 @@ export class Release<C extends Cloud = Cloud> extends pulumi.ComponentResource {
   readonly key: string;
   /** Hex sha256 of the tarball: a new build under the same version rolls out too. */
   readonly sha256: string;
-  readonly routes: command.remote.Command;
-  readonly deploys: command.remote.Command[];
+  /** The edge's routes, applied by its agent. */
+  readonly routes: AgentCommand;
+  /** The fleet's rollout: the migration, then the nodes batch by batch. */
+  readonly rollout: Rollout;
   readonly pointer: pulumi.CustomResource;
 
   constructor(name: string, args: ReleaseArgs<C>, opts?: pulumi.ComponentResourceOptions) {
@@ -87,6 +102,10 @@ export class Release<C extends Cloud = Cloud> extends pulumi.ComponentResource {
 
     const put = (id: string, object: Omit<BucketObjectArgs, "bucket">, objectOpts: pulumi.CustomResourceOptions) =>
       objects[cloud](`${name}-${id}`, { bucket: args.bucket.name, ...object }, args.providers.handle, { parent: this, ...objectOpts });
+    const bucket = args.bucket.name.apply((b) =>
+      (bucketRefs[cloud] as (b: string, s: Spec, c: CloudSpec) => BucketRef)(b, spec, args.cloud),
+    );
+    const { rollout } = spec;
 
     // Kept in the bucket when the version moves on: a rollback or a booting node may need it.
     const artifact = put(
@@ -94,21 +113,50 @@ export class Release<C extends Cloud = Cloud> extends pulumi.ComponentResource {
       { key: this.key, body: { file: spec.app.release }, sha256: this.sha256, contentType: "application/gzip" },
       { retainOnDelete: true },
     );
-    this.routes = edgeRoutesCommand(`${name}-edge-routes`, { spec, edge: args.edge, fleet: args.fleet }, { parent: this });
-    this.deploys = rollout(name, {
-      spec,
-      edge: args.edge,
-      fleet: args.fleet,
-      version: this.version,
-      sha256: this.sha256,
-      dependsOn: [artifact, this.routes, ...args.secrets.stored, ...args.dns.records],
-      parent: this,
-    });
+    const routes = edgeRoutes(spec, args.edge, args.fleet);
+    const routesObject = put(
+      "edge-routes-file",
+      { key: routes.key, body: { text: routes.content }, sha256: routes.sha256, contentType: "text/plain" },
+      {},
+    );
+    // portage-edge-apply checks the new config before it swaps it in: a bad one never takes the edge down.
+    this.routes = new AgentCommand(
+      `${name}-edge-routes`,
+      {
+        bucket,
+        agent: edgeAgent,
+        argv: ["portage-edge-apply"],
+        user: "root",
+        stdinKey: routes.key,
+        timeoutSeconds: 300,
+        pickupTimeoutSeconds: rollout.pickupTimeoutSeconds,
+        triggers: routes.sha256.apply((sha) => [sha]),
+      },
+      { parent: this, dependsOn: [routesObject, args.edge] },
+    );
+    this.rollout = new Rollout(
+      `${name}-rollout`,
+      {
+        bucket,
+        version: this.version,
+        sha256: this.sha256,
+        // The entries' versions, never the values: a changed setting or secret restarts the fleet.
+        settings: args.secrets.settingsRevision,
+        nodes: args.fleet.created.map((n) => n.spec.name),
+        batchSize: rollout.batchSize,
+        migrate: spec.app.migrate,
+        pollSeconds: rollout.pollSeconds,
+        pickupTimeoutSeconds: rollout.pickupTimeoutSeconds,
+        deployTimeoutSeconds: rollout.deployTimeoutSeconds,
+        migrateTimeoutSeconds: rollout.migrateTimeoutSeconds,
+      },
+      { parent: this, dependsOn: [artifact, this.routes, ...args.secrets.stored, ...args.dns.records, args.fleet] },
+    );
     const pointer = `${this.version} ${this.sha256}\n`;
     this.pointer = put(
       "pointer",
       { key: `${releasePrefix}current`, body: { text: pointer }, sha256: sha256Of(pointer), contentType: "text/plain" },
-      { dependsOn: this.deploys.length > 0 ? this.deploys : [artifact] },
+      { dependsOn: [this.rollout] },
     );
     this.registerOutputs({ version: this.version, key: this.key });
   }

@@ -1,4 +1,3 @@
-import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { Spec } from "../config";
@@ -6,22 +5,15 @@ import type { Edge } from "../edge";
 import type { Fleet } from "../fleet";
 import type { EdgeRoutes } from "../node";
 import { edgeProxies } from "../node/proxy";
-import { afterBoot, edgeConnection } from "./ssh";
+import { edgeObjectsPrefix } from "../rollout/protocol";
 
-export interface EdgeRoutesArgs {
-  spec: Spec;
-  edge: Edge;
-  fleet: Fleet;
-}
-
-/**
- * Pushes the edge's routes (every node on both ports) and reloads the proxy in place when the node
- * list changes, instead of replacing the edge VM: `portage-edge-apply` on the edge validates the new
- * config before it swaps it in, so a bad config never takes the edge down.
- */
-export function edgeRoutesCommand(name: string, args: EdgeRoutesArgs, opts: pulumi.CustomResourceOptions): command.remote.Command {
-  const { spec } = args;
-  const routes = pulumi.all([args.edge.privateAddress, args.fleet.nodes]).apply(([privateAddress, nodes]): EdgeRoutes => ({
+/** The edge's routes file (every node on both ports) as it will be pushed, and where it goes in the bucket. */
+export function edgeRoutes(
+  spec: Spec,
+  edge: Edge,
+  fleet: Fleet,
+): { content: pulumi.Output<string>; sha256: pulumi.Output<string>; key: pulumi.Output<string> } {
+  const routes = pulumi.all([edge.privateAddress, fleet.nodes]).apply(([privateAddress, nodes]): EdgeRoutes => ({
     kind: spec.edge.kind,
     app: { name: spec.app.name, ports: spec.app.ports, healthPath: spec.app.healthPath },
     domain: spec.edge.domain,
@@ -31,14 +23,7 @@ export function edgeRoutesCommand(name: string, args: EdgeRoutesArgs, opts: pulu
     nodes: nodes.map((n) => ({ name: n.name, address: n.privateAddress })),
   }));
   const content = routes.apply((r) => edgeProxies[r.kind].routesFile(r).content);
-  return new command.remote.Command(
-    name,
-    {
-      connection: edgeConnection(spec, args.edge.publicAddress),
-      create: afterBoot("sudo portage-edge-apply"),
-      stdin: content,
-      triggers: [content.apply((c) => createHash("sha256").update(c).digest("hex"))],
-    },
-    opts,
-  );
+  const sha256 = content.apply((c) => createHash("sha256").update(c).digest("hex"));
+  // A new key per content: the job names what it applies, and an older push never overwrites a newer one.
+  return { content, sha256, key: pulumi.interpolate`${edgeObjectsPrefix}routes-${sha256}.cfg` };
 }

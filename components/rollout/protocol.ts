@@ -15,6 +15,11 @@ export const agentsPrefix = "agents/";
 export const inboxPrefix = `${agentsPrefix}inbox/`;
 export const resultsRoot = `${agentsPrefix}results/`;
 
+/** The edge's agent (nodes' agents are named after their node). */
+export const edgeAgent = "edge";
+/** Objects the edge's jobs read (its routes): the only part of the bucket the edge may read besides its inbox. */
+export const edgeObjectsPrefix = "edge/";
+
 export function inboxKey(agent: string): string {
   return `${inboxPrefix}${agent}.json`;
 }

@@ -6,6 +6,8 @@ export interface S3BucketOptions {
   region: string;
   /** An S3-compatible endpoint (the local stand-in); unset: AWS. Path-style addressing then. */
   endpoint?: string;
+  /** The AWS CLI profile of the stack (`aws:profile`), as the stack's AWS providers use it; unset: the default chain. */
+  profile?: string;
   /** Keys to sign with instead of the SDK's default chain (the local stand-in's operator). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
@@ -25,6 +27,7 @@ export function s3Bucket(options: S3BucketOptions): RolloutBucket {
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
     // The agents' objects are small JSON: a checksum header per request is all the SDK needs to add.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",

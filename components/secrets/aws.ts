@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { transform, type Transform } from "../transform";
 import { edgeSecretEnv } from "./names";
-import type { SecretsInputs, SecretValue } from "./types";
+import type { SecretsInputs, SecretValue, StoredEntry } from "./types";
 
 /** Per-resource escape hatches for the aws secrets (see components/transform.ts). */
 export interface AwsSecretsTransforms {
@@ -21,24 +21,24 @@ export function createSecrets(
   args: SecretsInputs<"aws"> & { values: SecretValue[] },
   t: AwsSecretsTransforms = {},
   parent: pulumi.Resource,
-): pulumi.Resource[] {
+): StoredEntry[] {
   const { spec } = args;
   const opts = { provider: args.providers.handle.primary.provider, parent };
-  return args.values.map(
-    (entry) =>
-      new aws.ssm.Parameter(
-        ...transform(
-          t.parameter,
-          `${name}-${entry.env.toLowerCase().replace(/_/g, "-")}`,
-          {
-            name: entry.ref,
-            type: entry.secret ? "SecureString" : "String",
-            value: entry.value,
-            tier: "Standard",
-            description: `${entry.env} of ${spec.prefix}, read by ${edgeSecretEnv.includes(entry.env) ? "the edge and the nodes" : "the nodes"} at boot`,
-          },
-          opts,
-        ),
+  return args.values.map((entry) => {
+    const parameter = new aws.ssm.Parameter(
+      ...transform(
+        t.parameter,
+        `${name}-${entry.env.toLowerCase().replace(/_/g, "-")}`,
+        {
+          name: entry.ref,
+          type: entry.secret ? "SecureString" : "String",
+          value: entry.value,
+          tier: "Standard",
+          description: `${entry.env} of ${spec.prefix}, read by ${(edgeSecretEnv as readonly string[]).includes(entry.env) ? "the edge and the nodes" : "the nodes"} at boot`,
+        },
+        opts,
       ),
-  );
+    );
+    return { env: entry.env, resources: [parameter], revision: parameter.version.apply(String) };
+  });
 }

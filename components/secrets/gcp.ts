@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import { transform, type Transform } from "../transform";
-import type { SecretsInputs, SecretValue } from "./types";
+import type { SecretsInputs, SecretValue, StoredEntry } from "./types";
 
 /** Per-resource escape hatches for the gcp secrets (see components/transform.ts). */
 export interface GcpSecretsTransforms {
@@ -20,9 +20,9 @@ export function createSecrets(
   args: SecretsInputs<"gcp"> & { values: SecretValue[] },
   t: GcpSecretsTransforms = {},
   parent: pulumi.Resource,
-): pulumi.Resource[] {
+): StoredEntry[] {
   const opts = { parent, provider: args.providers.handle.provider };
-  return args.values.flatMap((entry) => {
+  return args.values.map((entry) => {
     const key = entry.env.toLowerCase().replace(/_/g, "-");
     const secret = new gcp.secretmanager.Secret(
       ...transform(
@@ -39,6 +39,6 @@ export function createSecrets(
     const version = new gcp.secretmanager.SecretVersion(
       ...transform(t.version, `${name}-${key}`, { secret: secret.id, secretData: entry.value }, opts),
     );
-    return [secret, version];
+    return { env: entry.env, resources: [secret, version], revision: version.name };
   });
 }

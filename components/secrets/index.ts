@@ -4,7 +4,8 @@ import type { Cloud } from "../config";
 import * as aws from "./aws";
 import * as gcp from "./gcp";
 import { secretRef } from "./names";
-import type { SecretsInputs, SecretValue } from "./types";
+import { settingsEntry } from "../node/app-env";
+import type { SecretsInputs, SecretValue, StoredEntry } from "./types";
 
 export type { AwsSecretsTransforms } from "./aws";
 export type { GcpSecretsTransforms } from "./gcp";
@@ -49,7 +50,7 @@ const build: {
     args: SecretsInputs<C> & { values: SecretValue[] },
     t: SecretsTransforms[C] | undefined,
     parent: pulumi.Resource,
-  ) => pulumi.Resource[];
+  ) => StoredEntry[];
 } = {
   aws: aws.createSecrets,
   gcp: gcp.createSecrets,
@@ -57,7 +58,7 @@ const build: {
 
 /**
  * The app's runtime secrets, generated here (Erlang cookie, SECRET_KEY_BASE, the edge admin password),
- * plus DATABASE_URL and PHX_HOST, stored in the cloud's secret store (SSM Parameter Store
+ * plus DATABASE_URL, PHX_HOST and the app's own settings and secrets (APP_ENV, APP_SECRETS), stored in the cloud's secret store (SSM Parameter Store
  * SecureString / Secret Manager) under names derived from the stack (components/names). Nodes read
  * them at boot into a 0600 env file; nothing else carries them.
  *
@@ -70,6 +71,11 @@ export class Secrets<C extends Cloud = Cloud> extends pulumi.ComponentResource {
   readonly stored: pulumi.Resource[];
   /** What this footprint's secrets hold that the stack generated (to share with another footprint). */
   readonly generated: GeneratedSecrets;
+  /**
+   * Changes whenever `portage:app.env` or `portage:app.secrets` changes, and never shows a value:
+   * the entries' versions. A rollout's `settings`: a change restarts the fleet on its release.
+   */
+  readonly settingsRevision: pulumi.Output<string>;
 
   constructor(name: string, args: SecretsArgs<C>, opts?: pulumi.ComponentResourceOptions) {
     super("portage:secrets:Secrets", name, {}, opts);
@@ -90,8 +96,13 @@ export class Secrets<C extends Cloud = Cloud> extends pulumi.ComponentResource {
       { ...secretRef(store, "RELEASE_COOKIE"), value: this.generated.releaseCookie, secret: true },
       { ...secretRef(store, "EDGE_ADMIN_PASSWORD"), value: this.generated.edgeAdminPassword, secret: true },
       { ...secretRef(store, "PHX_HOST"), value: pulumi.output(args.host), secret: false },
+      { ...secretRef(store, "APP_ENV"), value: pulumi.output(settingsEntry(spec.app.env)), secret: false },
+      { ...secretRef(store, "APP_SECRETS"), value: pulumi.secret(settingsEntry(spec.app.secrets)), secret: true },
     ];
-    this.stored = build[this.cloud](name, { ...args, values }, args.transform?.[this.cloud], this);
+    const entries = build[this.cloud](name, { ...args, values }, args.transform?.[this.cloud], this);
+    this.stored = entries.flatMap((e) => e.resources);
+    const revision = (env: string) => entries.find((e) => e.env === env)?.revision ?? pulumi.output("");
+    this.settingsRevision = pulumi.interpolate`${revision("APP_ENV")} ${revision("APP_SECRETS")}`;
     this.registerOutputs({});
   }
 }

@@ -8,12 +8,23 @@ import { secretName } from "../names";
  */
 export const nodeSecretEnv = ["DATABASE_URL", "SECRET_KEY_BASE", "RELEASE_COOKIE", "PHX_HOST", "EDGE_ADMIN_PASSWORD"] as const;
 export type SecretEnv = (typeof nodeSecretEnv)[number];
+/**
+ * The app's own settings (`portage:app.env`, plain) and secrets (`portage:app.secrets`): one store
+ * entry each, `NAME="value"` lines (components/node/app-env.ts). Fixed names, so the user's names
+ * and values never reach user-data or IAM; the nodes read them at boot and before every deploy.
+ */
+export const appSettingsEnv = ["APP_ENV", "APP_SECRETS"] as const;
+export type AppSettingsEnv = (typeof appSettingsEnv)[number];
+/** Every entry of the store. */
+export type StoreEnv = SecretEnv | AppSettingsEnv;
+/** What a node may read: the secrets its env file gets, and the app's settings entries. */
+export const nodeStoreEnv: readonly StoreEnv[] = [...nodeSecretEnv, ...appSettingsEnv];
 /** The edge reads only its admin password. */
 export const edgeSecretEnv: readonly SecretEnv[] = ["EDGE_ADMIN_PASSWORD"];
 
-export interface SecretRef {
-  /** The variable in the env file, e.g. `DATABASE_URL`. */
-  env: SecretEnv;
+export interface SecretRef<E extends StoreEnv = SecretEnv> {
+  /** The variable in the env file, e.g. `DATABASE_URL` (or the settings entry, `APP_ENV`). */
+  env: E;
   /** aws: the SSM parameter name (`/portage/hello-dev/DATABASE_URL`); gcp: the Secret Manager secret id (`hello-dev-database-url`). */
   ref: string;
 }
@@ -24,10 +35,12 @@ export interface SecretStore {
   prefix: string;
 }
 
-export function secretRef(store: SecretStore, env: SecretEnv): SecretRef {
+export function secretRef<E extends StoreEnv>(store: SecretStore, env: E): SecretRef<E> {
   return { env, ref: secretName(store.prefix, store.provider, env) };
 }
 
-export function secretRefs(store: SecretStore, envs: readonly SecretEnv[] = nodeSecretEnv): SecretRef[] {
+export function secretRefs(store: SecretStore, envs?: readonly SecretEnv[]): SecretRef[];
+export function secretRefs<E extends StoreEnv>(store: SecretStore, envs: readonly E[]): SecretRef<E>[];
+export function secretRefs(store: SecretStore, envs: readonly StoreEnv[] = nodeSecretEnv): SecretRef<StoreEnv>[] {
   return envs.map((env) => secretRef(store, env));
 }

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { OnCloud } from "../cloud/on-cloud";
 import type { Cloud } from "../config";
-import type { SecretEnv } from "./names";
+import type { StoreEnv } from "./names";
 
 /** What a cloud's secret store implementation is built from. */
 export interface SecretsInputs<C extends Cloud = Cloud> extends OnCloud<C> {
@@ -21,10 +21,18 @@ export interface SecretsInputs<C extends Cloud = Cloud> extends OnCloud<C> {
 
 /** One entry for an implementation to store. */
 export interface SecretValue {
-  env: SecretEnv;
+  env: StoreEnv;
   /** aws: SSM parameter name; gcp: secret id (components/names). */
   ref: string;
   value: pulumi.Output<string>;
-  /** False for the few values that are not secret (PHX_HOST): stored the same way, but not marked secret. */
+  /** False for the few values that are not secret (PHX_HOST, APP_ENV): stored the same way, but not marked secret. */
   secret: boolean;
+}
+
+/** An entry as stored: its resources, and what changes whenever its value does (never the value). */
+export interface StoredEntry {
+  env: StoreEnv;
+  resources: pulumi.Resource[];
+  /** aws: the SSM parameter's version; gcp: the secret version's name. */
+  revision: pulumi.Output<string>;
 }

@@ -115,15 +115,18 @@ describe("aws fleet and edge", () => {
     expect(all(run, A.profile)).toHaveLength(9);
   });
 
-  it("a node's policy reads the bucket and the stack's SSM parameters, nothing else (least privilege)", () => {
+  it("a node's policy reads the bucket and the stack's SSM parameters and writes its own agent's results, nothing else (least privilege)", () => {
     const bucket = `arn:aws:s3:::${run.outputs?.bucketName}`;
     for (const n of nodeInstances(run)) {
       const doc = vmPolicy(one(run, A.role, `${n.name}-role`));
+      const node = n.name.slice("fleet-".length);
       expect(doc.Version).toBe("2012-10-17");
       expect(grants(doc)).toEqual(
         [
           `s3:GetObject ${bucket}/*`,
           `s3:ListBucket ${bucket}`,
+          // Its own results only: a node cannot report another node's deploy.
+          `s3:PutObject ${bucket}/agents/results/${node}/*`,
           // Secrets live in the primary region, whichever region the node is in.
           `ssm:GetParameter arn:aws:ssm:us-east-1:${account}:parameter/portage/hello-dev/*`,
           `ssm:GetParameters arn:aws:ssm:us-east-1:${account}:parameter/portage/hello-dev/*`,
@@ -156,10 +159,16 @@ describe("aws fleet and edge", () => {
     expect(edge.options.deleteBeforeReplace).toBe(true);
   });
 
-  it("the edge's policy reads the edge admin password and nothing else", () => {
-    expect(grants(vmPolicy(one(run, A.role, "edge-role")))).toEqual([
-      `ssm:GetParameter arn:aws:ssm:us-east-1:${account}:parameter/portage/hello-dev/EDGE_ADMIN_PASSWORD`,
-    ]);
+  it("the edge's policy reads the edge admin password, its agent's inbox and the edge's objects, writes its results, and nothing else", () => {
+    const bucket = `arn:aws:s3:::${run.outputs?.bucketName}`;
+    expect(grants(vmPolicy(one(run, A.role, "edge-role")))).toEqual(
+      [
+        `ssm:GetParameter arn:aws:ssm:us-east-1:${account}:parameter/portage/hello-dev/EDGE_ADMIN_PASSWORD`,
+        `s3:GetObject ${bucket}/agents/inbox/edge.json`,
+        `s3:GetObject ${bucket}/edge/*`,
+        `s3:PutObject ${bucket}/agents/results/edge/*`,
+      ].sort(),
+    );
     expect(edge.inputs.iamInstanceProfile).toMatch(/^edge-profile-/);
   });
 

@@ -122,19 +122,47 @@ describe("gcp IAM: least privilege for nodes and the edge", async () => {
   };
   const secretIds = (expression: string) => [...expression.matchAll(/secrets\/([a-z0-9-]+)\/"/g)].map((m) => m[1]);
   const nodeNames = ["virginia-1", "virginia-2", "london-1", "london-2"];
+  const folderMember = "gcp:storage/managedFolderIamMember:ManagedFolderIamMember";
+  const bucketMember = "gcp:storage/bucketIAMMember:BucketIAMMember";
 
-  it("no IAM grant but these: each node's secret access, the edge's, one bucket read binding", () => {
+  it("no IAM grant but these: each VM's secret access and its agent's results folder, the edge's agent read, one bucket read binding", () => {
     const iam = run.resources.filter((r) => /iam/i.test(r.type) && r.type !== T.account);
     expect(iam.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
       [
         ...nodeNames.map((n) => `${T.projectMember} fleet-${n}-secrets`),
+        ...nodeNames.map((n) => `${folderMember} fleet-${n}-results`),
         `${T.projectMember} edge-secret-access`,
+        `${folderMember} edge-results`,
+        `${bucketMember} edge-agent-read`,
         `${T.bucketBinding} fleet-bucket-read`,
       ].sort(),
     );
   });
 
-  it("each node reads exactly the stack's five secrets (payload only), by name, as itself", () => {
+  it("each VM's agent writes only its own results: a managed folder agents/results/<agent>/ with objectUser for its account", () => {
+    const bucket = one(run, T.bucket);
+    for (const [agent, account, resource] of [
+      ...nodeNames.map((n) => [n, `fleet-${n}`, `fleet-${n}-results`]),
+      ["edge", "edge-identity", "edge-results"],
+    ] as const) {
+      const folder = one(run, "gcp:storage/managedFolder:ManagedFolder", resource);
+      expect(folder.inputs).toMatchObject({ name: `agents/results/${agent}/` });
+      expect(String(folder.inputs.bucket)).toMatch(new RegExp(`^${bucket.name}-`));
+      const member = one(run, folderMember, resource);
+      expect(member.inputs).toMatchObject({ role: "roles/storage.objectUser", member: memberOf(account), managedFolder: `agents/results/${agent}/` });
+    }
+  });
+
+  it("the edge's agent reads only its inbox and the edge's objects: a conditional objectViewer on the bucket", () => {
+    const grant = one(run, bucketMember, "edge-agent-read");
+    const bucket = String(grant.inputs.bucket);
+    expect(grant.inputs).toMatchObject({ role: "roles/storage.objectViewer", member: memberOf("edge-identity") });
+    expect(at(grant, "condition", "expression")).toBe(
+      `resource.name == "projects/_/buckets/${bucket}/objects/agents/inbox/edge.json" || resource.name.startsWith("projects/_/buckets/${bucket}/objects/edge/")`,
+    );
+  });
+
+  it("each node reads exactly the stack's five secrets and the app's two settings entries (payload only), by name, as itself", () => {
     for (const name of nodeNames) {
       const grant = one(run, T.projectMember, `fleet-${name}-secrets`);
       expect(grant.inputs).toMatchObject({
@@ -144,7 +172,11 @@ describe("gcp IAM: least privilege for nodes and the edge", async () => {
       });
       const expression = String(at(grant, "condition", "expression"));
       expect(new Set(secretIds(expression))).toEqual(
-        new Set(["database-url", "secret-key-base", "release-cookie", "phx-host", "edge-admin-password"].map((e) => `hello-dev-${e}`)),
+        new Set(
+          ["database-url", "secret-key-base", "release-cookie", "phx-host", "edge-admin-password", "app-env", "app-secrets"].map(
+            (e) => `hello-dev-${e}`,
+          ),
+        ),
       );
       // Full names with the project number, as IAM sees them; versions by a prefix that ends in "/".
       expect(expression).toContain('resource.name.startsWith("projects/123456789/secrets/hello-dev-database-url/")');

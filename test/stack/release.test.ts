@@ -5,92 +5,142 @@ import { runStack } from "../../tools/offline/stack";
 import { databaseTypes, diskTypes, ofTypes, reveal, validConfig, vmTypes } from "../support/stack";
 
 const fleet = { regions: ["virginia", "london"], nodesPerRegion: 2 };
-const deployType = "command:remote:Command";
+const rolloutType = "pulumi-nodejs:dynamic/rollout:Rollout";
+const commandType = "pulumi-nodejs:dynamic/rollout:AgentCommand";
 
-function deploys(resources: RecordedResource[]): RecordedResource[] {
-  return resources.filter((r) => r.type === deployType && r.name.startsWith("release-deploy-"));
-}
+const one = (resources: RecordedResource[], type: string, name: string) => {
+  const found = resources.filter((r) => r.type === type && r.name === name);
+  expect(found, `${type} ${name}`).toHaveLength(1);
+  return found[0] as RecordedResource;
+};
+const rolloutOf = (r: { resources: RecordedResource[] }) => one(r.resources, rolloutType, "release-rollout");
+const routesOf = (r: { resources: RecordedResource[] }) => one(r.resources, commandType, "release-edge-routes");
+const inputs = (r: RecordedResource) => reveal(r.inputs) as Record<string, unknown>;
 
-describe.each(clouds)("%s: shipping a release", async (provider) => {
+describe.each(clouds)("%s: shipping a release through the bucket", async (provider) => {
   const run = (app: object = {}, fleetOverride: object = fleet, rollout: object = {}) =>
     runStack({ provider, overrides: validConfig({ "portage:app": app, "portage:fleet": fleetOverride, "portage:rollout": rollout }) });
   const v1 = await run({ version: "0.1.0" });
   const v2 = await run({ version: "0.2.0" });
   const moreNodes = await run({ version: "0.2.0" }, { ...fleet, nodesPerRegion: 3 });
+  const newSecret = await run({ version: "0.2.0", secrets: { STRIPE_KEY: "sk_live_second" } });
+  const bucketName = String(ofTypes(v1.resources, ["aws:s3/bucket:Bucket", "gcp:storage/bucket:Bucket"])[0]?.name);
+
+  it("evaluates", () => {
+    for (const r of [v1, v2, moreNodes, newSecret]) expect(r.error).toBeUndefined();
+  });
 
   it("uploads the tarball under a versioned key and keeps it when the version moves on", () => {
     const artifact = v1.resources.find((r) => r.name === "release-artifact");
     expect(artifact?.inputs[provider === "aws" ? "key" : "name"]).toBe("releases/hello-0.1.0.tar.gz");
     expect(artifact?.options.retainOnDelete).toBe(true);
-    expect(JSON.stringify(artifact?.inputs)).toContain("hello-0.1.0.tar.gz");
   });
 
-  it("points releases/current at the version and checksum, only after every node was deployed", () => {
+  it("has no SSH command left: nothing in the update needs a network path to a server", () => {
+    expect(v1.resources.filter((r) => r.type.startsWith("command:"))).toEqual([]);
+  });
+
+  it("rolls the fleet with one Rollout: the bucket, the version and the tarball's checksum, every node in order", () => {
+    const artifactSha = (v1.resources.find((r) => r.name === "release-artifact")?.inputs.metadata as { sha256: string }).sha256;
+    const i = inputs(rolloutOf(v1));
+    expect(i).toMatchObject({
+      version: "0.1.0",
+      sha256: artifactSha,
+      nodes: ["virginia-1", "virginia-2", "london-1", "london-2"],
+      batchSize: 1,
+      migrate: "",
+      pollSeconds: 2,
+      pickupTimeoutSeconds: 900,
+      deployTimeoutSeconds: 120 + 600,
+      migrateTimeoutSeconds: 600,
+    });
+    const bucket = i.bucket as Record<string, unknown>;
+    expect(bucket).toEqual(
+      provider === "aws"
+        ? { kind: "s3", bucket: expect.stringMatching(/^hello-dev-/), region: "us-east-1" }
+        : { kind: "gcs", bucket: expect.stringMatching(/^bucket-/) },
+    );
+    expect(rolloutOf(v1).options.dependsOn).toEqual(
+      expect.arrayContaining([
+        v1.resources.find((r) => r.name === "release-artifact")?.urn,
+        routesOf(v1).urn,
+        ...v1.resources.filter((r) => r.name.startsWith("secrets-app-")).map((r) => r.urn),
+      ]),
+    );
+    expect(bucketName).not.toBe("undefined");
+  });
+
+  it("passes rollout.batchSize as a share, the timeouts and app.migrate (off, or a command) to the Rollout", async () => {
+    const custom = await run({ migrate: "bin/hello eval 'Hello.Release.migrate()'" }, fleet, {
+      batchSize: "50%",
+      pollSeconds: 5,
+      deployTimeoutSeconds: 900,
+    });
+    expect(inputs(rolloutOf(custom))).toMatchObject({
+      batchSize: "50%",
+      pollSeconds: 5,
+      deployTimeoutSeconds: 900,
+      migrate: "bin/hello eval 'Hello.Release.migrate()'",
+    });
+    const off = await run({ migrate: "off" });
+    expect(inputs(rolloutOf(off)).migrate).toBeNull();
+  });
+
+  it("points releases/current at the version and checksum only after the Rollout", () => {
     const pointer = v1.resources.find((r) => r.name === "release-pointer");
     const artifactSha = (v1.resources.find((r) => r.name === "release-artifact")?.inputs.metadata as { sha256: string }).sha256;
     expect(pointer?.inputs[provider === "aws" ? "key" : "name"]).toBe("releases/current");
     // GCS marks object content sensitive, so the provider SDK sends it as a secret.
     expect(reveal(pointer?.inputs.content)).toEqual(provider === "gcp" ? { secret: `0.1.0 ${artifactSha}\n` } : `0.1.0 ${artifactSha}\n`);
-    expect(pointer?.options.dependsOn).toEqual(expect.arrayContaining(deploys(v1.resources).map((d) => d.urn)));
+    expect(pointer?.options.dependsOn).toContain(rolloutOf(v1).urn);
   });
 
-  it("deploys every node through the edge with the version and the tarball's checksum", () => {
-    const edgeAddress = v1.outputs?.edgeAddress;
-    const commands = deploys(v1.resources);
-    expect(commands.map((c) => c.name)).toEqual(["virginia-1", "virginia-2", "london-1", "london-2"].map((n) => `release-deploy-${n}`));
-    const nodes = v1.outputs?.nodes ?? [];
-    commands.forEach((c, i) => {
-      // The command provider sends the whole connection as a secret (it may hold a key).
-      const connection = (reveal(c.inputs.connection) as { secret: { host: string; user: string; proxy: { host: string; user: string } } })
-        .secret;
-      expect(connection.host).toBe(nodes[i]?.privateAddress);
-      expect(connection.user).toBe("portage");
-      expect(connection.proxy).toMatchObject({ host: edgeAddress, user: "portage" });
-      expect(c.inputs.create).toMatch(/sudo portage-deploy 0\.1\.0 [0-9a-f]{64}$/);
-    });
-  });
-
-  it("rolls one node at a time by default: each deploy waits for the one before", () => {
-    const commands = deploys(v1.resources);
-    for (let i = 1; i < commands.length; i++) expect(commands[i]?.options.dependsOn).toContain(commands[i - 1]?.urn);
-    const routes = v1.resources.find((r) => r.name === "release-edge-routes");
-    expect(commands[0]?.options.dependsOn).toContain(routes?.urn);
-  });
-
-  it("rolls batches of rollout.batchSize: nodes of a batch run together, after the previous batch", async () => {
-    const batched = await run({}, fleet, { batchSize: 3 });
-    const [a, b, c, d] = deploys(batched.resources);
-    for (const first of [a, b, c]) expect(first?.options.dependsOn.filter((u) => u.includes("release-deploy-"))).toEqual([]);
-    expect(d?.options.dependsOn).toEqual(expect.arrayContaining([a?.urn, b?.urn, c?.urn]));
-  });
-
-  it("a new version changes no VM, disk or database, and only release resources at all", () => {
+  it("a new version changes no VM, disk or database, and only the artifact, the rollout and the pointer", () => {
     for (const type of [...vmTypes, ...diskTypes, ...databaseTypes]) {
       expect(inputsOf(ofTypes(v2.resources, [type]))).toEqual(inputsOf(ofTypes(v1.resources, [type])));
     }
-    const changed = changedResources(v1.resources, v2.resources);
-    expect(changed.length).toBeGreaterThan(0);
-    for (const name of changed) expect(name).toMatch(/^release-(artifact|pointer|deploy-.+)$/);
+    expect(changedResources(v1.resources, v2.resources)).toEqual(["release-artifact", "release-pointer", "release-rollout"]);
   });
 
-  it("one more node per region leaves every existing VM, disk and database as it was", () => {
+  it("a changed app secret changes its store entry and the rollout's settings revision, no VM and never shows the value", () => {
+    expect(changedResources(v2.resources, newSecret.resources)).toEqual(
+      provider === "aws" ? ["release-rollout", "secrets-app-secrets"] : ["release-rollout", "secrets-app-secrets"],
+    );
+    const before = String(inputs(rolloutOf(v2)).settings);
+    const after = String(inputs(rolloutOf(newSecret)).settings);
+    expect(after).not.toBe(before);
+    for (const text of [before, after, JSON.stringify(inputs(rolloutOf(newSecret)))]) {
+      expect(text).not.toContain("sk_live");
+      expect(text).not.toContain("STRIPE_KEY");
+    }
+  });
+
+  it("one more node per region leaves every existing VM, disk and database as it was; the Rollout lists the new nodes", () => {
     for (const type of [...vmTypes, ...diskTypes, ...databaseTypes]) {
       const before = inputsOf(ofTypes(v2.resources, [type]));
       const after = inputsOf(ofTypes(moreNodes.resources, [type]));
-      for (const [name, inputs] of Object.entries(before)) expect(after[name], name).toEqual(inputs);
+      for (const [name, value] of Object.entries(before)) expect(after[name], name).toEqual(value);
     }
-    expect(deploys(moreNodes.resources)).toHaveLength(6);
+    expect(inputs(rolloutOf(moreNodes)).nodes).toEqual(["virginia-1", "virginia-2", "virginia-3", "london-1", "london-2", "london-3"]);
   });
 
-  it("pushes the edge routes (every node on both ports) without replacing the edge", () => {
-    const routes = v1.resources.find((r) => r.name === "release-edge-routes");
-    expect(routes?.inputs.create).toMatch(/sudo portage-edge-apply$/);
-    expect(typeof routes?.inputs.stdin).toBe("string");
+  it("pushes the edge's routes as an object its agent applies (portage-edge-apply), a new one when the nodes change", () => {
+    const routes = inputs(routesOf(v1));
+    expect(routes).toMatchObject({ agent: "edge", argv: ["portage-edge-apply"], user: "root" });
+    expect(String(routes.stdinKey)).toMatch(/^edge\/routes-[0-9a-f]{64}\.cfg$/);
+    expect(routes.triggers).toEqual([String(routes.stdinKey).slice("edge/routes-".length, -".cfg".length)]);
+    const file = one(
+      v1.resources,
+      provider === "aws" ? "aws:s3/bucketObjectv2:BucketObjectv2" : "gcp:storage/bucketObject:BucketObject",
+      "release-edge-routes-file",
+    );
+    expect(file.inputs[provider === "aws" ? "key" : "name"]).toBe(routes.stdinKey);
+    expect(routesOf(v1).options.dependsOn).toContain(file.urn);
+    const more = inputs(routesOf(moreNodes));
+    expect(more.stdinKey).not.toEqual(routes.stdinKey);
     const edgeBefore = ofTypes(v2.resources, vmTypes).filter((r) => r.name.startsWith("edge"));
     const edgeAfter = ofTypes(moreNodes.resources, vmTypes).filter((r) => r.name.startsWith("edge"));
     expect(inputsOf(edgeAfter)).toEqual(inputsOf(edgeBefore));
-    const moreRoutes = moreNodes.resources.find((r) => r.name === "release-edge-routes");
-    expect(moreRoutes?.inputs.stdin).not.toEqual(routes?.inputs.stdin);
   });
 });
 

@@ -26,6 +26,13 @@ function answering(run: Run): (urn: string) => RecordedResource | undefined {
   return (urn) => byUrn.get(urn);
 }
 
+/**
+ * Resources removed on purpose that exist only in Pulumi's state: the SSH rollout's remote commands
+ * (`release-deploy-<node>`, `release-edge-routes`), replaced by the rollout through the bucket. They
+ * have no delete command, so removing them runs nothing on any server.
+ */
+const retired = (urn: string) => urn.includes("$command:remote:Command::");
+
 function fixture(stack: string, cloud: Cloud): UrnFixture {
   return JSON.parse(readFileSync(join(__dirname, "fixtures", `${stack}-${cloud}.json`), "utf8")) as UrnFixture;
 }
@@ -39,12 +46,12 @@ describe.each(["dev", "prod"])("Pulumi.%s.yaml keeps every resource it had", (st
     it("evaluates", () => expect(now.error).toBeUndefined());
 
     it(`every URN of the recorded stack is still there or aliased (${before.resources.length} recorded)`, () => {
-      const lost = before.resources.filter((r) => !find(r.urn)).map((r) => r.urn);
+      const lost = before.resources.filter((r) => !find(r.urn) && !retired(r.urn)).map((r) => r.urn);
       expect(lost).toEqual([]);
     });
 
     it("every resource keeps its cloud-side names (no replacement, nothing renamed on the cloud)", () => {
-      for (const was of before.resources) {
+      for (const was of before.resources.filter((r) => !retired(r.urn))) {
         const is = find(was.urn);
         expect(is && physicalNames(is), was.urn).toEqual(was.names);
       }

@@ -321,7 +321,48 @@ const cases: Case[] = [
   {
     what: "a rollout batch of zero nodes",
     overrides: { "portage:rollout": { batchSize: 0 } },
-    message: "portage:rollout.batchSize: 0 is too small; the minimum is 1",
+    message: 'portage:rollout.batchSize: 0: give a whole number of nodes from 1 to 1000, or a share of the fleet such as "25%"',
+  },
+  {
+    what: "a rollout batch as a share over 100%",
+    overrides: { "portage:rollout": { batchSize: "150%" } },
+    message: 'portage:rollout.batchSize: "150%": give a whole number of nodes (1 to 1000) or a share of the fleet from "1%" to "100%"',
+  },
+  {
+    what: "a deploy timeout shorter than the health check's",
+    overrides: { "portage:rollout": { healthTimeoutSeconds: 300, deployTimeoutSeconds: 200 } },
+    message:
+      "portage:rollout.deployTimeoutSeconds: 200 leaves a node's deploy less than a minute beyond healthTimeoutSeconds (300); give at least 360, or 0 for healthTimeoutSeconds + 600",
+  },
+  {
+    what: "an agent polling more often than every second",
+    overrides: { "portage:rollout": { pollSeconds: 0 } },
+    message: "portage:rollout.pollSeconds: 0 is too small; the minimum is 1",
+  },
+  {
+    what: "an app secret named like one of portage's own variables",
+    overrides: { "portage:app": { secrets: { RELEASE_COOKIE: "mine" } } },
+    message: "portage:app.secrets.RELEASE_COOKIE: portage sets RELEASE_COOKIE itself; choose another name",
+  },
+  {
+    what: "an app setting with a prefix portage keeps",
+    overrides: { "portage:app": { env: { ERL_FLAGS: "+S 1" } } },
+    message: "portage:app.env.ERL_FLAGS: portage sets ERL_FLAGS itself (every name starting with ERL_ is portage's); choose another name",
+  },
+  {
+    what: "an app setting that is not a variable name",
+    overrides: { "portage:app": { env: { "my-setting": "x" } } },
+    message: 'portage:app.env.my-setting: "my-setting" is not a variable name',
+  },
+  {
+    what: "an app secret whose value is a map, shown without the value",
+    overrides: { "portage:app": { secrets: { TOKEN: { nested: "sk_hidden" } } } },
+    message: /^(?!.*sk_hidden)[\s\S]*portage:app\.secrets\.TOKEN: the value is not text, a number or a boolean/,
+  },
+  {
+    what: "a migration command on two lines",
+    overrides: { "portage:app": { migrate: "bin/migrate\nrm -rf /" } },
+    message: 'portage:app.migrate: "bin/migrate\\nrm -rf /" is not a command',
   },
   {
     what: "a health timeout too short for a release to start",

@@ -32,8 +32,9 @@ describe("the names portage keeps for itself", () => {
     expect(settings).toContain(`RESERVED_ENV="${reservedEnvPatterns()}"`);
     expect(reservedEnvPatterns()).toMatch(/(^| )RELEASE_\*( |$)/);
     expect(settings).toContain('APP_SECRETS_REF="/portage/hello-prod/APP_SECRETS"');
-    // A stack without app settings keeps its node.env, and so its user-data.
-    expect(nodeSettings(nodeRt("aws"))).not.toMatch(/APP_ENV_REF|RESERVED_ENV/);
+    // A runtime without app settings (the local fleet's default) keeps its node.env, and so its user-data.
+    const { appSettings: _, ...without } = nodeRt("aws");
+    expect(nodeSettings(without)).not.toMatch(/APP_ENV_REF|RESERVED_ENV/);
   });
 });
 
@@ -129,8 +130,10 @@ describe("a node that runs the agent", () => {
     expect(doc.runcmd).toContainEqual(["systemctl", "start", "--no-block", "portage-boot.service", "portage-agent.service"]);
   });
 
-  it("a stack without the agent keeps exactly today's files", () => {
-    expect(nodeFiles(nodeRt("aws")).map((f) => f.path)).not.toContain("/usr/local/bin/portage-agent");
+  it("the stack's nodes run it; a runtime without it (the local fleet's default) gets none of its files", () => {
+    expect(nodeFiles(nodeRt("aws")).map((f) => f.path)).toContain("/usr/local/bin/portage-agent");
+    const { agent: _, ...without } = nodeRt("aws");
+    expect(nodeFiles(without).map((f) => f.path)).not.toContain("/usr/local/bin/portage-agent");
   });
 
   it("restarts the agent forever, backing off, and lets a deploy it started finish when it stops", () => {

@@ -28,12 +28,12 @@ describe("node user-data", () => {
     expect(doc.users).toContainEqual(expect.objectContaining({ name: "hello", system: true, shell: "/usr/sbin/nologin" }));
   });
 
-  it("enables epmd and the boot unit, and starts the boot without holding up cloud-init", () => {
+  it("enables epmd, the boot unit and the agent, and starts the boot and the agent without holding up cloud-init", () => {
     const doc = parseUserData(nodeUserData(nodeRt("aws")));
     expect(doc.runcmd).toEqual([
       ["systemctl", "daemon-reload"],
-      ["systemctl", "enable", "hello-epmd.service", "portage-boot.service"],
-      ["systemctl", "start", "--no-block", "portage-boot.service"],
+      ["systemctl", "enable", "hello-epmd.service", "portage-boot.service", "portage-agent.service"],
+      ["systemctl", "start", "--no-block", "portage-boot.service", "portage-agent.service"],
     ]);
   });
 

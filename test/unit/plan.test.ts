@@ -59,12 +59,12 @@ describe("npm run plan: the stack without a cloud", () => {
     expect(await planOf()).toBe(await planOf());
   });
 
-  it("a diff of two plans shows what a config change does: one more node is one more VM, identity and deploy", async () => {
+  it("a diff of two plans shows what a config change does: one more node is one more VM and identity, nothing else new", async () => {
     const one = await planOf({ "portage:fleet": { nodesPerRegion: 1 } });
     const two = await planOf({ "portage:fleet": { nodesPerRegion: 2 } });
     const newResources = added(one, two).filter((l) => /^ {2}\S+ {2}\S+/.test(l));
     expect(newResources.some((l) => l.includes("aws:ec2/instance:Instance  fleet-virginia-2"))).toBe(true);
-    expect(newResources.some((l) => l.includes("release-deploy-virginia-2"))).toBe(true);
+    expect(newResources.some((l) => l.includes("aws:iam/role:Role  fleet-virginia-2-role"))).toBe(true);
     expect(newResources.every((l) => l.includes("virginia-2"))).toBe(true);
   });
 

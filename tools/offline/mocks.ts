@@ -59,7 +59,8 @@ export function computedState(type: string, name: string, inputs: State, region:
     case "aws:iam/policy:Policy":
       return { arn: `arn:aws:iam::${account}:policy/${name}`, name: inputs.name ?? `${name}-${suffix}` };
     case "aws:ssm/parameter:Parameter":
-      return { arn: arn("ssm", `parameter${String(inputs.name ?? `/${name}`)}`) };
+      // A new value is a new version, as on AWS (a counter there; derived from the value here).
+      return { arn: arn("ssm", `parameter${String(inputs.name ?? `/${name}`)}`), version: revisionOf(inputs.value) };
     case "aws:route53/zone:Zone":
       return { zoneId: `Z${suffix.toUpperCase()}`, arn: `arn:aws:route53:::hostedzone/Z${suffix.toUpperCase()}` };
     case "aws:kms/key:Key":
@@ -99,6 +100,11 @@ export function computedState(type: string, name: string, inputs: State, region:
       return { name: inputs.name ?? `${name}-${suffix}`, url: `gs://${String(inputs.name ?? `${name}-${suffix}`)}` };
     case "gcp:secretmanager/secret:Secret":
       return { name: `projects/p/secrets/${String(inputs.secretId ?? name)}` };
+    case "gcp:secretmanager/secretVersion:SecretVersion":
+      return {
+        name: `${String(inputs.secret ?? name)}/versions/${revisionOf(inputs.secretData)}`,
+        version: String(revisionOf(inputs.secretData)),
+      };
     case "gcp:dns/managedZone:ManagedZone":
       return { name: inputs.name ?? `${name}-${suffix}` };
     case "random:index/randomPassword:RandomPassword":
@@ -149,4 +155,19 @@ export function invokeResult(token: string, inputs: State, region: string): Stat
     default:
       return {};
   }
+}
+
+/** A version number that changes with the value (and shows nothing of it). */
+function revisionOf(value: unknown): number {
+  return (
+    1 +
+    (parseInt(
+      createHash("sha256")
+        .update(JSON.stringify(value ?? null))
+        .digest("hex")
+        .slice(0, 8),
+      16,
+    ) %
+      100000)
+  );
 }

@@ -1,8 +1,9 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { isAbsolute, resolve as resolvePath } from "node:path";
+import { appSettingsProblems, settingValues } from "../../node/app-env";
 import { shown } from "../errors";
 import type { Spec } from "../spec";
-import { reservedPorts, type SectionInput } from "./context";
+import { reservedPorts, truncate, type SectionInput } from "./context";
 
 const patterns = {
   appName: /^[a-z][a-z0-9_]{0,29}$/,
@@ -74,7 +75,30 @@ export function appSection({ raw, ctx, problems }: SectionInput, distribution: {
     if (app.ports[0] === app.ports[1])
       problems.at("app.ports", `${shown(app.ports)} repeats a port; blue and green need two different ports`);
   }
-  return { ...app, release, ports: [app.ports[0] ?? 0, app.ports[1] ?? 0] };
+  problems.add(appSettingsProblems({ env: app.env, secrets: app.secrets }, raw.provider));
+  return {
+    ...app,
+    release,
+    ports: [app.ports[0] ?? 0, app.ports[1] ?? 0],
+    migrate: migrateCommand(app.migrate, problems),
+    env: settingValues(app.env),
+    secrets: settingValues(app.secrets),
+  };
+}
+
+/** `app.migrate`: "auto" is "" (the release's bin/migrate when it has one), "off" is null, else the command. */
+function migrateCommand(value: string, problems: SectionInput["problems"]): string | null {
+  const command = value.trim();
+  if (command === "auto") return "";
+  if (command === "off") return null;
+  if (command === "" || command.length > 1024 || /[\r\n\0]/.test(command)) {
+    problems.at(
+      "app.migrate",
+      `${shown(truncate(value))} is not a command; give "auto" (the release's bin/migrate), "off", or one line of at most 1024 characters run by sh -c in the release's directory, e.g. "bin/hello eval 'Hello.Release.migrate()'"`,
+    );
+    return null;
+  }
+  return command;
 }
 
 function checkReleaseFile(path: string): string | undefined {

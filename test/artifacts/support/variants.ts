@@ -39,7 +39,7 @@ export function edgeRt(provider: Provider, kind: EdgeKind, domain: boolean): Edg
   const spec = stackSpec("prod", provider, {
     "portage:edge": { kind, domain: domain ? "app.example.com" : "", acmeEmail: domain ? "ops@example.com" : "" },
   });
-  return edgeRuntime(spec, servingCloud(spec));
+  return edgeRuntime(spec, servingCloud(spec), `${spec.prefix}-releases-0a1b2c3`);
 }
 
 /** `regions`: nodes go round-robin over them and the edge is in the first (unset: one pool, no regions). */
