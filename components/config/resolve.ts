@@ -50,7 +50,7 @@ export function resolveSpec(raw: RawConfig, ctx: StackContext): { spec: Spec } |
   });
   if ("problems" in serving) problems.add(serving.problems);
   if (problems.any || "problems" in serving) return { problems: problems.list };
-  return { spec: { ...portable, clouds: withCloud({}, serving.cloud) } };
+  return { spec: { ...portable, warnings: [...problems.warnings, ...serving.warnings], clouds: withCloud({}, serving.cloud) } };
 }
 
 /** Adds a resolved cloud to a spec's clouds. */
