@@ -1,6 +1,8 @@
+import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig, resolveCloud } from "../../components/config";
 import { placeholderReleaseFor } from "../../tools/offline/release-fixture";
+import { ed25519Pair } from "../support/ssh";
 import { placeholderRelease, runStack, stackConfigMap, type StackConfig } from "../../tools/offline/stack";
 
 /** A valid minimal config; each case breaks one thing. */
@@ -328,6 +330,20 @@ const cases: Case[] = [
     what: "a public key where the private key goes",
     overrides: { "portage:sshPrivateKey": "ssh-ed25519 AAAA" },
     message: "portage:sshPrivateKey: is not a PEM/OpenSSH private key",
+  },
+  {
+    what: "a private key of another pair than the public key the VMs let in",
+    overrides: { "portage:sshPrivateKey": ed25519Pair().privateKey },
+    message: "portage:sshPrivateKey: is not the private half of portage:access.sshPublicKey",
+  },
+  {
+    what: "a private key behind a passphrase, which nothing can type during pulumi up",
+    overrides: {
+      "portage:sshPrivateKey": generateKeyPairSync("ed25519")
+        .privateKey.export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "x" })
+        .toString(),
+    },
+    message: "portage:sshPrivateKey: is protected by a passphrase",
   },
   {
     what: "gcp without a project",
