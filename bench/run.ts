@@ -10,13 +10,14 @@ import { migrationBenchmark, migrationSettings } from "./migration";
 import { benchmarksDoc, updateBenchmarksDoc } from "./lib/readme";
 import { formatResults, targets, type Results } from "./lib/report";
 import { round } from "./lib/stats";
+import { regionsBenchmark, regionsSettings } from "./regions";
 import { rolloutBenchmark, rolloutSettings } from "./rollout";
 import { scaleBenchmark, scaleSettings } from "./scale";
 
-const sections = ["edge", "deploy", "rollout", "scale", "migration"] as const;
+const sections = ["edge", "deploy", "rollout", "regions", "scale", "migration"] as const;
 type Section = (typeof sections)[number];
 
-const usage = `usage: npm run bench [-- --quick] [-- --only edge,deploy,rollout,scale,migration [--merge]]
+const usage = `usage: npm run bench [-- --quick] [-- --only edge,deploy,rollout,regions,scale,migration [--merge]]
 
 Runs the benchmarks of the README ("Benchmarks") on this machine (as root, after
 bin/setup-test-machine), writes bench/results.json and the tables in the README.
@@ -53,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     log(`warning: the machine is busy (load ${load1}); the figures will be noisy. Stop other work and run again for figures to publish.`);
 
   const started = performance.now();
-  if (chosen.includes("deploy") || chosen.includes("rollout")) {
+  if (chosen.includes("deploy") || chosen.includes("rollout") || chosen.includes("regions")) {
     // Built (or taken from the cache) before anything is measured: mix compiling is not part of a deploy.
     log("building the fixture release v1 and v2 (cached after the first run)");
     await buildRelease({ version: "1.0.0" });
@@ -69,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
     edge: async () => void (partial.edge = await edgeBenchmark(edgeSettings(quick), log)),
     deploy: async () => void (partial.deploy = await deployBenchmark(deploySettings(quick), log)),
     rollout: async () => void (partial.rollout = await rolloutBenchmark(rolloutSettings(), log)),
+    regions: async () => void (partial.regions = await regionsBenchmark(regionsSettings(quick), log)),
     scale: async () => void (partial.scale = await scaleBenchmark(scaleSettings(quick), log)),
     migration: async () => void (partial.migration = await migrationBenchmark(migrationSettings(), log)),
   };

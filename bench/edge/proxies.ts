@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { serverStats } from "../../lab/fleet/haproxy-api";
+import { balancerConfig } from "../../lab/fleet/regional";
 import { waitFor } from "../../lab/fleet/run";
 import { scratchEdge } from "../../lab/scratch/scratch";
 import { accepts } from "./responder";
@@ -71,11 +72,19 @@ export function seedConfig(listen: string, servers: string[]): string {
   return lines.join("\n");
 }
 
-/** The seed config run as it would be: one HAProxy process in the foreground (the config has no master-worker). */
-export async function startSeedProxy(dir: string, port: number, servers: string[]): Promise<Proxy> {
-  const cfg = join(dir, "seed3-haproxy.cfg");
-  writeFileSync(cfg, seedConfig(`127.0.0.1:${port}`, servers));
-  const log = openSync(join(dir, "seed-haproxy.log"), "a");
+/**
+ * The balancer hop: the local fleet's stand-in for the cloud's layer-4 balancer (HAProxy in TCP
+ * mode, lab/fleet/regional.ts) in front of portage's edge, as an edge pair runs behind an NLB.
+ * The pid measured is the balancer's alone: the hop's own cost.
+ */
+export async function startBalancer(dir: string, port: number, edge: string): Promise<Proxy> {
+  const cfg = join(dir, "balancer.cfg");
+  writeFileSync(cfg, balancerConfig(`127.0.0.1:${port}`, [edge], join(dir, "balancer.sock")));
+  return runHaproxy(cfg, join(dir, "balancer.log"), port);
+}
+
+async function runHaproxy(cfg: string, logFile: string, port: number): Promise<Proxy> {
+  const log = openSync(logFile, "a");
   const child = spawn("haproxy", ["-db", "-f", cfg], { stdio: ["ignore", log, log] });
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -83,10 +92,17 @@ export async function startSeedProxy(dir: string, port: number, servers: string[
     await new Promise((r) => child.once("exit", r));
   };
   try {
-    await waitFor("the seed config's HAProxy to listen", () => accepts("127.0.0.1", port), 10_000, 50);
+    await waitFor(`HAProxy of ${cfg} to listen`, () => accepts("127.0.0.1", port), 10_000, 50);
   } catch (e) {
     await stop();
     throw e;
   }
   return { url: `http://127.0.0.1:${port}/`, pid: child.pid ?? 0, stop };
+}
+
+/** The seed config run as it would be: one HAProxy process in the foreground (the config has no master-worker). */
+export async function startSeedProxy(dir: string, port: number, servers: string[]): Promise<Proxy> {
+  const cfg = join(dir, "seed3-haproxy.cfg");
+  writeFileSync(cfg, seedConfig(`127.0.0.1:${port}`, servers));
+  return runHaproxy(cfg, join(dir, "seed-haproxy.log"), port);
 }

@@ -1,6 +1,7 @@
 import type { DeployResults, DeployRun } from "../deploy";
-import type { EdgeResults } from "../edge";
+import { ratioToDirect, type EdgeResults } from "../edge";
 import type { MigrationResults } from "../migration";
+import type { RegionsResults } from "../regions";
 import type { RolloutResults } from "../rollout";
 import type { ScaleResults } from "../scale";
 import type { MachineFacts } from "./machine";
@@ -15,6 +16,7 @@ export interface Results {
   edge?: EdgeResults;
   deploy?: DeployResults;
   rollout?: RolloutResults;
+  regions?: RegionsResults;
   scale?: ScaleResults;
   migration?: MigrationResults;
   targets: Target[];
@@ -38,6 +40,11 @@ export function targets(r: Omit<Results, "targets">): Target[] {
     const cpu = r.edge.cpuUsPerRequest.portage / r.edge.cpuUsPerRequest.seed;
     t("edge", "portage's requests/s vs the seed config's", ">= 3.5x", `${round(rps, 2)}x`, rps >= 3.5);
     t("edge", "portage's CPU per request vs the seed config's", "<= 0.35x", `${round(cpu, 2)}x`, cpu <= 0.35);
+    // Issue 14: the hop itself, against the backends served directly in the same rounds.
+    const direct = edgeRatios(r.edge).portage;
+    t("edge", "portage's requests/s vs direct (same round)", ">= 0.45x", `${direct}x`, direct >= 0.45);
+    const us = r.edge.cpuUsPerRequest.portage;
+    t("edge", "portage's HAProxy CPU per request", "<= 20 µs", `${us} µs`, us <= 20);
   }
   if (r.deploy) {
     const runs = r.deploy.runs.filter((x) => x.approach === "portage");
@@ -66,6 +73,29 @@ export function targets(r: Omit<Results, "targets">): Target[] {
       `${round(batch3 / batch1, 2)}x (${batch3} s vs ${batch1} s)`,
       batch3 <= batch1 / 2,
     );
+  }
+  if (r.regions) {
+    const g = r.regions;
+    const share = Math.min(...Object.values(g.inRegionShare));
+    t("regions", "requests a healthy region's edges serve in-region", "100%", `${round(share * 100, 2)}%`, share === 1);
+    const e = g.edgeFailover;
+    const bound = (g.settings.balancerCheck.intervalMs * g.settings.balancerCheck.fall) / 1000 + 0.5;
+    t(
+      "regions",
+      "an edge killed: failed requests",
+      `<= ${g.settings.workers} (in flight)`,
+      `${e.failed} of ${e.sent}`,
+      e.failed <= g.settings.workers,
+    );
+    t(
+      "regions",
+      "an edge killed: last failure after the kill",
+      `<= ${bound} s`,
+      `${e.lastFailureSeconds} s`,
+      e.lastFailureSeconds <= bound,
+    );
+    const f = g.regionFailover;
+    t("regions", "a region's nodes all stopped: failed requests", "0", `${f.failed} of ${f.sent}`, f.failed === 0);
   }
   if (r.scale) {
     for (const p of ["aws", "gcp"] as const) {
@@ -101,6 +131,10 @@ export function targets(r: Omit<Results, "targets">): Target[] {
 
 const backendName = (run: DeployRun) => (run.backend === "quick" ? "quick backend" : "100 ms per request");
 
+/** Results written before the ratio was stored have the runs it is computed from. */
+const edgeRatios = (e: EdgeResults) =>
+  e.ratioToDirect ?? { portage: ratioToDirect(e.runs, "portage"), seed: ratioToDirect(e.runs, "seed") };
+
 /** A Markdown table, padded so it also reads well in a terminal. */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -126,6 +160,7 @@ export function formatResults(r: Results): string {
   if (r.edge) parts.push(edgeSection(r.edge));
   if (r.deploy) parts.push(deploySection(r.deploy));
   if (r.rollout) parts.push(rolloutSection(r.rollout));
+  if (r.regions) parts.push(regionsSection(r.regions));
   if (r.scale) parts.push(scaleSection(r.scale));
   if (r.migration) parts.push(migrationSection(r.migration));
   const rows = r.targets.map((x) => [x.benchmark, x.what, x.target, x.value, x.met ? "yes" : "NO"]);
@@ -135,16 +170,38 @@ export function formatResults(r: Results): string {
 
 function edgeSection(e: EdgeResults): string {
   const w = e.settings.wrk;
+  // Results written before the balancer hop was measured have three targets.
+  const d = e.rps.balancer !== undefined;
+  const cell = (value: string) => (d ? [value] : []);
   return section(
-    `Edge throughput: wrk -t${w.threads} -c${w.connections} --latency, ${e.settings.rounds} rounds of ${e.settings.seconds} s alternating a/b/c, medians`,
+    `Edge throughput: wrk -t${w.threads} -c${w.connections} --latency, ${e.settings.rounds} rounds of ${e.settings.seconds} s alternating ${d ? "a/b/c/d" : "a/b/c"}, medians`,
     table(
-      ["", "(a) portage", "(b) seed config", "(c) direct"],
+      ["", "(a) portage", "(b) seed config", "(c) direct", ...cell("(d) balancer + (a)")],
       [
-        ["requests/s", n(e.rps.portage), n(e.rps.seed), n(e.rps.direct)],
-        ["p50 latency", `${e.latencyMs.p50.portage} ms`, `${e.latencyMs.p50.seed} ms`, `${e.latencyMs.p50.direct} ms`],
-        ["p99 latency", `${e.latencyMs.p99.portage} ms`, `${e.latencyMs.p99.seed} ms`, `${e.latencyMs.p99.direct} ms`],
-        ["HAProxy CPU per request", `${e.cpuUsPerRequest.portage} µs`, `${e.cpuUsPerRequest.seed} µs`, "-"],
-        ["wrk errors (all rounds)", n(e.errors.portage), n(e.errors.seed), n(e.errors.direct)],
+        ["requests/s", n(e.rps.portage), n(e.rps.seed), n(e.rps.direct), ...cell(n(e.rps.balancer ?? NaN))],
+        ["vs direct (same round)", `${edgeRatios(e).portage}x`, `${edgeRatios(e).seed}x`, "1x", ...cell(`${e.balancerToPortage}x of (a)`)],
+        [
+          "p50 latency",
+          `${e.latencyMs.p50.portage} ms`,
+          `${e.latencyMs.p50.seed} ms`,
+          `${e.latencyMs.p50.direct} ms`,
+          ...cell(`${e.latencyMs.p50.balancer} ms`),
+        ],
+        [
+          "p99 latency",
+          `${e.latencyMs.p99.portage} ms`,
+          `${e.latencyMs.p99.seed} ms`,
+          `${e.latencyMs.p99.direct} ms`,
+          ...cell(`${e.latencyMs.p99.balancer} ms`),
+        ],
+        [
+          "HAProxy CPU per request",
+          `${e.cpuUsPerRequest.portage} µs`,
+          `${e.cpuUsPerRequest.seed} µs`,
+          "-",
+          ...cell(`${e.cpuUsPerRequest.balancer} µs (the hop)`),
+        ],
+        ["wrk errors (all rounds)", n(e.errors.portage), n(e.errors.seed), n(e.errors.direct), ...cell(n(e.errors.balancer ?? 0))],
       ],
     ),
   );
@@ -167,6 +224,31 @@ function deploySection(d: DeployResults): string {
         x.failed > 0 ? `${s(x.firstFailureAt)} to ${s(x.lastFailureAt)}` : "none",
         after(x.deployDoneAt, x.switchAt),
       ]),
+    ),
+  );
+}
+
+function regionsSection(g: RegionsResults): string {
+  const c = g.settings.balancerCheck;
+  const e = g.edgeFailover;
+  const f = g.regionFailover;
+  return section(
+    `Regions and edge pairs: ${g.settings.regions}; ${g.settings.rate} req/s over ${g.settings.workers} workers (a quarter POSTs) through a region's balancer (checks every ${c.intervalMs / 1000} s, down after ${c.fall})`,
+    table(
+      ["what", "measured"],
+      [
+        ...Object.entries(g.inRegionShare).map(([region, share]) => [
+          `${region}'s edges, both regions healthy: served in-region`,
+          `${round(share * 100, 2)}%`,
+        ]),
+        ["one edge of the pair killed: down on the balancer after", `${e.detectedSeconds} s`],
+        ["... failed requests (POSTs)", `${n(e.failed)} of ${n(e.sent)} (${e.failedPosts})`],
+        ["... last failure after the kill", `${e.lastFailureSeconds} s`],
+        ["... connections the dead edge refused (a cloud balancer fails these)", n(e.redispatched)],
+        ["all of a region's nodes stopped: its edges on the other region after", `${f.handoverSeconds} s`],
+        ["... failed requests", `${n(f.failed)} of ${n(f.sent)}`],
+        ["... served by the other region afterwards", `${round(f.servedElsewhere * 100, 1)}%`],
+      ],
     ),
   );
 }

@@ -25,9 +25,24 @@ function edgeSettings(rt: EdgeRuntime): string {
       ["EDGE_ADMIN_PASSWORD_REF", password.ref],
       ["TRAEFIK_VERSION", traefikRelease.version],
       ["TRAEFIK_SHA256", traefikRelease.sha256],
+      // A shared certificate: the bucket portage-fetch reads and writes, the key, and whether this edge renews it.
+      ...sharedCertificateSettings(rt),
     ],
     "portage edge settings (cloud-init writes this file; no secret in it)",
   );
+}
+
+function sharedCertificateSettings(rt: EdgeRuntime): [string, string][] {
+  const c = rt.sharedCertificate;
+  if (!c || !rt.domain) return [];
+  if (rt.kind !== "haproxy") throw new Error("a shared certificate is for HAProxy edges (Traefik keeps its own ACME store)");
+  return [
+    ["RELEASES_PROVIDER", c.provider],
+    ["RELEASES_LOCATION", c.location],
+    ["BUCKET", c.bucket],
+    ["CERT_KEY", c.key],
+    ["CERT_RENEWER", String(c.renewer)],
+  ];
 }
 
 /** Every file the edge gets from its user-data: no route, no secret; routes come from portage-edge-apply. */

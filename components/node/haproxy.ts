@@ -50,16 +50,31 @@ export function haproxyServerName(node: string, port: number): string {
 }
 
 /**
+ * The nodes an edge sends to first: those of its own region. Other regions' nodes are the fallback
+ * while none of these is healthy. Every node is local when the edge has no region, a node has none,
+ * or the edge's region has no node at all (an edge in a region without nodes serves them all).
+ */
+export function localNodes(routes: Pick<EdgeRoutes, "region" | "nodes">): Set<string> {
+  const mine = routes.nodes.filter((n) => routes.region === undefined || n.region === undefined || n.region === routes.region);
+  return new Set((mine.length > 0 ? mine : routes.nodes).map((n) => n.name));
+}
+
+/**
  * The edge's whole HAProxy config for the current node list: every node on both ports (the free
- * color fails its health check and gets nothing), keep-alive both sides, retries that never replay
+ * color fails its health check and gets nothing), other regions' nodes as backups, keep-alive both sides, retries that never replay
  * a request the app may have processed, the admin API on the private address only, TLS when a
  * domain is set. Applied by `portage-edge-apply` with a hitless reload (master-worker).
  */
 export function haproxyConfig(routes: EdgeRoutes, options: Partial<HaproxyOptions> = {}): string {
-  const o = { ...haproxyDefaults, ...options };
+  const o = { ...haproxyDefaults, ...(routes.acmeServer ? { acmeServer: routes.acmeServer } : {}), ...options };
   const tls = routes.domain !== "";
   const adminBind = o.adminBind ?? `${routes.privateAddress}:${routes.adminPort}`;
-  const servers = routes.nodes.flatMap((n) => routes.app.ports.map((p) => `    server ${haproxyServerName(n.name, p)} ${n.address}:${p}`));
+  const local = localNodes(routes);
+  // Other regions' nodes are `backup` servers: used only while no server of this region is usable.
+  const servers = routes.nodes.flatMap((n) =>
+    routes.app.ports.map((p) => `    server ${haproxyServerName(n.name, p)} ${n.address}:${p}${local.has(n.name) ? "" : " backup"}`),
+  );
+  const backups = local.size < routes.nodes.length;
   const lines = [
     `${haproxyMarker} for ${routes.app.name} (rendered by portage; replaced by portage-edge-apply when nodes change)`,
     "global",
@@ -134,7 +149,12 @@ export function haproxyConfig(routes: EdgeRoutes, options: Partial<HaproxyOption
     "    http-request disable-l7-retry unless METH_GET",
     // A check every 2 s; once one fails (or passes on a down server) the next comes after 1 s, so a
     // dead node is out within ~3 s and a new color is in as fast, while one slow answer never flaps it.
-    "    default-server check inter 2s fastinter 1s fall 2 rise 2",
+    // A server that refuses or times out a connection is marked down at once (observe layer4), so
+    // the request's retry goes elsewhere: a region whose nodes all stopped hands over to the backups
+    // within one request instead of failing requests until two checks have failed.
+    "    default-server check inter 2s fastinter 1s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down",
+    // Without it only the first healthy backup would take the whole region's traffic.
+    ...(backups ? ["    option allbackups"] : []),
     ...servers,
     ...(tls ? ["", "backend acme", `    server certbot ${o.acmeServer}`] : []),
     "",

@@ -11,7 +11,8 @@ const routesPath = "/etc/haproxy/haproxy.cfg";
  * portage-edge-apply); certbot and its retry units when a domain is set.
  */
 export const haproxyProxy: EdgeProxy = {
-  packages: (rt) => ["haproxy", "socat", ...(rt.domain ? ["certbot"] : [])],
+  // An edge that loads its pair's shared certificate runs no certbot of its own.
+  packages: (rt) => ["haproxy", "socat", ...(rt.domain && (rt.sharedCertificate?.renewer ?? true) ? ["certbot"] : [])],
   systemUsers: [],
   bootFiles: (rt) => [
     // Until routes arrive: the app backend has no server, the admin API already answers.

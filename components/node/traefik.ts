@@ -1,4 +1,5 @@
 import { Document, isMap, isScalar, isSeq, stringify } from "yaml";
+import { localNodes } from "./haproxy";
 import type { EdgeRoutes, EdgeRuntime } from "./types";
 
 /**
@@ -76,15 +77,37 @@ export function traefikAdminConfig(): object {
   };
 }
 
+/** The load-balancer service of the local nodes; `app-other-regions` holds the rest when there are regions. */
+export const traefikServices = { local: "app", otherRegions: "app-other-regions", failover: "app-failover" };
+
 export function traefikRoutesConfig(routes: EdgeRoutes): object {
   const tls = routes.domain !== "";
+  const local = localNodes(routes);
+  const pool = (nodes: EdgeRoutes["nodes"]) => ({
+    loadBalancer: {
+      servers: nodes.flatMap((n) => routes.app.ports.map((p) => ({ url: `http://${n.address}:${p}` }))),
+      healthCheck: { path: routes.app.healthPath, interval: "2s", timeout: "1s", headers: { "X-Forwarded-Proto": "https" } },
+      passHostHeader: true,
+    },
+  });
+  const others = routes.nodes.filter((n) => !local.has(n.name));
+  // Traefik's failover service: the fallback gets requests only while the main service has no
+  // healthy server (its health check decides). https://doc.traefik.io/traefik/routing/services/#failover
+  const services =
+    others.length === 0
+      ? { [traefikServices.local]: pool(routes.nodes) }
+      : {
+          [traefikServices.failover]: { failover: { service: traefikServices.local, fallback: traefikServices.otherRegions } },
+          [traefikServices.local]: pool(routes.nodes.filter((n) => local.has(n.name))),
+          [traefikServices.otherRegions]: pool(others),
+        };
   return {
     http: {
       routers: {
         app: {
           entryPoints: [tls ? "websecure" : "web"],
           rule: tls ? `Host(\`${routes.domain}\`)` : "PathPrefix(`/`)",
-          service: "app",
+          service: others.length === 0 ? traefikServices.local : traefikServices.failover,
           middlewares: ["retry"],
           ...(tls ? { tls: { certResolver: resolver } } : {}),
         },
@@ -93,15 +116,7 @@ export function traefikRoutesConfig(routes: EdgeRoutes): object {
         // Resends a request only when the server could not be reached (Traefik stops once a server answers).
         retry: { retry: { attempts: 3, initialInterval: "100ms" } },
       },
-      services: {
-        app: {
-          loadBalancer: {
-            servers: routes.nodes.flatMap((n) => routes.app.ports.map((p) => ({ url: `http://${n.address}:${p}` }))),
-            healthCheck: { path: routes.app.healthPath, interval: "2s", timeout: "1s", headers: { "X-Forwarded-Proto": "https" } },
-            passHostHeader: true,
-          },
-        },
-      },
+      services,
     },
   };
 }
@@ -109,13 +124,20 @@ export function traefikRoutesConfig(routes: EdgeRoutes): object {
 /** The routes file, each server's url followed by its name (what portage-edge-status prints). */
 export function traefikRoutesYaml(routes: EdgeRoutes): string {
   const doc = new Document(traefikRoutesConfig(routes));
-  const names = routes.nodes.flatMap((n) => routes.app.ports.map((p) => `${n.name}-${p}`));
-  const servers = doc.getIn(["http", "services", "app", "loadBalancer", "servers"], true);
-  if (isSeq(servers)) {
-    servers.items.forEach((item, i) => {
-      const url = isMap(item) ? item.items[0]?.value : undefined;
-      if (isScalar(url)) url.comment = ` ${names[i] ?? ""}`;
-    });
+  const local = localNodes(routes);
+  const named = (nodes: EdgeRoutes["nodes"]) => nodes.flatMap((n) => routes.app.ports.map((p) => `${n.name}-${p}`));
+  const pools: [string, string[]][] = [
+    [traefikServices.local, named(routes.nodes.filter((n) => local.has(n.name)))],
+    [traefikServices.otherRegions, named(routes.nodes.filter((n) => !local.has(n.name)))],
+  ];
+  for (const [service, names] of pools) {
+    const servers = doc.getIn(["http", "services", service, "loadBalancer", "servers"], true);
+    if (isSeq(servers)) {
+      servers.items.forEach((item, i) => {
+        const url = isMap(item) ? item.items[0]?.value : undefined;
+        if (isScalar(url)) url.comment = ` ${names[i] ?? ""}`;
+      });
+    }
   }
   return `# portage: Traefik routes for ${routes.app.name} (replaced by portage-edge-apply when nodes change)\n${doc.toString({ lineWidth: 0 })}`;
 }

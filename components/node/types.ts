@@ -52,6 +52,13 @@ export interface EdgeRuntime {
   /** Port of the HAProxy stats / Traefik API on the edge's private address. */
   adminPort: number;
   secrets: StoreLocation & { entries: SecretRef[] };
+  /**
+   * Several HAProxy edges with a domain share one certificate, kept in the bucket at `key` (readable
+   * and writable by the edges only). The `renewer` edge obtains and renews it with certbot and puts
+   * it there; the others load it from there (portage-edge-acme) and send the ACME challenge path to
+   * the renewer (`EdgeRoutes.acmeServer`). Unset: the edge obtains its own, as a single edge does.
+   */
+  sharedCertificate?: StoreLocation & { bucket: string; key: string; renewer: boolean };
 }
 
 /** What changes when the fleet changes: pushed to the edge and reloaded without a restart. */
@@ -63,5 +70,16 @@ export interface EdgeRoutes {
   /** The edge's own private address: where the admin API listens (never public). */
   privateAddress: string;
   adminPort: number;
-  nodes: { name: string; address: string }[];
+  /**
+   * The edge's region (a fleet region key). Set with nodes' regions, the edge sends to its own
+   * region's nodes and to the others only while its region has no healthy node. Unset: one pool.
+   */
+  region?: string;
+  /**
+   * Where `/.well-known/acme-challenge/` goes (address:port): an edge that is not its pair's
+   * certificate renewer sends it to the renewer's certbot (`<renewer private address>:8888`).
+   * Unset: this edge's own certbot on 127.0.0.1:8888.
+   */
+  acmeServer?: string;
+  nodes: { name: string; address: string; region?: string }[];
 }

@@ -14,7 +14,7 @@ import { applyUserData } from "./cloud-init";
 import { adminPort, app, bucket, releasePrefix, runtimes, zone } from "./fleet-settings";
 import { startDns, type Dns } from "./dns";
 import { serverStats, type ServerStat } from "./haproxy-api";
-import { createHost, exec, pathOnMachine, readFile, type Host } from "./host";
+import { createHost, exec, pathOnMachine, readFile, waitForUnit, type Host } from "./host";
 import { bridgeAddress, createBridge, createNamespace, killNamespace, removeNetwork, type NetworkPlan } from "./network";
 import type { BuiltRelease } from "./release";
 import { run, waitFor, type RunResult } from "./run";
@@ -241,17 +241,8 @@ export class Fleet {
       .join("\n");
   }
 
-  private async waitForBoot(host: Host, unit: string): Promise<void> {
-    const state = await waitFor(
-      `${host.name}: ${unit} to finish`,
-      async () => {
-        const s = (await exec(host, "systemctl", ["is-active", unit])).stdout.trim();
-        return s === "activating" ? undefined : s;
-      },
-      300_000,
-      250,
-    );
-    if (state !== "active") throw new Error(`${host.name}: ${unit} is ${state}\n${this.logs(host)}`);
+  private waitForBoot(host: Host, unit: string): Promise<void> {
+    return waitForUnit(host, unit, () => this.logs(host));
   }
 
   /** Stops everything the fleet started and removes its namespaces, bridge and files. */

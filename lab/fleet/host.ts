@@ -110,3 +110,17 @@ export async function readFile(host: Host, path: string): Promise<string> {
 export function pathOnMachine(host: Host, path: string): string {
   return `/proc/${host.pid}/root${path}`;
 }
+
+/** Until a oneshot unit (a boot script) is no longer activating; throws with `details()` unless it ended active. */
+export async function waitForUnit(host: Host, unit: string, details: () => string = () => ""): Promise<void> {
+  const state = await waitFor(
+    `${host.name}: ${unit} to finish`,
+    async () => {
+      const s = (await exec(host, "systemctl", ["is-active", unit])).stdout.trim();
+      return s === "activating" ? undefined : s;
+    },
+    300_000,
+    250,
+  );
+  if (state !== "active") throw new Error(`${host.name}: ${unit} is ${state}\n${details()}`);
+}

@@ -2,9 +2,11 @@ import http from "node:http";
 
 /**
  * A bounded, paced HTTP load: `workers` keep-alive connections share `rate` requests per second
- * for `durationMs` (or until stop()). Every request is counted; every failure (connection error,
- * timeout, non-2xx status) is counted by kind and never retried; every response's release version
- * is counted with when it was first and last seen. Reused by the benchmarks (bench/).
+ * for `durationMs` (or until stop()). Every `postEvery`-th request of a connection is a POST with a
+ * body (non-idempotent: the edge must never replay it), the others GETs. Every request is counted;
+ * every failure (connection error, timeout, non-2xx status, a POST whose body did not arrive whole)
+ * is counted by kind and method and never retried; every response's release version is counted
+ * with when it was first and last seen. Reused by the benchmarks (bench/).
  */
 export interface LoadOptions {
   url: string;
@@ -13,13 +15,26 @@ export interface LoadOptions {
   rate: number;
   /** Stops by itself after this long; without it, runs until stop(). */
   durationMs?: number;
+  /** Every n-th request of each connection is a POST (default 4: a quarter of the load); 0: GETs only. */
+  postEvery?: number;
+  /**
+   * Where POSTs go (default `/echo` on the URL's host). The answer must be 2xx and, when it is JSON
+   * with `received`, name the body's length: the app got the whole body.
+   */
+  postPath?: string;
   /** A request without a complete response within this long is a failure (default 5000). */
   timeoutMs?: number;
   /** The release version a response came from (default: JSON `version`, else the x-release-version header). */
   versionOf?: (response: { status: number; headers: http.IncomingHttpHeaders; body: string }) => string | undefined;
 }
 
-export type FailureKind = "connection" | "timeout" | "status";
+export type FailureKind = "connection" | "timeout" | "status" | "body";
+
+export interface MethodCounts {
+  sent: number;
+  ok: number;
+  failed: number;
+}
 
 export interface VersionSeen {
   count: number;
@@ -35,9 +50,11 @@ export interface LoadReport {
   sent: number;
   ok: number;
   failed: number;
+  /** The same counts for GETs and POSTs apart (a POST is never retried by the edge, a GET may be). */
+  byMethod: Record<"GET" | "POST", MethodCounts>;
   failures: Record<FailureKind, number>;
   /** The first failures, for the test output. */
-  failureSamples: { atMs: number; kind: FailureKind; detail: string }[];
+  failureSamples: { atMs: number; kind: FailureKind; method: "GET" | "POST"; detail: string }[];
   /** When the last failure happened (ms since the load started), null without failures: with the first sample, the span of an outage. */
   lastFailureMs: number | null;
   byVersion: Record<string, VersionSeen>;
@@ -77,7 +94,8 @@ export function startLoad(opts: LoadOptions): LoadRun {
     sent: 0,
     ok: 0,
     failed: 0,
-    failures: { connection: 0, timeout: 0, status: 0 },
+    byMethod: { GET: { sent: 0, ok: 0, failed: 0 }, POST: { sent: 0, ok: 0, failed: 0 } },
+    failures: { connection: 0, timeout: 0, status: 0, body: 0 },
     failureSamples: [],
     lastFailureMs: null,
     byVersion: {},
@@ -87,11 +105,14 @@ export function startLoad(opts: LoadOptions): LoadRun {
   let stopping = false;
   const stopTimer = opts.durationMs !== undefined ? setTimeout(() => (stopping = true), opts.durationMs) : undefined;
 
-  const fail = (kind: FailureKind, detail: string) => {
+  const postEvery = opts.postEvery ?? 4;
+  const postUrl = new URL(opts.postPath ?? "/echo", opts.url).toString();
+  const fail = (method: "GET" | "POST", kind: FailureKind, detail: string) => {
     report.failed++;
+    report.byMethod[method].failed++;
     report.failures[kind]++;
     report.lastFailureMs = Math.round(now());
-    if (report.failureSamples.length < 50) report.failureSamples.push({ atMs: Math.round(now()), kind, detail });
+    if (report.failureSamples.length < 50) report.failureSamples.push({ atMs: Math.round(now()), kind, method, detail });
   };
 
   const worker = async (index: number) => {
@@ -99,6 +120,7 @@ export function startLoad(opts: LoadOptions): LoadRun {
     const interval = opts.rate > 0 ? (1000 * opts.workers) / opts.rate : 0;
     // Workers are spread over the first interval so the load is even, not in bursts.
     let nextAt = (interval * index) / opts.workers;
+    let count = 0;
     try {
       while (!stopping) {
         const wait = nextAt - now();
@@ -106,14 +128,23 @@ export function startLoad(opts: LoadOptions): LoadRun {
         if (stopping) break;
         nextAt = Math.max(nextAt + interval, now());
         const sentAt = now();
+        count++;
+        const method = postEvery > 0 && count % postEvery === 0 ? "POST" : "GET";
+        // A body unique to the request: a replayed POST would be a second copy of it at the app.
+        const body =
+          method === "POST" ? JSON.stringify({ worker: index, request: count, at: Date.now(), pad: "x".repeat(200) }) : undefined;
         report.sent++;
-        const outcome = await request(opts.url, agent, timeoutMs);
+        report.byMethod[method].sent++;
+        const outcome = await request(method === "POST" ? postUrl : opts.url, agent, timeoutMs, body);
         const at = now();
         latencies.push(at - sentAt);
-        if ("error" in outcome) fail(outcome.timedOut ? "timeout" : "connection", outcome.error);
-        else if (outcome.status < 200 || outcome.status > 299) fail("status", `HTTP ${outcome.status}`);
+        if ("error" in outcome) fail(method, outcome.timedOut ? "timeout" : "connection", outcome.error);
+        else if (outcome.status < 200 || outcome.status > 299) fail(method, "status", `HTTP ${outcome.status}`);
+        else if (body !== undefined && !receivedWhole(outcome.body, body))
+          fail(method, "body", `the app did not get the whole body: ${outcome.body.slice(0, 120)}`);
         else {
           report.ok++;
+          report.byMethod[method].ok++;
           const version = versionOf(outcome) ?? "unknown";
           const seen = (report.byVersion[version] ??= { count: 0, firstMs: Math.round(at), lastMs: 0 });
           seen.count++;
@@ -131,6 +162,7 @@ export function startLoad(opts: LoadOptions): LoadRun {
     return {
       ...report,
       durationMs: Math.round(now()),
+      byMethod: structuredClone(report.byMethod),
       failures: { ...report.failures },
       failureSamples: [...report.failureSamples],
       byVersion: structuredClone(report.byVersion),
@@ -154,10 +186,21 @@ export function startLoad(opts: LoadOptions): LoadRun {
 
 type Outcome = { status: number; headers: http.IncomingHttpHeaders; body: string } | { error: string; timedOut: boolean };
 
-function request(url: string, agent: http.Agent, timeoutMs: number): Promise<Outcome> {
+/** True unless the answer is JSON naming another length in `received` (an app without the field is taken at its 2xx). */
+function receivedWhole(answer: string, body: string): boolean {
+  try {
+    const received = (JSON.parse(answer) as { received?: unknown }).received;
+    return received === undefined || received === Buffer.byteLength(body);
+  } catch {
+    return true;
+  }
+}
+
+function request(url: string, agent: http.Agent, timeoutMs: number, body?: string): Promise<Outcome> {
   return new Promise((resolve) => {
     let timedOut = false;
-    const req = http.get(url, { agent }, (res) => {
+    const headers = body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
+    const req = http.request(url, { agent, method: body === undefined ? "GET" : "POST", headers }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (d: string) => (body += d));
@@ -171,7 +214,44 @@ function request(url: string, agent: http.Agent, timeoutMs: number): Promise<Out
     }, timeoutMs);
     req.on("error", (e: NodeJS.ErrnoException) => resolve({ error: e.code ? `${e.code} ${e.message}` : e.message, timedOut }));
     req.on("close", () => clearTimeout(timer));
+    req.end(body);
   });
+}
+
+/**
+ * Runs `during` under a load, steady for `settleMs` before it starts and going on `settleMs` after
+ * it ends; returns what the load saw and what `during` returned.
+ */
+export async function underLoad<T>(
+  opts: LoadOptions,
+  during: (run: LoadRun) => Promise<T>,
+  settleMs = 1000,
+): Promise<{ report: LoadReport; result: T }> {
+  const pause = () => new Promise((r) => setTimeout(r, settleMs));
+  const run = startLoad(opts);
+  let result: T;
+  try {
+    await pause();
+    result = await during(run);
+    await pause();
+  } finally {
+    await run.stop();
+  }
+  return { report: await run.done, result };
+}
+
+/**
+ * Why a paced load did not really run at its pace, or undefined: fewer than 60% of the requests its
+ * rate asks for over its duration (room for a busy machine running two loads at once, where slow
+ * answers hold up the paced clients), or fewer POSTs than one in `postEvery` per connection. A zero-failure test that checks this can not pass on a handful of requests.
+ */
+export function loadShortfall(report: LoadReport, opts: Pick<LoadOptions, "rate" | "workers" | "postEvery">): string | undefined {
+  const paced = (opts.rate * report.durationMs) / 1000;
+  if (report.sent < 0.6 * paced) return `${report.sent} requests in ${report.durationMs} ms, under 60% of ${opts.rate}/s`;
+  const every = opts.postEvery ?? 4;
+  const posts = every > 0 ? Math.floor(report.sent / every) - opts.workers : 0;
+  if (report.byMethod.POST.sent < posts) return `${report.byMethod.POST.sent} POSTs of ${report.sent} requests, under one in ${every}`;
+  return undefined;
 }
 
 /** One line for the test output: what the load saw. */
@@ -183,5 +263,6 @@ export function describeLoad(name: string, r: LoadReport): string {
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${n}`)
     .join(", ");
-  return `${name}: ${r.sent} requests in ${(r.durationMs / 1000).toFixed(1)} s, ${r.failed} failed${kinds ? ` (${kinds})` : ""}, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms; versions ${versions || "none"}`;
+  const posts = r.byMethod.POST;
+  return `${name}: ${r.sent} requests (${posts.sent} POSTs) in ${(r.durationMs / 1000).toFixed(1)} s, ${r.failed} failed${kinds ? ` (${kinds}; ${posts.failed} POSTs)` : ""}, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms; versions ${versions || "none"}`;
 }

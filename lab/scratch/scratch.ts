@@ -20,6 +20,15 @@ export const app = "hello";
 export const bucket = "hello-test-bucket";
 export const password = 'pa$$ "word" `x` \\ end';
 
+/** What a scratch node's secret store holds (the edge's password too, as the real store does). */
+export const scratchSecrets = {
+  DATABASE_URL: "postgres://hello:s3cr3t@db.internal:5432/hello",
+  SECRET_KEY_BASE: "k".repeat(64),
+  RELEASE_COOKIE: "cookie-for-the-test",
+  PHX_HOST: "app.example.com",
+  EDGE_ADMIN_PASSWORD: password,
+};
+
 const scratchDirs: string[] = [];
 
 export function scratchDir(name: string): string {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A stand-in for a release: answers the health path (200, or 503 when the release has no `healthy`
 file), `/` with its version and node name, `/env` with the environment it was started with, and
-`/slow` after a second. Keep-alive like a real app; on SIGTERM it stops listening, finishes the
+`/slow` after a second, `POST /echo` like `/` once its body has arrived. Keep-alive like a real app; on SIGTERM it stops listening, finishes the
 requests in flight and exits."""
 import json, os, signal, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +16,10 @@ lock = threading.Lock()
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.do_GET()
 
     def do_GET(self):
         global busy

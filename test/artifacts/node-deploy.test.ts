@@ -13,6 +13,7 @@ import {
   freePorts,
   password,
   removeScratchDirs,
+  scratchSecrets,
   publishRelease,
   runScript,
   scratchEdge,
@@ -23,13 +24,7 @@ import {
   type ScratchNode,
 } from "../../lab/scratch/scratch";
 
-const secrets = {
-  DATABASE_URL: "postgres://hello:s3cr3t@db.internal:5432/hello",
-  SECRET_KEY_BASE: "k".repeat(64),
-  RELEASE_COOKIE: "cookie-for-the-test",
-  PHX_HOST: "app.example.com",
-  EDGE_ADMIN_PASSWORD: password,
-};
+const secrets = scratchSecrets;
 
 const read = (node: ScratchNode, path: string) => readFileSync(join(node.root, path), "utf8");
 const calls = (node: ScratchNode) => read(node, "run/shim/calls").trim().split("\n");
@@ -105,12 +100,15 @@ describe("portage-boot and portage-deploy on a scratch node behind a real HAProx
     expect(deploy.stdout).toContain(`draining port ${ports[0]}`);
     expect(during.failed, during.failures.join("; ")).toBe(0);
     expect(during.sent).toBeGreaterThan(50);
+    expect(during.posts).toBeGreaterThan(10);
     expect(versions(during)).toEqual(["1.0.0", "2.0.0"]);
 
     const after = startLoad(edge.httpPort);
     await new Promise((r) => setTimeout(r, 500));
     const result = await after.stop();
-    expect(result.failed).toBe(0);
+    expect(result.failed, result.failures.join("; ")).toBe(0);
+    expect(result.sent).toBeGreaterThan(20);
+    expect(result.posts).toBeGreaterThan(4);
     expect(versions(result)).toEqual(["2.0.0"]);
 
     expect(read(node, "var/lib/portage/current")).toBe(`2.0.0 ${sha["2.0.0"]} ${ports[1]}\n`);
@@ -148,6 +146,8 @@ describe("portage-boot and portage-deploy on a scratch node behind a real HAProx
     expect(deploy.stderr).toContain(`3.0.0 on port ${ports[0]} did not answer /ping with 2xx within 15 s (last answer: HTTP 503)`);
     expect(deploy.stderr).toContain(`the old color on port ${ports[1]} keeps serving`);
     expect(during.failed, during.failures.join("; ")).toBe(0);
+    expect(during.sent).toBeGreaterThan(50);
+    expect(during.posts).toBeGreaterThan(10);
     expect(versions(during)).toEqual(["2.0.0"]);
     expect(shim(node.root, "is-active", `hello@${ports[0]}`).trim()).toBe("inactive");
     expect(read(node, "var/lib/portage/current")).toBe(`2.0.0 ${sha["2.0.0"]} ${ports[1]}\n`);

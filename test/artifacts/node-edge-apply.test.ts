@@ -119,6 +119,7 @@ describe("portage-edge-apply and portage-edge-status", () => {
     const result = await load.stop();
     expect(result.failed, result.failures.join("; ")).toBe(0);
     expect(result.sent).toBeGreaterThan(50);
+    expect(result.posts).toBeGreaterThan(10);
   });
 
   it("refuses an invalid config with HAProxy's reason and keeps the running one", async () => {
@@ -130,7 +131,10 @@ describe("portage-edge-apply and portage-edge-status", () => {
     expect(readFileSync(join(edge.root, "etc/haproxy/haproxy.cfg"), "utf8")).toBe(running);
     const load = startLoad(edge.httpPort, 2);
     await new Promise((res) => setTimeout(res, 300));
-    expect((await load.stop()).failed).toBe(0);
+    const result = await load.stop();
+    expect(result.failed, result.failures.join("; ")).toBe(0);
+    expect(result.sent).toBeGreaterThan(10);
+    expect(result.posts).toBeGreaterThan(2);
   });
 
   it("the same routes again: nothing to reload", async () => {

@@ -27,9 +27,10 @@ describe("haproxy -c accepts every rendered HAProxy config", () => {
     { name: "many nodes, no domain", domain: false, nodes: 12 },
     { name: "one node, with a domain (TLS)", domain: true, nodes: 1 },
     { name: "many nodes, with a domain (TLS)", domain: true, nodes: 12 },
+    { name: "three regions, other regions' nodes as backups", domain: true, nodes: 12, regions: ["virginia", "london", "sydney"] },
   ];
-  it.each(cases)("$name", ({ domain, nodes }) => {
-    const r = routes("haproxy", domain, nodes);
+  it.each(cases)("$name", ({ domain, nodes, regions }: { domain: boolean; nodes: number; regions?: string[] }) => {
+    const r = routes("haproxy", domain, nodes, regions);
     const [file] = edgeRoutesFiles(r);
     // The pushed file uses the production certificate path; the check loads the throwaway one instead.
     const config = domain ? file!.content.replace("/etc/haproxy/certs/site.pem", cert) : file!.content;
@@ -141,10 +142,11 @@ describe("Traefik configs match Traefik's published JSON schemas", () => {
   });
 
   it.each([
-    { domain: false, nodes: 1 },
-    { domain: true, nodes: 12 },
-  ])("dynamic routes (domain: $domain, $nodes nodes)", ({ domain, nodes }) => {
-    const [file] = edgeRoutesFiles(routes("traefik", domain, nodes));
+    { domain: false, nodes: 1, regions: undefined },
+    { domain: true, nodes: 12, regions: undefined },
+    { domain: true, nodes: 12, regions: ["virginia", "london"] },
+  ])("dynamic routes (domain: $domain, $nodes nodes, regions: $regions)", ({ domain, nodes, regions }) => {
+    const [file] = edgeRoutesFiles(routes("traefik", domain, nodes, regions));
     expect(dynamicSchema(parse(file!.content)), JSON.stringify(dynamicSchema.errors)).toBe(true);
   });
 

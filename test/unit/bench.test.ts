@@ -2,10 +2,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ratioToDirect, type EdgeRun } from "../../bench/edge";
 import { seedConfig, seedConfigDrift, seedConfigFile } from "../../bench/edge/proxies";
 import { parseWrk } from "../../bench/edge/wrk";
 import { benchmarksDoc, renderBenchmarksDoc } from "../../bench/lib/readme";
-import type { Results } from "../../bench/lib/report";
+import { targets, type Results } from "../../bench/lib/report";
+import type { RegionsResults } from "../../bench/regions";
 import { median } from "../../bench/lib/stats";
 
 /**
@@ -53,6 +55,45 @@ Transfer/sec:      2.47MB
     expect(seedConfigDrift()).toBeUndefined();
   });
 
+  it("compare the edge with direct round by round, so a busy round weighs on both sides of its ratio", () => {
+    const run = (round: number, target: EdgeRun["target"], rps: number): EdgeRun => ({
+      round,
+      target,
+      rps,
+      requests: rps * 10,
+      seconds: 10,
+      p50Ms: 1,
+      p99Ms: 2,
+      errors: 0,
+      cpuUsPerRequest: target === "direct" ? null : 15,
+    });
+    // Round 2 ran while the machine was busy: both its runs are slow, its ratio is not. The ratio of
+    // the medians (30,000 / 100,000) would pair round 1's edge with another round's direct run.
+    const runs = [run(1, "portage", 30_000), run(1, "direct", 100_000), run(2, "portage", 20_000), run(2, "direct", 40_000)];
+    runs.push(run(3, "portage", 60_000), run(3, "direct", 110_000));
+    expect(ratioToDirect(runs, "portage")).toBe(0.5);
+  });
+
+  it("hold regions to their targets: all in-region while healthy, an edge's death fails at most one request per connection, a region's handover none", () => {
+    const regions: RegionsResults = {
+      settings: { workers: 8, rate: 400, healthySeconds: 10, regions: "two", balancerCheck: { intervalMs: 1000, fall: 2 } },
+      inRegionShare: { virginia: 1, london: 1 },
+      edgeFailover: { detectedSeconds: 1.8, lastFailureSeconds: 0.1, sent: 2000, failed: 4, failedPosts: 1, redispatched: 3 },
+      regionFailover: { handoverSeconds: 1.7, sent: 1800, failed: 0, servedElsewhere: 0.9 },
+    };
+    const of = (r: RegionsResults) =>
+      targets({ generatedAt: "", mode: "quick", totalSeconds: 0, machine: {} as Results["machine"], regions: r }).map((t) => t.met);
+    expect(of(regions)).toEqual([true, true, true, true]);
+    expect(of({ ...regions, inRegionShare: { virginia: 1, london: 0.999 } })).toEqual([false, true, true, true]);
+    expect(of({ ...regions, edgeFailover: { ...regions.edgeFailover, failed: 9, lastFailureSeconds: 2.6 } })).toEqual([
+      true,
+      false,
+      false,
+      true,
+    ]);
+    expect(of({ ...regions, regionFailover: { ...regions.regionFailover, failed: 1 } })).toEqual([true, true, true, false]);
+  });
+
   it("take medians of odd and even counts", () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
@@ -63,7 +104,7 @@ Transfer/sec:      2.47MB
     expect(() => execFileSync("shellcheck", [join(root, "bench", "deploy", "seed", "deploy.sh")], { encoding: "utf8" })).not.toThrow();
   });
 
-  it("commit results with every figure issue 7 asks for", () => {
+  it("commit results with every figure issues 7 and 14 ask for", () => {
     const file = join(root, "bench", "results.json");
     expect(existsSync(file)).toBe(true);
     const r = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
@@ -79,6 +120,13 @@ Transfer/sec:      2.47MB
       "rollout.seconds.batch1",
       "rollout.seconds.batch3",
       "rollout.failed",
+      "edge.rps.balancer",
+      "edge.cpuUsPerRequest.balancer",
+      "edge.ratioToDirect.portage",
+      "regions.inRegionShare.virginia",
+      "regions.edgeFailover.detectedSeconds",
+      "regions.edgeFailover.failed",
+      "regions.regionFailover.failed",
       ...["aws", "gcp"].flatMap((p) => ["3", "30", "300"].flatMap((n) => [`scale.seconds.${p}.${n}`, `scale.resources.${p}.${n}`])),
     ];
     expect(paths.filter((p) => typeof at(p) !== "number")).toEqual([]);

@@ -10,6 +10,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -98,18 +99,12 @@ function project(machine: Machine) {
   const dir = mkdtempSync(join(scratch, "project-"));
   mkdirSync(join(dir, "bin"));
   copyFileSync(join(root, "bin", "up"), join(dir, "bin", "up"));
-  for (const linked of [
-    "node_modules",
-    "components",
-    "tools",
-    "stacks",
-    "lab",
-    "examples",
-    "package.json",
-    "package-lock.json",
-    "tsconfig.json",
-  ])
+  for (const linked of ["node_modules", "components", "tools", "stacks", "lab", "examples", "package.json", "tsconfig.json"])
     symlinkSync(join(root, linked), join(dir, linked));
+  // A copy dated 1970: bin/up installs when the lockfile is newer than node_modules, and this copy's
+  // node_modules is the repository's own (an install here would rewrite it under the running suite).
+  copyFileSync(join(root, "package-lock.json"), join(dir, "package-lock.json"));
+  utimesSync(join(dir, "package-lock.json"), 0, 0);
   copyFileSync(join(root, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
   writeFileSync(join(dir, "Pulumi.dev.yaml"), machine.stackFile ?? readFileSync(join(root, "Pulumi.dev.yaml"), "utf8"));
   if (machine.release !== false) {

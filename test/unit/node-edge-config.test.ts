@@ -1,8 +1,9 @@
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { edgeFiles, edgeRoutesFiles } from "../../components/node/edge";
+import { edgeFiles, edgeRoutesFiles, edgeUserData } from "../../components/node/edge";
 import { haproxyConfig } from "../../components/node/haproxy";
 import { traefikPaths, traefikRoutesConfig } from "../../components/node/traefik";
+import type { EdgeRuntime } from "../../components/node/types";
 import { edgeRt, routes } from "../artifacts/support/variants";
 import { section } from "../support/haproxy";
 
@@ -18,7 +19,7 @@ describe("HAProxy config", () => {
     expect(app).toContain("option httpchk");
     expect(app).toContain("http-check send meth GET uri /ping ver HTTP/1.1 hdr Host localhost hdr X-Forwarded-Proto https");
     expect(app).toContain("http-check expect status 200-299");
-    expect(app).toContain("default-server check inter 2s fastinter 1s fall 2 rise 2");
+    expect(app).toContain("default-server check inter 2s fastinter 1s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down");
   });
 
   it("keeps connections alive on both sides and reuses server connections", () => {
@@ -102,6 +103,39 @@ describe("HAProxy config", () => {
   it("is what the edge gets pushed when nodes change", () => {
     expect(edgeRoutesFiles(r)).toEqual([{ path: "/etc/haproxy/haproxy.cfg", content: config, mode: "0644" }]);
   });
+
+  it("with regions: the edge's own region's nodes first, every other region's node a backup used together", () => {
+    const regional = routes("haproxy", false, 4, ["virginia", "london"]);
+    const app = section(haproxyConfig(regional), "backend app");
+    expect(app.filter((l) => l.startsWith("server "))).toEqual([
+      "server virginia-1-4000 10.100.1.10:4000",
+      "server virginia-1-4001 10.100.1.10:4001",
+      "server london-1-4000 10.101.1.11:4000 backup",
+      "server london-1-4001 10.101.1.11:4001 backup",
+      "server virginia-2-4000 10.100.1.12:4000",
+      "server virginia-2-4001 10.100.1.12:4001",
+      "server london-2-4000 10.101.1.13:4000 backup",
+      "server london-2-4001 10.101.1.13:4001 backup",
+    ]);
+    expect(app).toContain("option allbackups");
+    // london's edge: the same nodes the other way round.
+    const london = section(haproxyConfig({ ...regional, region: "london" }), "backend app");
+    expect(london.filter((l) => l.endsWith(" backup")).map((l) => l.split(" ")[1])).toEqual([
+      "virginia-1-4000",
+      "virginia-1-4001",
+      "virginia-2-4000",
+      "virginia-2-4001",
+    ]);
+  });
+
+  it("one region, or an edge in a region without nodes: one pool, as without regions", () => {
+    const one = routes("haproxy", false, 3, ["virginia"]);
+    expect(haproxyConfig(one)).toBe(
+      haproxyConfig({ ...one, region: undefined, nodes: one.nodes.map(({ name, address }) => ({ name, address })) }),
+    );
+    expect(haproxyConfig(one)).not.toContain("backup");
+    expect(haproxyConfig({ ...one, region: "sydney" })).not.toContain("backup");
+  });
 });
 
 describe("Traefik config", () => {
@@ -117,6 +151,24 @@ describe("Traefik config", () => {
     });
     expect(http.routers!.app).toMatchObject({ entryPoints: ["web"], middlewares: ["retry"], service: "app" });
     expect(http.middlewares!.retry).toEqual({ retry: { attempts: 3, initialInterval: "100ms" } });
+  });
+
+  it("with regions: a failover service that sends to the other regions only while the edge's own has no healthy server", () => {
+    const r = routes("traefik", false, 4, ["virginia", "london"]);
+    const http = (traefikRoutesConfig(r) as { http: Record<string, Record<string, Record<string, unknown>>> }).http;
+    const urls = (names: string[]) =>
+      r.nodes
+        .filter((n) => names.includes(n.region ?? ""))
+        .flatMap((n) => [{ url: `http://${n.address}:4000` }, { url: `http://${n.address}:4001` }]);
+    expect(http.routers!.app).toMatchObject({ service: "app-failover" });
+    expect(http.services!["app-failover"]).toEqual({ failover: { service: "app", fallback: "app-other-regions" } });
+    expect(http.services!.app).toMatchObject({ loadBalancer: { servers: urls(["virginia"]), healthCheck: { path: "/ping" } } });
+    expect(http.services!["app-other-regions"]).toMatchObject({
+      loadBalancer: { servers: urls(["london"]), healthCheck: { path: "/ping" } },
+    });
+    const [file] = edgeRoutesFiles(r);
+    expect(file!.content).toContain("- url: http://10.101.1.11:4001 # london-1-4001");
+    expect(file!.content).toContain("- url: http://10.100.1.12:4000 # virginia-2-4000");
   });
 
   it("with a domain: the router serves HTTPS with the ACME resolver", () => {
@@ -166,5 +218,45 @@ describe("Traefik config", () => {
       httpChallenge: { entryPoint: "web" },
     });
     expect(staticConfig(false).certificatesResolvers).toBeUndefined();
+  });
+});
+
+describe("a certificate shared by an edge pair", () => {
+  const shared = (renewer: boolean): EdgeRuntime => ({
+    ...edgeRt("aws", "haproxy", true),
+    sharedCertificate: {
+      provider: "aws" as const,
+      location: "us-east-1",
+      bucket: "hello-prod-bucket",
+      key: "edge/tls/app.example.com.pem",
+      renewer,
+    },
+  });
+  const settings = (rt: EdgeRuntime) => edgeFiles(rt).find((f) => f.path === "/etc/portage/edge.env")!.content;
+
+  it("tells each edge where the certificate is kept and whether it renews it", () => {
+    for (const renewer of [true, false]) {
+      const env = settings(shared(renewer));
+      expect(env).toContain('BUCKET="hello-prod-bucket"');
+      expect(env).toContain('CERT_KEY="edge/tls/app.example.com.pem"');
+      expect(env).toContain('RELEASES_PROVIDER="aws"');
+      expect(env).toContain(`CERT_RENEWER="${renewer}"`);
+    }
+    expect(settings({ ...shared(true), sharedCertificate: undefined })).not.toContain("CERT_KEY");
+  });
+
+  it("only the renewer installs certbot", () => {
+    expect(edgeUserData(shared(true))).toMatch(/^ {2}- certbot$/m);
+    expect(edgeUserData(shared(false))).not.toMatch(/^ {2}- certbot$/m);
+  });
+
+  it("the other edges send the ACME challenge to the renewer's certbot", () => {
+    const r = { ...routes("haproxy", true, 2), acmeServer: "10.100.0.11:8888" };
+    expect(section(haproxyConfig(r), "backend acme")).toEqual(["server certbot 10.100.0.11:8888"]);
+    expect(section(haproxyConfig(routes("haproxy", true, 2)), "backend acme")).toEqual(["server certbot 127.0.0.1:8888"]);
+  });
+
+  it("refuses a shared certificate on Traefik, which keeps its own ACME store", () => {
+    expect(() => edgeFiles({ ...shared(true), kind: "traefik" })).toThrow(/shared certificate is for HAProxy edges/);
   });
 });

@@ -2,6 +2,8 @@ import { Agent, request } from "node:http";
 
 export interface LoadResult {
   sent: number;
+  /** Of `sent`: POSTs, which the edge must never replay. */
+  posts: number;
   failed: number;
   /** A few failures, for the assertion message. */
   failures: string[];
@@ -10,22 +12,26 @@ export interface LoadResult {
 }
 
 /**
- * Keeps `workers` keep-alive clients sending GETs through the edge until stopped, counting every
- * request that did not get a 200. Some requests take a second (`/slow`), so requests are in flight
- * whenever a color is drained.
+ * Keeps `workers` keep-alive clients sending requests through the edge until stopped, counting every
+ * request that did not get a 200: GETs, and every 4th request of a client a POST with a body
+ * (non-idempotent). Some requests take a second (`/slow`), so requests are in flight whenever a
+ * color is drained.
  */
 export function startLoad(port: number, workers = 6): { stop(): Promise<LoadResult> } {
   const agent = new Agent({ keepAlive: true, maxSockets: workers });
-  const result: LoadResult = { sent: 0, failed: 0, failures: [], bodies: new Map() };
+  const result: LoadResult = { sent: 0, posts: 0, failed: 0, failures: [], bodies: new Map() };
   let running = true;
   const fail = (why: string) => {
     result.failed++;
     if (result.failures.length < 5) result.failures.push(why);
   };
-  const once = (path: string) =>
+  const once = (path: string, post: boolean) =>
     new Promise<void>((resolve) => {
       result.sent++;
-      const req = request({ host: "127.0.0.1", port, path, agent, timeout: 10_000 }, (res) => {
+      if (post) result.posts++;
+      const body = post ? JSON.stringify({ n: result.sent }) : undefined;
+      const headers = body === undefined ? {} : { "content-length": Buffer.byteLength(body) };
+      const req = request({ host: "127.0.0.1", port, path, agent, timeout: 10_000, method: post ? "POST" : "GET", headers }, (res) => {
         let body = "";
         res.setEncoding("utf8");
         res.on("data", (d: string) => (body += d));
@@ -38,10 +44,10 @@ export function startLoad(port: number, workers = 6): { stop(): Promise<LoadResu
       });
       req.on("timeout", () => req.destroy(new Error("timeout")));
       req.on("error", (e) => (fail(`${path}: ${e.message}`), resolve()));
-      req.end();
+      req.end(body);
     });
   const loops = Array.from({ length: workers }, async (_, i) => {
-    while (running) await once(i === 0 ? "/slow" : "/");
+    for (let n = 1; running; n++) await once(n % 4 === 0 ? "/echo" : i === 0 ? "/slow" : "/", n % 4 === 0);
   });
   return {
     async stop() {

@@ -42,8 +42,9 @@ export function edgeRt(provider: Provider, kind: EdgeKind, domain: boolean): Edg
   return edgeRuntime(spec, servingCloud(spec));
 }
 
-export function routes(kind: EdgeKind, domain: boolean, nodeCount: number): EdgeRoutes {
-  return {
+/** `regions`: nodes go round-robin over them and the edge is in the first (unset: one pool, no regions). */
+export function routes(kind: EdgeKind, domain: boolean, nodeCount: number, regions?: string[]): EdgeRoutes {
+  const base: EdgeRoutes = {
     kind,
     app: { name: "hello", ports: [4000, 4001], healthPath: "/ping" },
     domain: domain ? "app.example.com" : "",
@@ -51,6 +52,16 @@ export function routes(kind: EdgeKind, domain: boolean, nodeCount: number): Edge
     privateAddress: "10.100.0.10",
     adminPort: 8404,
     nodes: Array.from({ length: nodeCount }, (_, i) => ({ name: `virginia-${i + 1}`, address: `10.100.${1 + (i % 3) * 16}.${10 + i}` })),
+  };
+  if (!regions) return base;
+  return {
+    ...base,
+    region: regions[0],
+    nodes: base.nodes.map((_, i) => {
+      const r = i % regions.length;
+      const region = regions[r] ?? "";
+      return { name: `${region}-${Math.floor(i / regions.length) + 1}`, address: `10.${100 + r}.1.${10 + i}`, region };
+    }),
   };
 }
 
