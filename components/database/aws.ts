@@ -21,7 +21,13 @@ export interface AwsDatabase extends DatabaseEndpoint {
  * RDS for PostgreSQL in the primary region's database subnets: private, TLS forced by its parameter
  * group, storage encrypted, automated backups for `database.backupDays` (point-in-time recovery
  * within them), Multi-AZ standby when `database.highAvailability`. Production: deletion protection,
- * a final snapshot, backups kept after deletion, and `protect` on the instance and its groups.
+ * a final snapshot, backups kept after deletion, and `protect` on the instance and its subnet group.
+ *
+ * Changes apply when `pulumi up` runs (`applyImmediately`), not in the next maintenance window: the
+ * provider reads the instance back after the update, and a change RDS keeps pending would show as the
+ * same diff on every later preview while the stack says it succeeded. A size change restarts the
+ * instance (a Multi-AZ instance fails over to its standby first), a major version upgrade takes it
+ * down for its duration (docs/aws.md, "Changing the database").
  */
 export function createDatabase(
   name: string,
@@ -34,6 +40,10 @@ export function createDatabase(
   const db = spec.database;
   const production = spec.production;
   const opts: pulumi.CustomResourceOptions = { provider: args.providers.handle.primary.provider, parent, protect: production };
+  // The group's family follows the major version, and a new family is a new group (the provider
+  // forces a replacement): created under a new name before the instance moves to it, the old one
+  // deleted after. So it is never protected: it holds no data, and protect would refuse that swap.
+  const groupOpts: pulumi.CustomResourceOptions = { ...opts, protect: false };
   const tags = { Name: awsNames.nameTag(spec.prefix, "database"), "portage-role": "database" };
 
   const subnetGroup = new aws.rds.SubnetGroup(
@@ -54,7 +64,7 @@ export function createDatabase(
         parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }, ...rdsReplicationParameters(spec)],
         tags,
       },
-      opts,
+      groupOpts,
     ),
   );
   const instance = new aws.rds.Instance(
@@ -66,6 +76,10 @@ export function createDatabase(
         // A major version: RDS picks the minor and upgrades it in the maintenance window.
         engineVersion: db.version,
         autoMinorVersionUpgrade: true,
+        // A new database.version is an in-place upgrade, moving to its parameter group in the same
+        // call (ModifyDBInstance: a major upgrade with a custom group must name one of the new family).
+        allowMajorVersionUpgrade: true,
+        applyImmediately: true,
         instanceClass: cloud.database.tier,
         allocatedStorage: db.storageGb,
         storageType: "gp3",

@@ -10,8 +10,11 @@ export interface GuardedState extends MigrationFacts {
   production: boolean;
   /** The user's explicit "this update may delete or replace the database and the bucket". */
   allowDataLoss: boolean;
-  /** Where the data lives and what identifies it: a change here deletes or replaces it. */
-  database: { service: string; region: string; version: string; name: string };
+  /**
+   * Where the data lives and what identifies it: a change here deletes or replaces it. `storageGb`
+   * (absent in states written before it) is what the service can only grow.
+   */
+  database: { service: string; region: string; version: string; name: string; storageGb?: number };
   bucket: { service: string; region: string };
 }
 
@@ -23,6 +26,12 @@ export function dataLossRefusals(olds: Partial<GuardedState> | undefined, news: 
   if (migration.length > 0) return migration;
   // The source goes with its final snapshot (phase finish set it up); the target was checked above.
   if (closesMigration(was, news)) return [];
+  if (olds.migration && news.migration && olds.database.version !== news.database.version) {
+    return [
+      `portage:database.version changed from "${olds.database.version}" to "${news.database.version}" during a migration: a major upgrade drops the replication's slots ` +
+        `and both databases would upgrade; finish or cancel the migration first`,
+    ];
+  }
   const lost = `the Postgres database "${olds.database.name}" (${olds.database.service} in ${olds.database.region}) and the bucket (${olds.bucket.service} in ${olds.bucket.region})`;
   if (olds.provider !== news.provider) {
     const move =
@@ -50,8 +59,8 @@ export function dataLossRefusals(olds: Partial<GuardedState> | undefined, news: 
         (news.production ? "." : `; to renumber this dev stack anyway and lose that data, set portage:allowDataLoss true for this update.`),
     ];
   }
-  if (!news.production || news.allowDataLoss) return [];
-  const refusals: string[] = [];
+  const refusals: string[] = impossibleChanges(olds.database, news.database);
+  if (!news.production || news.allowDataLoss) return refusals;
   const replaced = (what: string, from: string, to: string) =>
     refusals.push(
       `${what} changed from "${from}" to "${to}": the cloud would replace ${what.includes("bucket") ? "the bucket" : "the database"} and its data. ` +
@@ -60,10 +69,38 @@ export function dataLossRefusals(olds: Partial<GuardedState> | undefined, news: 
   if (olds.database.region !== news.database.region)
     replaced("the database region (the first of portage:fleet.regions)", olds.database.region, news.database.region);
   if (olds.database.name !== news.database.name) replaced("the database name (portage:app.name)", olds.database.name, news.database.name);
-  // RDS upgrades a major version in place; Cloud SQL creates a new instance.
-  if (olds.database.version !== news.database.version && news.database.service === "Cloud SQL") {
-    replaced("portage:database.version", olds.database.version, news.database.version);
-  }
+  // A new major version is an in-place upgrade on both services (RDS ModifyDBInstance with
+  // AllowMajorVersionUpgrade; Cloud SQL patches databaseVersion), so it is not refused here.
   if (olds.bucket.region !== news.bucket.region) replaced("the bucket region", olds.bucket.region, news.bucket.region);
+  return refusals;
+}
+
+/**
+ * Changes no cloud can make, in any stack: the update would fail half-way (after the resources
+ * before the database changed), so they are refused up front. Neither service downgrades a major
+ * version; RDS never shrinks storage and grows it by 10 % or more
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.ModifyingExisting.html).
+ */
+function impossibleChanges(olds: GuardedState["database"], news: GuardedState["database"]): string[] {
+  if (olds.service !== news.service || olds.region !== news.region || olds.name !== news.name) return [];
+  const refusals: string[] = [];
+  if (Number(news.version) < Number(olds.version)) {
+    refusals.push(
+      `portage:database.version changed from "${olds.version}" to "${news.version}": ${news.service} cannot downgrade a major version. ` +
+        `Keep "${olds.version}"; to run ${news.version}, dump the database (pg_dump) into a new stack on ${news.version}.`,
+    );
+  }
+  const [before, after] = [olds.storageGb, news.storageGb];
+  if (news.service === "RDS" && before !== undefined && after !== undefined && after !== before) {
+    if (after < before) {
+      refusals.push(
+        `portage:database.storageGb changed from ${before} to ${after}: RDS cannot shrink a database's storage. Keep ${before} or more.`,
+      );
+    } else if (after < Math.ceil((before * 11) / 10)) {
+      refusals.push(
+        `portage:database.storageGb changed from ${before} to ${after}: RDS grows storage by at least 10 % at a time; use ${Math.ceil((before * 11) / 10)} or more.`,
+      );
+    }
+  }
   return refusals;
 }

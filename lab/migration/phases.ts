@@ -28,7 +28,14 @@ export async function underTraffic<T>(
   during: () => Promise<T>,
 ): Promise<{ traffic: Traffic; result: T }> {
   const url = lab.source.edgeUrl;
-  const reads = startLoad({ url, ...settings.reads, versionOf: ({ body }) => (JSON.parse(body) as { cloud?: string }).cloud });
+  // GETs only: every POST to the stand-in app is a write, which the freeze refuses by design; the
+  // writes client sends the POSTs (never retried by the edge) and counts accepted, refused and failed.
+  const reads = startLoad({
+    url,
+    ...settings.reads,
+    postEvery: 0,
+    versionOf: ({ body }) => (JSON.parse(body) as { cloud?: string }).cloud,
+  });
   const writes = startWrites({ url: `${url}items`, ...settings.writes });
   let result: T;
   try {

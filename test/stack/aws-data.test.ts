@@ -183,11 +183,16 @@ describe("aws data: Pulumi.prod.yaml", () => {
     });
   });
 
-  it("the database, its groups, the bucket and its settings are protected; the bucket is never force-destroyed", () => {
-    const protectedOnes = run.resources.filter((r) => stateful.includes(r.type as (typeof stateful)[number]));
-    expect(protectedOnes).toHaveLength(stateful.length);
+  it("the database, its subnet group, the bucket and its settings are protected; the bucket is never force-destroyed", () => {
+    const kept = stateful.filter((type) => type !== A.dbParameters);
+    const protectedOnes = run.resources.filter((r) => kept.includes(r.type as (typeof kept)[number]));
+    expect(protectedOnes).toHaveLength(kept.length);
     for (const r of protectedOnes) expect(r.options.protect, `${r.type} ${r.name}`).toBe(true);
     expect(one(run, A.bucket, "bucket").inputs.forceDestroy).toBe(false);
+  });
+
+  it("the parameter group is not protected: a major version upgrade replaces it (it holds no data)", () => {
+    expect(one(run, A.dbParameters, "database-parameters").options.protect).toBe(false);
   });
 
   it("secrets and the database stay in the primary region while the fleet spans two", () => {

@@ -108,6 +108,11 @@ describe("the data guard during a migration between clouds", () => {
     );
   });
 
+  it("refuses a major version upgrade during a migration (it drops the replication's slots)", () => {
+    const [reason] = dataLossRefusals(at("replicate"), at("replicate", { "portage:database": { version: "17" } }));
+    expect(reason).toContain('portage:database.version changed from "16" to "17" during a migration');
+  });
+
   it("refuses renumbering a stack (portage:addressSpace), in production even with data loss allowed", () => {
     expect(dataLossRefusals(state(), state({ "portage:addressSpace": "alternate" }))[0]).toContain(
       'portage:addressSpace changed from "default" to "alternate": this renumbers the network and replaces everything in it',

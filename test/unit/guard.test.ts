@@ -49,7 +49,7 @@ describe("the data guard", () => {
     expect(reason).toContain("A production stack never switches provider in place");
   });
 
-  it("refuses, in production, a change that replaces the database: region, name, or a Cloud SQL major version", () => {
+  it("refuses, in production, a change that replaces the database: its region or its name", () => {
     const prod = { "portage:production": "true", "portage:provider": "gcp" };
     const before = state(prod, "prod");
     expect(dataLossRefusals(before, state({ ...prod, "portage:fleet": { regions: ["london"] } }, "prod")).join("\n")).toContain(
@@ -58,16 +58,43 @@ describe("the data guard", () => {
     expect(dataLossRefusals(before, state({ ...prod, "portage:app": { release: placeholderRelease, name: "shop" } }, "prod"))[0]).toContain(
       'the database name (portage:app.name) changed from "hello" to "shop"',
     );
-    expect(dataLossRefusals(before, state({ ...prod, "portage:database": { version: "17" } }, "prod"))[0]).toContain(
-      'portage:database.version changed from "16" to "17"',
-    );
   });
 
-  it("lets RDS upgrade a major version in place, and lets the user allow a production replacement", () => {
-    const prod = { "portage:production": "true" };
-    expect(dataLossRefusals(state(prod, "prod"), state({ ...prod, "portage:database": { version: "17" } }, "prod"))).toEqual([]);
-    const moved = { ...prod, "portage:fleet": { regions: ["london"] }, "portage:allowDataLoss": "true" };
-    expect(dataLossRefusals(state(prod, "prod"), state(moved, "prod"))).toEqual([]);
+  it.each(["aws", "gcp"])(
+    "lets %s upgrade a major version in place in production, and lets the user allow a production replacement",
+    (cloud) => {
+      const prod = { "portage:production": "true", "portage:provider": cloud };
+      expect(dataLossRefusals(state(prod, "prod"), state({ ...prod, "portage:database": { version: "17" } }, "prod"))).toEqual([]);
+      const moved = { ...prod, "portage:fleet": { regions: ["london"] }, "portage:allowDataLoss": "true" };
+      expect(dataLossRefusals(state(prod, "prod"), state(moved, "prod"))).toEqual([]);
+    },
+  );
+
+  it.each(["aws", "gcp"])("refuses a major version downgrade on %s in every stack: no service can make it", (cloud) => {
+    const db = (version: string) => ({ "portage:provider": cloud, "portage:database": { version } });
+    const [reason, ...more] = dataLossRefusals(state(db("16")), state(db("15")));
+    expect(more).toEqual([]);
+    expect(reason).toContain('portage:database.version changed from "16" to "15"');
+    expect(reason).toContain("cannot downgrade a major version");
+    expect(dataLossRefusals(state(db("16")), state({ ...db("15"), "portage:allowDataLoss": "true" }))).toHaveLength(1);
+  });
+
+  it("refuses RDS storage that shrinks or grows by less than 10 %, as RDS does, and lets it grow by 10 %", () => {
+    const storage = (storageGb: number) => ({ "portage:database": { storageGb } });
+    expect(dataLossRefusals(state(storage(100)), state(storage(50)))[0]).toContain(
+      "RDS cannot shrink a database's storage. Keep 100 or more.",
+    );
+    expect(dataLossRefusals(state(storage(100)), state(storage(105)))[0]).toContain("at least 10 % at a time; use 110 or more");
+    expect(dataLossRefusals(state(storage(100)), state(storage(110)))).toEqual([]);
+    // Cloud SQL grows its disk by itself; storageGb is only its initial size there.
+    const gcp = (storageGb: number) => ({ "portage:provider": "gcp", ...storage(storageGb) });
+    expect(dataLossRefusals(state(gcp(100)), state(gcp(50)))).toEqual([]);
+  });
+
+  it("reads a state written before storage was guarded", () => {
+    const old = state();
+    delete old.database.storageGb;
+    expect(dataLossRefusals(old, state({ "portage:database": { storageGb: 21 } }))).toEqual([]);
   });
 
   it("leaves dev stacks free to replace their database", () => {
