@@ -68,10 +68,12 @@ export function resolveCloud<C extends Cloud>(
     if (twin) return problems.at(key, `"${name}" is the same ${cloud} region (${found.region}) as "${twin.key}"; list each region once`);
     const plan = regionAddresses(cloud, found.region, space);
     if (!plan.ok) return problems.at(key, plan.reason);
-    regions.push({ key: name, region: found.region, primary: i === 0, cidr: plan.cidr, addresses: plan.addresses });
+    const nodes = spec.fleet.regionNodes[name] ?? spec.fleet.nodesPerRegion;
+    regions.push({ key: name, region: found.region, primary: i === 0, nodes, cidr: plan.cidr, addresses: plan.addresses });
   });
+  // `<region>-<n>` numbers each region's nodes from 1: a region's count changes its own nodes only.
   const nodes: NodeSpec<C>[] = regions.flatMap((region) =>
-    Array.from({ length: spec.fleet.nodesPerRegion }, (_, index) => ({ name: `${region.key}-${index + 1}`, region, index })),
+    Array.from({ length: region.nodes }, (_, index) => ({ name: `${region.key}-${index + 1}`, region, index })),
   );
 
   const nodeType = resolveMachineType(spec.fleet.size, cloud, ctx.because);

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { addressSpaceNames } from "./addresses";
 import { clouds, edgeKinds, migrationPhases } from "./clouds";
 
+/** The most nodes one region may have (fleet.nodesPerRegion, or a region's own `nodes`). */
+export const maxNodesPerRegion = 100;
+
 /**
  * The stack config surface: every `portage:*` key, its fields, defaults and descriptions.
  * This is the one source for the program's defaults, the Pulumi.yaml declarations and the
@@ -14,16 +17,31 @@ const whole = (description: string, fallback: number, min: number, max: number) 
   z.int().min(min).max(max).default(fallback).describe(description);
 const flag = (description: string, fallback: boolean) => z.boolean().default(fallback).describe(description);
 
+/** A region of `fleet.regions` with its own node count: `{ name: london, nodes: 3 }` (valid for `pulumi config set --path`). */
+const regionWithNodes = z.strictObject({
+  name: z.string().describe("The region: a portable name or the provider's own."),
+  nodes: z.int().min(1).max(maxNodesPerRegion).optional().describe("Nodes in this region; fleet.nodesPerRegion when left out."),
+});
+
 export const fleetSchema = z
   .strictObject({
     regions: z
-      .array(z.string())
+      .array(
+        z.union([z.string(), regionWithNodes], {
+          error: 'give a region name ("london") or a region with its own node count ({ name: london, nodes: 3 })',
+        }),
+      )
       .min(1)
       .default(["virginia"])
       .describe(
-        "Regions of the fleet, portable names (virginia, london, ...) or the provider's own; the first is primary (database, bucket, edge).",
+        "Regions of the fleet, portable names (virginia, london, ...) or the provider's own; the first is primary (database, bucket). A region may carry its own node count: `{ name: london, nodes: 3 }`.",
       ),
-    nodesPerRegion: whole("Nodes in each region, spread over the region's zones.", 1, 1, 100),
+    nodesPerRegion: whole(
+      "Nodes in each region that does not give its own count, spread over the region's zones.",
+      1,
+      1,
+      maxNodesPerRegion,
+    ),
     size: text("Node size: small, medium, large, or an explicit instance/machine type of the provider.", "small"),
     diskGb: whole("Root disk of each node, in GiB.", 20, 10, 2000),
   })

@@ -19,8 +19,10 @@ export interface RegionSpec<C extends Cloud = Cloud> {
   key: string;
   /** The provider's region, e.g. `us-east-1` / `us-east4`. */
   region: string;
-  /** The first region holds the database, the bucket and the edge. */
+  /** The first region holds the database, the bucket and the bastion edge. */
   primary: boolean;
+  /** Its nodes: its own count (`{ name, nodes }`) or `fleet.nodesPerRegion`. */
+  nodes: number;
   /** The region's private range: the VPC (aws) or the subnet (gcp). */
   cidr: string;
   /** Every range inside the region (config/addresses.ts). */
@@ -83,9 +85,12 @@ export interface Spec {
   /** `<app>-<stack>`, lowercase: what cloud-side names start with (components/names makes each valid). */
   prefix: string;
   fleet: {
-    /** The regions as the user wrote them; the first is primary. Each cloud resolves them (`clouds`). */
+    /** The regions' names as the user wrote them; the first is primary. Each cloud resolves them (`clouds`). */
     regions: string[];
+    /** Nodes in a region that gives no count of its own. */
     nodesPerRegion: number;
+    /** The regions that give their own node count (`{ name: london, nodes: 3 }`), by name as written. */
+    regionNodes: Record<string, number>;
     size: string;
     diskGb: number;
   };

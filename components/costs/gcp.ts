@@ -43,7 +43,7 @@ export const prices: CloudPrices<"gcp"> = {
     const natPerRegion = (inRegion: number) => Math.min(inRegion * price.natVmHour, price.natCapHour) + price.staticIpHour;
     add(
       `Cloud NAT per region (${cloud.regions.length}), with its address`,
-      cloud.regions.length * natPerRegion(spec.fleet.nodesPerRegion) * hours,
+      cloud.regions.reduce((sum, region) => sum + natPerRegion(region.nodes), 0) * hours,
     );
     add("private DNS zone and 5 secrets", price.privateZoneMonth + 5 * price.secretVersionMonth);
   },

@@ -9,7 +9,9 @@ import { A, all, runAws, type Run } from "./aws-support";
  */
 const kept = [A.instance, A.db, A.dbSubnets, A.dbParameters, A.vpc, A.subnet, A.sg, A.eni, A.role, A.profile, A.nat, A.bucket];
 
-const fleet = (regions: string[], nodesPerRegion: number) => ({ "portage:fleet": { regions, nodesPerRegion } });
+const fleet = (regions: (string | { name: string; nodes: number })[], nodesPerRegion: number) => ({
+  "portage:fleet": { regions, nodesPerRegion },
+});
 
 function keptResources(run: Run): Map<string, RecordedResource> {
   return new Map(run.resources.filter((r) => (kept as readonly string[]).includes(r.type)).map((r) => [`${r.type}::${r.name}`, r]));
@@ -28,16 +30,19 @@ describe("growing the fleet leaves every existing VM, volume and database as it 
   let base: Run;
   let moreNodes: Run;
   let moreRegions: Run;
+  let moreInLondon: Run;
   beforeAll(async () => {
     // One at a time: the Pulumi runtime is one global per process.
     base = await runAws(fleet(["virginia", "london"], 2));
     moreNodes = await runAws(fleet(["virginia", "london"], 3));
     moreRegions = await runAws(fleet(["virginia", "london", "tokyo"], 2));
+    moreInLondon = await runAws(fleet(["virginia", { name: "london", nodes: 3 }], 2));
   });
 
   it.each([
     ["one more node per region", () => moreNodes, 2],
     ["one more region", () => moreRegions, 2],
+    ["one more node in one region (its own count)", () => moreInLondon, 1],
   ] as const)("%s: the new nodes are added", (_what, after, added) => {
     const nodes = (run: Run) => all(run, A.instance).filter((i) => i.name.startsWith("fleet-")).length;
     expect(nodes(after())).toBe(nodes(base) + added);
@@ -46,6 +51,7 @@ describe("growing the fleet leaves every existing VM, volume and database as it 
   it.each([
     ["one more node per region", () => moreNodes],
     ["one more region", () => moreRegions],
+    ["one more node in one region (its own count)", () => moreInLondon],
   ] as const)("%s: inputs of every existing instance, database and their network and identity are identical", (_what, after) => {
     const before = keptResources(base);
     const now = keptResources(after());
@@ -55,6 +61,14 @@ describe("growing the fleet leaves every existing VM, volume and database as it 
       expect(is, `${key} still exists`).toBeDefined();
       expect(comparable(is as RecordedResource), key).toEqual(comparable(was));
     }
+  });
+
+  it("one more node in one region: it is that region's next node, the other region keeps its count", () => {
+    const nodes = (run: Run) =>
+      all(run, A.instance)
+        .filter((i) => i.name.startsWith("fleet-"))
+        .map((i) => i.name);
+    expect(nodes(moreInLondon)).toEqual([...nodes(base), "fleet-london-3"]);
   });
 
   it("one more region: existing peerings and their routes are untouched, the new region only adds its own", () => {

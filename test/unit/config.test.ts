@@ -60,6 +60,22 @@ const cases: Case[] = [
   },
   { what: "no regions", overrides: { "portage:fleet": { regions: [] } }, message: "portage:fleet.regions: needs at least 1 item" },
   {
+    what: "a region with zero nodes of its own",
+    overrides: { "portage:fleet": { regions: ["virginia", { name: "london", nodes: 0 }] } },
+    message: "portage:fleet.regions[1].nodes: 0 is too small; the minimum is 1",
+  },
+  {
+    what: "a region given as an object without a name",
+    overrides: { "portage:fleet": { regions: ["virginia", { region: "london", nodes: 2 }] } },
+    message:
+      'portage:fleet.regions[1]: {"region":"london","nodes":2} is not valid here; give a region name ("london") or a region with its own node count ({ name: london, nodes: 3 })',
+  },
+  {
+    what: "an unknown region with its own node count",
+    overrides: { "portage:fleet": { regions: ["virginia", { name: "atlantis", nodes: 2 }] } },
+    message: 'portage:fleet.regions[1]: "atlantis" is not a region',
+  },
+  {
     what: "nodes per region as text",
     overrides: { "portage:fleet": { nodesPerRegion: "two" } },
     message: 'portage:fleet.nodesPerRegion: "two" is not a whole number',
@@ -435,6 +451,26 @@ describe("the spec resolved for a cloud other than portage:provider (a footprint
     ]);
     expect(resolved.cloud.fleet.machineType).toBe("e2-standard-2");
     expect(resolved.cloud.nodes.map((n) => n.name)).toEqual(["virginia-1", "london-1"]);
+  });
+
+  it("a region's own node count sizes that region only; the others take nodesPerRegion", () => {
+    const spec = parse({ "portage:fleet": { regions: ["virginia", { name: "london", nodes: 3 }, { name: "tokyo" }], nodesPerRegion: 2 } });
+    const resolved = resolveCloud(spec, "gcp", target);
+    if ("problems" in resolved) throw new Error(resolved.problems.join("\n"));
+    expect(resolved.cloud.regions.map((r) => [r.key, r.nodes])).toEqual([
+      ["virginia", 2],
+      ["london", 3],
+      ["tokyo", 2],
+    ]);
+    expect(resolved.cloud.nodes.map((n) => n.name)).toEqual([
+      "virginia-1",
+      "virginia-2",
+      "london-1",
+      "london-2",
+      "london-3",
+      "tokyo-1",
+      "tokyo-2",
+    ]);
   });
 
   it("what only fits the serving cloud is refused, saying why the other cloud was asked", () => {

@@ -5,12 +5,17 @@ import type { SectionInput } from "./context";
 export const maxRegions = 10;
 
 /**
- * `portage:fleet`: the regions as written (each cloud resolves them, see cloud.ts) and the nodes' size.
+ * `portage:fleet`: the regions as written (each cloud resolves them, see cloud.ts), their node counts
+ * and the nodes' size.
  * The schema has checked types and ranges; what is left spans the list.
  */
 export function fleetSection({ raw, problems }: SectionInput): Spec["fleet"] {
   const fleet = raw.fleet;
   if (fleet.regions.length > maxRegions)
     problems.at("fleet.regions", `${fleet.regions.length} regions; portage supports up to ${maxRegions}`);
-  return { regions: [...fleet.regions], nodesPerRegion: fleet.nodesPerRegion, size: fleet.size, diskGb: fleet.diskGb };
+  const regions = fleet.regions.map((r) => (typeof r === "string" ? r : r.name));
+  const regionNodes = Object.fromEntries(
+    fleet.regions.flatMap((r) => (typeof r === "string" || r.nodes === undefined ? [] : [[r.name, r.nodes]])),
+  );
+  return { regions, nodesPerRegion: fleet.nodesPerRegion, regionNodes, size: fleet.size, diskGb: fleet.diskGb };
 }
