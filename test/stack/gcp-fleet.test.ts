@@ -149,7 +149,11 @@ describe("gcp IAM: least privilege for nodes and the edge", async () => {
       expect(folder.inputs).toMatchObject({ name: `agents/results/${agent}/` });
       expect(String(folder.inputs.bucket)).toMatch(new RegExp(`^${bucket.name}-`));
       const member = one(run, folderMember, resource);
-      expect(member.inputs).toMatchObject({ role: "roles/storage.objectUser", member: memberOf(account), managedFolder: `agents/results/${agent}/` });
+      expect(member.inputs).toMatchObject({
+        role: "roles/storage.objectUser",
+        member: memberOf(account),
+        managedFolder: `agents/results/${agent}/`,
+      });
     }
   });
 

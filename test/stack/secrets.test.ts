@@ -4,7 +4,8 @@ import { fakeSecret } from "../../tools/offline/mocks";
 import { Secret } from "../../tools/offline/run";
 import { runStack } from "../../tools/offline/stack";
 import { unpackUserData } from "../../components/node";
-import { reveal, validConfig } from "../support/stack";
+import { ed25519Pair } from "../support/ssh";
+import { access, reveal, validConfig } from "../support/stack";
 
 /** Where a generated secret may legitimately be: the store, and the database's own password input. */
 const secretHolders = [
@@ -55,8 +56,12 @@ describe.each(clouds)("%s: generated secrets stay in the secret store", async (p
   });
 
   it("the operator's SSH private key reaches no resource (rollouts go through the bucket)", async () => {
-    const key = privateKeyForTests();
-    const withKey = await runStack({ provider, overrides: validConfig({ "portage:sshPrivateKey": key }) });
+    const pair = ed25519Pair();
+    const key = pair.privateKey;
+    const withKey = await runStack({
+      provider,
+      overrides: validConfig({ "portage:sshPrivateKey": key, "portage:access": { ...access, sshPublicKey: pair.publicKey } }),
+    });
     expect(withKey.error).toBeUndefined();
     const body = key.split("\n")[1] ?? "";
     for (const r of withKey.resources) expect(JSON.stringify(reveal(r.inputs)).includes(body), `${r.type} ${r.name}`).toBe(false);
@@ -108,19 +113,11 @@ describe.each(clouds)("%s: the app's own settings and secrets", async (provider)
   });
 
   it("a reserved name is refused before anything is created, naming the key", async () => {
-    const refused = await runStack({ provider, overrides: validConfig({ "portage:app": { secrets: { DATABASE_URL: "postgres://evil" } } }) });
+    const refused = await runStack({
+      provider,
+      overrides: validConfig({ "portage:app": { secrets: { DATABASE_URL: "postgres://evil" } } }),
+    });
     expect(String(refused.error)).toContain("portage:app.secrets.DATABASE_URL: portage sets DATABASE_URL itself");
     expect(refused.resources).toEqual([]);
   });
 });
-
-/** A throwaway key in OpenSSH format (never used anywhere but here). */
-function privateKeyForTests(): string {
-  return [
-    "-----BEGIN OPENSSH PRIVATE KEY-----",
-    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
-    "QyNTUxOQAAACBmYWtla2V5Zm9ydGVzdHNvbmx5bm90dXNlZGFueXdoZXJlAAAAkGZha2Vr",
-    "-----END OPENSSH PRIVATE KEY-----",
-    "",
-  ].join("\n");
-}
