@@ -19,7 +19,7 @@ import { edgeProxies } from "../components/node/proxy";
 import type { VmFile } from "../components/node/types";
 import { secretRef, type SecretEnv } from "../components/secrets/names";
 import { parseCommandLine, runMain, UserError } from "./cli";
-import type { RecordedResource } from "./offline/run";
+import { Secret, type RecordedResource } from "./offline/run";
 import { flattenConfig, placeholderRelease, projectRoot, readStackFile, runStack, withOverrides, type StackConfig } from "./offline/stack";
 
 interface WriteFile {
@@ -74,7 +74,8 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
   const spec = parseStackConfig(flattenConfig(config), { project: "portage", stack: options.stack, cwd: projectRoot });
   const cloud = servingCloud(spec);
   const addresses = new Map(result.outputs.nodes.map((n) => [n.name, n.privateAddress]));
-  const routes = result.resources.find((r) => r.type === "command:remote:Command" && r.name.endsWith("edge-routes"));
+  // The routes the rollout pushes: the bucket object the edge's agent applies (GCS sends its content as a secret).
+  const routes = result.resources.find((r) => r.name.endsWith("edge-routes-file"));
 
   const vms: RenderedVm[] = [];
   for (const resource of result.resources) {
@@ -96,7 +97,8 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
       });
     } else {
       const pushed: VmFile[] = [];
-      const stdin = routes ? (routes.inputs as { stdin?: unknown }).stdin : undefined;
+      const content = routes ? (routes.inputs as { content?: unknown }).content : undefined;
+      const stdin = content instanceof Secret ? content.value : content;
       if (typeof stdin === "string") {
         pushed.push({ path: edgeProxies[spec.edge.kind].routesPath, content: stdin, mode: "0644" });
       }

@@ -39,7 +39,7 @@ export function createFirewall(name: string, args: FirewallInputs, opts: pulumi.
     [
       "edge-ssh",
       {
-        description: "SSH to the edge from portage:access.adminCidrs only: the operator's bastion for rollouts and ops",
+        description: "SSH to the edge from portage:access.adminCidrs only: the operators' bastion (npm run ops)",
         direction: "INGRESS",
         sourceRanges: adminRanges,
         targetTags: [edgeTag],
@@ -100,8 +100,13 @@ export function createFirewall(name: string, args: FirewallInputs, opts: pulumi.
       },
     ],
   ];
-  return rules.map(
-    ([suffix, ruleArgs]) =>
-      new gcp.compute.Firewall(...transform(args.transform.firewall, `${name}-${suffix}`, { network: args.network.id, ...ruleArgs }, opts)),
-  );
+  // No admin range: no SSH rule at all (a rule without sources would let in every address).
+  return rules
+    .filter(([suffix]) => suffix !== "edge-ssh" || adminRanges.length > 0)
+    .map(
+      ([suffix, ruleArgs]) =>
+        new gcp.compute.Firewall(
+          ...transform(args.transform.firewall, `${name}-${suffix}`, { network: args.network.id, ...ruleArgs }, opts),
+        ),
+    );
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { clouds } from "../../components/config";
 import type { RecordedResource } from "../../tools/offline/run";
 import { runStack } from "../../tools/offline/stack";
-import { databaseTypes, diskTypes, ofTypes, reveal, validConfig, vmTypes } from "../support/stack";
+import { access, databaseTypes, diskTypes, ofTypes, reveal, validConfig, vmTypes } from "../support/stack";
 
 const fleet = { regions: ["virginia", "london"], nodesPerRegion: 2 };
 const rolloutType = "pulumi-nodejs:dynamic/rollout:Rollout";
@@ -122,6 +122,20 @@ describe.each(clouds)("%s: shipping a release through the bucket", async (provid
       for (const [name, value] of Object.entries(before)) expect(after[name], name).toEqual(value);
     }
     expect(inputs(rolloutOf(moreNodes)).nodes).toEqual(["virginia-1", "virginia-2", "virginia-3", "london-1", "london-2", "london-3"]);
+  });
+
+  it("a stack without any admin range (access.adminCidrs: []) still ships: no SSH rule at all, the same rollout", async () => {
+    const closed = await runStack({ provider, overrides: validConfig({ "portage:access": { ...access, adminCidrs: [] } }) });
+    expect(closed.error).toBeUndefined();
+    const sshFromOutside = closed.resources.filter((r) => {
+      const i = reveal(r.inputs) as Record<string, unknown>;
+      if (r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") return i.fromPort === 22 && i.cidrIpv4 !== undefined;
+      // A rule with address ranges (or no source at all: every address), not the edge's tag.
+      if (r.type === "gcp:compute/firewall:Firewall") return JSON.stringify(i.allows ?? []).includes('"22"') && !i.sourceTags;
+      return false;
+    });
+    expect(sshFromOutside.map((r) => r.name)).toEqual([]);
+    expect(inputs(rolloutOf(closed))).toMatchObject({ nodes: ["virginia-1"], version: "0.1.0" });
   });
 
   it("pushes the edge's routes as an object its agent applies (portage-edge-apply), a new one when the nodes change", () => {

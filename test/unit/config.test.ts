@@ -190,11 +190,6 @@ const cases: Case[] = [
     message: "portage:cluster.distributionPorts: [9155,9100] starts after it ends",
   },
   {
-    what: "no admin CIDRs",
-    overrides: { "portage:access": { adminCidrs: [] } },
-    message: "portage:access.adminCidrs: is empty, so nobody could SSH to the edge",
-  },
-  {
     what: "an admin CIDR with host bits",
     overrides: { "portage:access": { adminCidrs: ["203.0.113.10/24"] } },
     message: 'portage:access.adminCidrs[0]: "203.0.113.10/24" has host bits set; did you mean "203.0.113.0/24" or "203.0.113.10/32"?',

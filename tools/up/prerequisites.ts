@@ -64,7 +64,13 @@ export const gcpNeeds: GcpNeed[] = [
   {
     modules: ["storage"],
     api: "storage.googleapis.com",
-    roles: [{ role: "roles/storage.admin", title: "Storage Admin", why: "the bucket, its objects and its read grant" }],
+    roles: [
+      {
+        role: "roles/storage.admin",
+        title: "Storage Admin",
+        why: "the bucket, its objects and its grants, the agents' result folders; the rollout's objects under `agents/` during `pulumi up`",
+      },
+    ],
   },
 ];
 
@@ -92,7 +98,11 @@ export const awsNeeds: AwsNeed[] = [
   },
   { modules: ["iam"], service: "IAM roles (iam:*Role*, iam:*InstanceProfile*, iam:PassRole)", why: "one role and instance profile per VM" },
   { modules: ["rds"], service: "RDS (rds:*)", why: "the Postgres instance, its parameter and subnet groups" },
-  { modules: ["s3"], service: "S3 (s3:*)", why: "the bucket, its settings and the release objects" },
+  {
+    modules: ["s3"],
+    service: "S3 (s3:*)",
+    why: "the bucket, its settings, the release objects, and the rollout's objects under `agents/` (read, written and deleted during `pulumi up`)",
+  },
   { modules: ["ssm"], service: "SSM Parameter Store (ssm:*Parameter*)", why: "the app's secrets" },
   { modules: ["route53"], service: "Route 53 (route53:*)", why: "the private zone the nodes find each other in" },
 ];

@@ -12,12 +12,7 @@ const publicKeyShape =
 export function accessSection({ raw, problems }: SectionInput): Spec["access"] {
   const access = raw.access;
   const cidrs = access.adminCidrs;
-  if (cidrs.length === 0) {
-    problems.at(
-      "access.adminCidrs",
-      `is empty, so nobody could SSH to the edge, and rollouts go through it; add your address, e.g. ["203.0.113.10/32"]`,
-    );
-  }
+  // Empty is allowed: deploys go through the bucket; nobody can SSH to the edge then (npm run ops needs it).
   if (cidrs.length > maxAdminRanges) {
     problems.at(
       "access.adminCidrs",
@@ -51,7 +46,7 @@ export function accessSection({ raw, problems }: SectionInput): Spec["access"] {
   if (examples.length > 0) {
     problems.warn(
       "access.adminCidrs",
-      `${shown(examples)} ${examples.length === 1 ? "is a documentation example" : "are documentation examples"} (RFC 5737): no real client has such an address, so SSH to the edge (and the rollouts through it) will not connect; put your public address in its place (curl -4 https://checkip.amazonaws.com)`,
+      `${shown(examples)} ${examples.length === 1 ? "is a documentation example" : "are documentation examples"} (RFC 5737): no real client has such an address, so SSH to the edge (npm run ops) will not connect; put your public address in its place (curl -4 https://checkip.amazonaws.com)`,
     );
   }
 
