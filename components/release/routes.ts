@@ -12,7 +12,7 @@ export function edgeRoutes(
   spec: Spec,
   edge: Edge,
   fleet: Fleet,
-): { content: pulumi.Output<string>; sha256: pulumi.Output<string>; key: pulumi.Output<string> } {
+): { content: pulumi.Output<string>; sha256: pulumi.Output<string>; key: string } {
   const routes = pulumi.all([edge.privateAddress, fleet.nodes]).apply(([privateAddress, nodes]): EdgeRoutes => ({
     kind: spec.edge.kind,
     app: { name: spec.app.name, ports: spec.app.ports, healthPath: spec.app.healthPath },
@@ -24,6 +24,6 @@ export function edgeRoutes(
   }));
   const content = routes.apply((r) => edgeProxies[r.kind].routesFile(r).content);
   const sha256 = content.apply((c) => createHash("sha256").update(c).digest("hex"));
-  // A new key per content: the job names what it applies, and an older push never overwrites a newer one.
-  return { content, sha256, key: pulumi.interpolate`${edgeObjectsPrefix}routes-${sha256}.cfg` };
+  // One key, updated in place (its name stays when a footprint is renamed); the job runs when the sha256 changes.
+  return { content, sha256, key: `${edgeObjectsPrefix}routes.cfg` };
 }

@@ -135,6 +135,8 @@ describe("aws data: database, bucket and secrets (dev)", () => {
     const params = all(run, A.parameter);
     expect(params.map((p) => [p.inputs.name, p.inputs.type]).sort()).toEqual(
       [
+        ["/portage/hello-dev/APP_ENV", "String"],
+        ["/portage/hello-dev/APP_SECRETS", "SecureString"],
         ["/portage/hello-dev/DATABASE_URL", "SecureString"],
         ["/portage/hello-dev/EDGE_ADMIN_PASSWORD", "SecureString"],
         ["/portage/hello-dev/PHX_HOST", "String"],

@@ -84,14 +84,18 @@ describe.each([
     }
   });
 
-  it("both footprints store the same five entries under their cloud's names, and share the values the stack generated", () => {
+  it("both footprints store the same seven entries under their cloud's names, and share the values the stack generated", () => {
     const parameters = custom.filter((r) => r.type === "aws:ssm/parameter:Parameter");
     const secrets = custom.filter((r) => r.type === "gcp:secretmanager/secret:Secret");
     expect(parameters.map((p) => p.inputs.name).sort()).toEqual(
-      ["DATABASE_URL", "EDGE_ADMIN_PASSWORD", "PHX_HOST", "RELEASE_COOKIE", "SECRET_KEY_BASE"].map((e) => `/portage/hello-dev/${e}`),
+      ["APP_ENV", "APP_SECRETS", "DATABASE_URL", "EDGE_ADMIN_PASSWORD", "PHX_HOST", "RELEASE_COOKIE", "SECRET_KEY_BASE"].map(
+        (e) => `/portage/hello-dev/${e}`,
+      ),
     );
     expect(secrets.map((s) => s.inputs.secretId).sort()).toEqual(
-      ["database-url", "edge-admin-password", "phx-host", "release-cookie", "secret-key-base"].map((e) => `hello-dev-${e}`),
+      ["app-env", "app-secrets", "database-url", "edge-admin-password", "phx-host", "release-cookie", "secret-key-base"].map(
+        (e) => `hello-dev-${e}`,
+      ),
     );
     const valueOf = (env: string) => {
       const awsValue = parameters.find((p) => String(p.inputs.name).endsWith(`/${env}`))?.inputs.value;

@@ -153,7 +153,9 @@ describe("gcp data on Pulumi.dev.yaml and Pulumi.prod.yaml", async () => {
     it("every runtime secret is a Secret Manager secret named after the stack, replicated automatically", () => {
       const secrets = all(dev, T.secret);
       expect(secrets.map((s) => s.inputs.secretId).sort()).toEqual(
-        ["database-url", "secret-key-base", "release-cookie", "phx-host", "edge-admin-password"].map((e) => `hello-dev-${e}`).sort(),
+        ["database-url", "secret-key-base", "release-cookie", "phx-host", "edge-admin-password", "app-env", "app-secrets"]
+          .map((e) => `hello-dev-${e}`)
+          .sort(),
       );
       for (const s of secrets) {
         expect(s.inputs.replication).toEqual({ auto: {} });
@@ -163,11 +165,12 @@ describe("gcp data on Pulumi.dev.yaml and Pulumi.prod.yaml", async () => {
 
     it("each holds its value in a version; every secret value stays a Pulumi secret", () => {
       const versions = all(dev, T.secretVersion);
-      expect(versions).toHaveLength(5);
+      expect(versions).toHaveLength(7);
       for (const v of versions) {
         const secret = one(dev, T.secret, v.name);
         expect(v.inputs.secret).toBe(`${secret.name}-id`);
-        if (v.name !== "secrets-phx-host") expect(v.inputs.secretData, v.name).toBeInstanceOf(Secret);
+        // PHX_HOST and the app's plain settings (APP_ENV) are not secrets; everything else is.
+        if (!["secrets-phx-host", "secrets-app-env"].includes(v.name)) expect(v.inputs.secretData, v.name).toBeInstanceOf(Secret);
       }
       expect(String((one(dev, T.secretVersion, "secrets-database-url").inputs.secretData as Secret).value)).toMatch(
         /^ecto:\/\/hello:.+@10\.[\d.]+:5432\/hello\?ssl=true$/,

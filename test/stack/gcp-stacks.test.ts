@@ -50,8 +50,12 @@ function gcpInputs(run: Run): Map<string, unknown> {
   return new Map(run.resources.filter((r) => r.type.startsWith("gcp:")).map((r) => [`${r.type} ${r.name}`, reveal(r.inputs)]));
 }
 
-/** What growing the fleet may change: the node list of the bucket grant and of the cluster name. */
-const fleetWide = [`${T.bucketBinding} fleet-bucket-read`, `${T.record} dns-nodes`];
+/** What growing the fleet may change: the node list of the bucket grant, of the cluster name and of the edge's routes. */
+const fleetWide = [
+  `${T.bucketBinding} fleet-bucket-read`,
+  `${T.record} dns-nodes`,
+  "gcp:storage/bucketObject:BucketObject release-edge-routes-file",
+];
 
 describe("gcp: growing the fleet touches nothing that exists", async () => {
   const base = await runGcp({ "portage:fleet": { regions: ["virginia"], nodesPerRegion: 1 } });

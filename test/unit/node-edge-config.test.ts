@@ -222,12 +222,14 @@ describe("Traefik config", () => {
 });
 
 describe("a certificate shared by an edge pair", () => {
+  // The stack's bucket, which the edge's agent reads too.
+  const bucket = edgeRt("aws", "haproxy", true).agent!.bucket.bucket;
   const shared = (renewer: boolean): EdgeRuntime => ({
     ...edgeRt("aws", "haproxy", true),
     sharedCertificate: {
       provider: "aws" as const,
       location: "us-east-1",
-      bucket: "hello-prod-bucket",
+      bucket,
       key: "edge/tls/app.example.com.pem",
       renewer,
     },
@@ -237,7 +239,7 @@ describe("a certificate shared by an edge pair", () => {
   it("tells each edge where the certificate is kept and whether it renews it", () => {
     for (const renewer of [true, false]) {
       const env = settings(shared(renewer));
-      expect(env).toContain('BUCKET="hello-prod-bucket"');
+      expect(env).toContain(`BUCKET="${bucket}"`);
       expect(env).toContain('CERT_KEY="edge/tls/app.example.com.pem"');
       expect(env).toContain('RELEASES_PROVIDER="aws"');
       expect(env).toContain(`CERT_RENEWER="${renewer}"`);
