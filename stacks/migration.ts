@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigError, type Cloud, type MigrationPhase, type MigrationSpec, type Spec } from "../components/config";
 import { footprint, type Footprint, type FootprintRole, type FootprintTransforms } from "../components/footprint";
+import { Vpn } from "../components/vpn";
 
 /**
  * The phases of `portage:migration` this version of portage carries out on the real cloud. A phase is
@@ -42,6 +43,8 @@ export interface MigrationFootprints {
   target: Footprint;
   /** The footprint whose edge takes the traffic in this phase: the outputs describe it. */
   answering: Footprint;
+  /** Joins the two networks from replicate until the migration is closed (finish still needs it: portage-migrate finish). */
+  vpn: Vpn;
 }
 
 /**
@@ -59,7 +62,11 @@ export function migrationFootprints(
   const plan = phases[migration.phase];
   const source = footprint(migration.from, spec, { ...options, role: plan.source });
   const target = footprint(migration.to, spec, { ...options, role: "beside", secrets: source.secrets.generated });
-  return { migration, source, target, answering: plan.targetAnswers ? target : source };
+  const both = { [source.cloud]: source, [target.cloud]: target } as { aws: Footprint<"aws">; gcp: Footprint<"gcp"> };
+  // The target's first node runs the migration's database steps: it reaches both databases.
+  const jobNode = target.fleet.nodes.apply((nodes) => nodes[0]?.privateAddress ?? "");
+  const vpn = new Vpn("vpn", { spec, source: migration.from, ...both, jobNode });
+  return { migration, source, target, answering: plan.targetAnswers ? target : source, vpn };
 }
 
 /** The cloud whose footprint answers in a phase. */

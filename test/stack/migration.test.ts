@@ -82,7 +82,7 @@ describe.each([
 
     it(`the ${to} target stands beside the ${from} source, each footprint under its own component names`, () => {
       const tops = run.resources.filter((r) => !r.parent).map((r) => r.name);
-      expect(tops.sort()).toEqual(["data-guard", ...components.map(sourceName), ...components.map((c) => `${to}-${c}`)].sort());
+      expect(tops.sort()).toEqual(["data-guard", "vpn", ...components.map(sourceName), ...components.map((c) => `${to}-${c}`)].sort());
       const targetOf = (types: string[]) =>
         run.resources.filter((r) => types.includes(r.type) && r.type.startsWith(`${to}:`) && topName(byUrn, r).startsWith(`${to}-`));
       expect(targetOf(databaseTypes)).toHaveLength(1);
