@@ -169,7 +169,7 @@ export function createFirewall(
           protocol: "tcp",
           ports: [22, 22],
           peer,
-          description: `SSH to ${peer.label} nodes: the edge is the operators' bastion`,
+          description: `SSH to ${peer.label} nodes: the edge is the bastion for operators`,
         },
       ]),
       ...internetOut("edge"),
