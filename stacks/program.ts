@@ -10,6 +10,11 @@ export interface StackOutputs {
   provider: Cloud;
   /** The edge's static public address. */
   edgeAddress: pulumi.Output<string>;
+  /**
+   * Every edge, region by region (regional edges): point the domain at each region's address (one
+   * A record per region, or latency/geolocation records so users reach the nearest).
+   */
+  edges: pulumi.Output<{ name: string; region: string; publicAddress: string }[]>;
   /** Where the app answers: https://<domain>, or http://<edge address>. */
   url: pulumi.Output<string>;
   nodes: pulumi.Output<NodeInfo[]>;
@@ -38,6 +43,11 @@ export function portage(t: StackTransforms = transforms): StackOutputs {
   return {
     provider: spec.provider,
     edgeAddress: edge.publicAddress,
+    edges: pulumi.all(
+      edge.members.map((m) =>
+        m.publicAddress.apply((publicAddress) => ({ name: m.spec.name, region: m.spec.region.region, publicAddress })),
+      ),
+    ),
     url: edge.url,
     nodes: fleet.nodes,
     database: pulumi.all([database.host, database.port]).apply(([host, port]) => ({ host, port, name: database.name })),

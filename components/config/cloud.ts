@@ -4,7 +4,7 @@ import { Problems } from "./errors";
 import { resolveRegion } from "./regions";
 import type { ProviderConfig } from "./sections/context";
 import { resolveDatabaseTier, resolveMachineType } from "./sizes";
-import type { Cloud, CloudAccounts, CloudSpec, NodeSpec, PortableSpec, RegionSpec } from "./spec";
+import type { Cloud, CloudAccounts, CloudSpec, EdgeSpec, NodeSpec, PortableSpec, RegionSpec } from "./spec";
 
 export interface CloudContext {
   /** Why this cloud is resolved, for messages: `portage:provider is aws`. */
@@ -76,6 +76,9 @@ export function resolveCloud<C extends Cloud>(
     Array.from({ length: region.nodes }, (_, index) => ({ name: `${region.key}-${index + 1}`, region, index })),
   );
 
+  // Regional edges: one edge in every fleet region, named like nodes.
+  const edges: EdgeSpec<C>[] = regions.map((region) => ({ name: `${region.key}-1`, region, index: 0, first: region.primary }));
+
   const nodeType = resolveMachineType(spec.fleet.size, cloud, ctx.because);
   if (!nodeType.ok) problems.at("fleet.size", nodeType.reason);
   const edgeType = resolveMachineType(spec.edge.size, cloud, ctx.because);
@@ -94,6 +97,7 @@ export function resolveCloud<C extends Cloud>(
       regions,
       primary,
       nodes,
+      edges,
       fleet: { machineType: nodeType.type },
       edge: { machineType: edgeType.type },
       database: { tier: tier.type },
@@ -101,4 +105,15 @@ export function resolveCloud<C extends Cloud>(
       addresses: cloudAddresses(cloud, space),
     },
   };
+}
+
+/** The certificate renewer edge's certbot answers HTTP-01 here for the other edges (node/haproxy.ts). */
+export const acmePort = 8888;
+
+/**
+ * Several HAProxy edges with a domain share one certificate (node/types.ts `sharedCertificate`): the
+ * first edge renews it, the others load it from the bucket and send it the ACME challenges.
+ */
+export function edgesShareCertificate(spec: Pick<PortableSpec, "edge">, cloud: Pick<CloudSpec, "edges">): boolean {
+  return spec.edge.kind === "haproxy" && spec.edge.domain !== "" && cloud.edges.length > 1;
 }

@@ -41,7 +41,7 @@ export function footprint<C extends Cloud>(cloud: C, spec: Spec, options: Footpr
   const network = make(Network, "network", { ...on, transform: t.network });
   const bucket = make(Bucket, "bucket", { ...on, transform: t.bucket });
   const database = make(Database, "database", { ...on, network, transform: t.database });
-  const edge = make(Edge, "edge", { ...on, network, transform: t.edge });
+  const edge = make(Edge, "edge", { ...on, network, bucket, transform: t.edge });
   const host = spec.edge.domain || edge.publicAddress;
   const secrets = make(Secrets, "secrets", { ...on, databaseUrl: database.url, host, reuse: options.secrets, transform: t.secrets });
   const fleet = make(Fleet, "fleet", { ...on, network, bucket, transform: t.fleet });

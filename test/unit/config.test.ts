@@ -122,6 +122,14 @@ const cases: Case[] = [
     message: 'portage:edge.kind: "nginx" is not allowed; use haproxy or traefik',
   },
   {
+    what: "traefik edges in several regions with a domain (they cannot share one certificate)",
+    overrides: {
+      "portage:fleet": { regions: ["virginia", "london"] },
+      "portage:edge": { kind: "traefik", domain: "app.example.com", acmeEmail: "ops@example.com" },
+    },
+    message: 'portage:edge.kind: "traefik" with portage:edge.domain "app.example.com" and 2 fleet regions: every region gets an edge',
+  },
+  {
     what: "a domain with a scheme",
     overrides: { "portage:edge": { domain: "https://app.example.com", acmeEmail: "ops@example.com" } },
     message: 'portage:edge.domain: "https://app.example.com" is not a host name',
