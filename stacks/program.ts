@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadSpec, type Cloud } from "../components/config";
+import { ConfigError, loadSpec, type Cloud } from "../components/config";
 import type { NodeInfo } from "../components/fleet";
 import { footprint } from "../components/footprint";
 import { DataGuard } from "../components/guard";
@@ -35,6 +35,12 @@ export interface StackOutputs {
  */
 export function portage(t: StackTransforms = transforms): StackOutputs {
   const spec = loadSpec();
+  if (spec.migration) {
+    // Validated and guarded already; the stack resources that carry it out land next (issue 11).
+    throw new ConfigError([
+      "portage:migration: this version of portage validates a migration but does not build it yet; remove the key (nothing was created or changed)",
+    ]);
+  }
   const guard = new DataGuard("data-guard", spec);
   const serving = footprint(spec.provider, spec, { guard, transforms: t });
   const { edge, fleet, database, bucket } = serving;

@@ -59,8 +59,10 @@ export function describeIssue(issue: z.core.$ZodIssue, allowedKeys: (path: Prope
       const expected = typeWords[issue.expected] ?? issue.expected;
       return [issue.input === undefined ? `${at}: is required; give ${expected}` : `${at}: ${given} is not ${expected}`];
     }
-    case "invalid_value":
-      return [`${at}: ${given} is not allowed; use ${issue.values.map((v) => String(v)).join(" or ")}`];
+    case "invalid_value": {
+      const allowed = issue.values.map((v) => String(v)).join(" or ");
+      return [issue.input === undefined ? `${at}: is required; use ${allowed}` : `${at}: ${given} is not allowed; use ${allowed}`];
+    }
     case "too_small":
       return [
         issue.origin === "array"

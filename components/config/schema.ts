@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { clouds, edgeKinds } from "./clouds";
+import { addressSpaceNames } from "./addresses";
+import { clouds, edgeKinds, migrationPhases } from "./clouds";
 
 /** The most nodes one region may have (fleet.nodesPerRegion, or a region's own `nodes`). */
 export const maxNodesPerRegion = 100;
@@ -121,6 +122,36 @@ export const rolloutSchema = z
   })
   .describe("How a new version rolls over the fleet.");
 
+export const migrationSchema = z
+  .strictObject({
+    to: z.enum(clouds).describe("The cloud the stack moves to: the other one than `portage:provider`."),
+    phase: z
+      .enum(migrationPhases)
+      .describe(
+        "replicate (build the target beside the source, copy the data live), cutover (writes and traffic move to the target), finish (the source goes); rollback before finish; cancel ends a migration before cutover.",
+      ),
+    regions: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe(
+        "The target's regions, the first primary, when `fleet.regions` has names only the serving cloud knows (us-east-1). Default: `fleet.regions`. After finish they become `fleet.regions`.",
+      ),
+    fleetSize: z
+      .string()
+      .optional()
+      .describe("The target's node size when `fleet.size` is an instance type of the serving cloud. Default: `fleet.size`."),
+    edgeSize: z
+      .string()
+      .optional()
+      .describe("The target's edge size when `edge.size` is an instance type of the serving cloud. Default: `edge.size`."),
+    databaseSize: z
+      .string()
+      .optional()
+      .describe("The target's database size when `database.size` is an instance class of the serving cloud. Default: `database.size`."),
+  })
+  .describe("Moving the stack to the other cloud with its data, phase by phase (README: Moving to another cloud). Unset: no migration.");
+
 export const objectKeys = {
   fleet: fleetSchema,
   database: databaseSchema,
@@ -130,6 +161,7 @@ export const objectKeys = {
   access: accessSchema,
   cluster: clusterSchema,
   rollout: rolloutSchema,
+  migration: migrationSchema,
 } as const;
 
 export const scalarKeys = {
@@ -139,6 +171,12 @@ export const scalarKeys = {
     "Lets this one update delete or replace the database and the bucket (a provider switch on a dev stack; a database replacement in production). Set it, run the update, unset it.",
     false,
   ),
+  addressSpace: z
+    .enum(addressSpaceNames)
+    .default("default")
+    .describe(
+      "The private ranges of the stack's networks: default (10.100.0.0/16 and up, a /16 per aws region or a /20 per gcp region; Cloud SQL 10.200.0.0/16) or alternate (10.20.0.0/16 and up; Cloud SQL 10.210.0.0/16). A migration target takes the other one; after finish keep the value it printed. Never change it on a stack with data: it renumbers the network.",
+    ),
   sshPrivateKey: z
     .string()
     .default("")
@@ -159,6 +197,7 @@ export const configSchema = z.strictObject({
   access: accessSchema.prefault({}),
   cluster: clusterSchema.prefault({}),
   rollout: rolloutSchema.prefault({}),
+  migration: migrationSchema.optional(),
 });
 
 export type RawConfig = z.output<typeof configSchema>;

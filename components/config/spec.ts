@@ -1,4 +1,4 @@
-import type { AddressSpace, CloudAddresses, RegionAddresses } from "./addresses";
+import type { AddressSpace, AddressSpaceName, CloudAddresses, RegionAddresses } from "./addresses";
 
 /**
  * The validated, resolved stack spec: what every component receives. Built once by `loadSpec`
@@ -10,9 +10,9 @@ import type { AddressSpace, CloudAddresses, RegionAddresses } from "./addresses"
  * made and validated in config/, before any resource; a footprint on a cloud takes `spec.clouds[cloud]`.
  */
 
-import type { Cloud, EdgeKind } from "./clouds";
+import type { Cloud, EdgeKind, MigrationPhase } from "./clouds";
 
-export { clouds, edgeKinds, type Cloud, type CloudProvider, type EdgeKind } from "./clouds";
+export { clouds, edgeKinds, migrationPhases, type Cloud, type CloudProvider, type EdgeKind, type MigrationPhase } from "./clouds";
 
 export interface RegionSpec<C extends Cloud = Cloud> {
   /** The name the user wrote (portable like `virginia`, or the provider's own); used in resource names. */
@@ -76,7 +76,15 @@ export interface CloudSpec<C extends Cloud = Cloud> {
   addresses: CloudAddresses<C> & { space: AddressSpace };
 }
 
-/** The resolved clouds of a spec: `portage:provider` always (issue 11 adds a migration target). */
+/** A move of the stack to the other cloud (`portage:migration`): from `portage:provider` to `to`. */
+export interface MigrationSpec {
+  /** The cloud the stack comes from: `portage:provider`, until the user switches it after finish. */
+  from: Cloud;
+  to: Cloud;
+  phase: MigrationPhase;
+}
+
+/** The resolved clouds of a spec: `portage:provider` always, and a migration's target. */
 export type CloudSpecs = { [C in Cloud]?: CloudSpec<C> };
 
 export interface Spec {
@@ -87,6 +95,10 @@ export interface Spec {
   production: boolean;
   /** The user allows this update to delete or replace the stack's data (see components/guard). */
   allowDataLoss: boolean;
+  /** The serving footprint's address space (`portage:addressSpace`); a migration target takes the other. */
+  addressSpace: AddressSpaceName;
+  /** Moving to the other cloud, when `portage:migration` is set. */
+  migration?: MigrationSpec;
   /** `<app>-<stack>`, lowercase: what cloud-side names start with (components/names makes each valid). */
   prefix: string;
   fleet: {

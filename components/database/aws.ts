@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { awsNames } from "../names";
 import { transform, type Transform } from "../transform";
+import { rdsReplicationParameters } from "./replication";
 import type { DatabaseCredentials, DatabaseEndpoint, DatabaseInputs } from "./types";
 
 /** Per-resource escape hatches for the aws database (see components/transform.ts). */
@@ -60,7 +61,7 @@ export function createDatabase(
       {
         family: `postgres${db.version}`,
         description: `portage ${spec.prefix}: TLS required`,
-        parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }],
+        parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }, ...rdsReplicationParameters(spec)],
         tags,
       },
       groupOpts,

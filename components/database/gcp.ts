@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Spec } from "../config";
 import { stackTags } from "../names";
 import { transform, type Transform } from "../transform";
+import { cloudSqlReplicationFlags } from "./replication";
 import type { DatabaseCredentials, DatabaseEndpoint, DatabaseInputs } from "./types";
 
 /** Per-resource escape hatches for the gcp database (see components/transform.ts). */
@@ -68,6 +69,7 @@ export function createDatabase(
             { name: "log_disconnections", value: "on" },
             { name: "log_checkpoints", value: "on" },
             { name: "log_lock_waits", value: "on" },
+            ...cloudSqlReplicationFlags(spec),
           ],
           // Provider default labels reach top-level `labels` only; Cloud SQL's are in settings.
           userLabels: { ...stackTags(spec, "gcp"), "portage-role": "database" },

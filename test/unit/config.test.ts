@@ -350,6 +350,55 @@ const cases: Case[] = [
     message: 'portage:access.adminCidrs: ["2001:db8::/32"] has no IPv4 range, but the gcp edge has an IPv4 address only',
   },
   {
+    what: "an address space portage does not have",
+    overrides: { "portage:addressSpace": "third" },
+    message: 'portage:addressSpace: "third" is not allowed; use default or alternate',
+  },
+  {
+    what: "a migration to the cloud that serves already",
+    overrides: { "portage:migration": { to: "aws", phase: "replicate" } },
+    message: 'portage:migration.to: "aws" is the cloud that serves the stack already (portage:provider); give the cloud to move to: "gcp"',
+  },
+  {
+    what: "a migration phase portage does not have",
+    overrides: { "portage:migration": { to: "gcp", phase: "switch" } },
+    message: 'portage:migration.phase: "switch" is not allowed; use replicate or cutover or rollback or finish or cancel',
+  },
+  {
+    what: "a migration without its target",
+    overrides: { "portage:migration": { phase: "replicate" } },
+    message: "portage:migration.to: is required; use aws or gcp",
+  },
+  {
+    what: "a migration from a traefik edge, which cannot forward during cutover",
+    overrides: { "portage:migration": { to: "gcp", phase: "replicate" }, "portage:edge": { kind: "traefik" } },
+    message: 'portage:migration: portage:edge.kind is "traefik": during cutover the source edge forwards every request to the target edge',
+  },
+  {
+    what: "a migration whose target needs a gcp project",
+    overrides: { "portage:migration": { to: "gcp", phase: "replicate" }, "gcp:project": "" },
+    message: "gcp:project: is required when portage:migration.to is gcp",
+  },
+  {
+    what: "a migration from a provider region: the target's own is asked for in portage:migration",
+    overrides: { "portage:migration": { to: "gcp", phase: "replicate" }, "portage:fleet": { regions: ["us-east-1"] } },
+    message:
+      'portage:fleet.regions[0]: "us-east-1" is an aws region, but portage:migration.to is gcp; the portable name "virginia" works on both. ' +
+      "Keep portage:fleet.regions as it is (it names the serving footprint) and set the target's regions, in order, the first primary in portage:migration.regions",
+  },
+  {
+    what: "a migration from an explicit instance type: the target's size is asked for in portage:migration",
+    overrides: { "portage:migration": { to: "gcp", phase: "replicate" }, "portage:database": { size: "db.r6g.large" } },
+    message:
+      'portage:database.size: "db.r6g.large" is an aws instance class, but portage:migration.to is gcp; use small, medium, large or a gcp tier such as db-custom-1-3840. ' +
+      "Keep portage:database.size as it is (it names the serving footprint) and set the target's database size in portage:migration.databaseSize",
+  },
+  {
+    what: "a target size that is not one of the target cloud's",
+    overrides: { "portage:migration": { to: "gcp", phase: "replicate", fleetSize: "m6i.large" } },
+    message: 'portage:migration.fleetSize: "m6i.large" is an aws instance type, but portage:migration.to is gcp',
+  },
+  {
     what: "an object key given as text",
     overrides: { "portage:bucket": "versioned" },
     message: 'portage:bucket: "versioned" is not an object of settings',
@@ -368,7 +417,20 @@ describe("bad config fails before any resource is registered", () => {
   it("has a case for every section and for what each cloud adds", () => {
     expect(new Set(cases.map((c) => c.what)).size).toBe(cases.length);
     const keys = new Set(cases.map((c) => /portage:(\w+)/.exec(String(c.message))?.[1]));
-    for (const key of ["provider", "fleet", "database", "bucket", "edge", "app", "access", "cluster", "rollout", "sshPrivateKey"]) {
+    for (const key of [
+      "provider",
+      "fleet",
+      "database",
+      "bucket",
+      "edge",
+      "app",
+      "access",
+      "cluster",
+      "rollout",
+      "sshPrivateKey",
+      "addressSpace",
+      "migration",
+    ]) {
       expect(keys, key).toContain(key);
     }
   });
@@ -426,6 +488,34 @@ describe("the spec resolved for a cloud other than portage:provider (a footprint
       'portage:fleet.regions[0]: "us-east-1" is an aws region, but portage:migration.to is gcp; the portable name "virginia" works on both',
       'portage:fleet.size: "t3.small" is an aws instance type, but portage:migration.to is gcp; use small, medium, large or a gcp machine type such as e2-small',
     ]);
+  });
+
+  it("portage:migration resolves its target in the address space the serving footprint does not use", () => {
+    for (const [space, other, primary] of [
+      ["default", "alternate", "10.22.0.0/20"],
+      ["alternate", "default", "10.102.0.0/20"],
+    ] as const) {
+      const spec = parse({ "portage:addressSpace": space, "portage:migration": { to: "gcp", phase: "replicate" } });
+      expect(spec.migration).toEqual({ from: "aws", to: "gcp", phase: "replicate" });
+      expect(spec.clouds.aws?.addresses.space.name).toBe(space);
+      expect(spec.clouds.gcp?.addresses.space.name).toBe(other);
+      expect(spec.clouds.gcp?.primary.cidr).toBe(primary);
+    }
+  });
+
+  it("the target's own regions and sizes come from portage:migration, the serving footprint keeps the stack's", () => {
+    const spec = parse({
+      "portage:fleet": { regions: ["us-east-1", "eu-west-2"], size: "m6i.large" },
+      "portage:migration": { to: "gcp", phase: "replicate", regions: ["us-east4", "europe-west2"], fleetSize: "n2-standard-2" },
+    });
+    expect(spec.clouds.aws?.regions.map((r) => r.key)).toEqual(["us-east-1", "eu-west-2"]);
+    expect(spec.clouds.aws?.fleet.machineType).toBe("m6i.large");
+    expect(spec.clouds.gcp?.regions.map((r) => [r.key, r.region])).toEqual([
+      ["us-east4", "us-east4"],
+      ["europe-west2", "europe-west2"],
+    ]);
+    expect(spec.clouds.gcp?.fleet.machineType).toBe("n2-standard-2");
+    expect(spec.clouds.gcp?.nodes.map((n) => n.name)).toEqual(["us-east4-1", "europe-west2-1"]);
   });
 
   it("another address space moves every range of the footprint", () => {

@@ -32,8 +32,7 @@ describe("the data guard", () => {
     expect(more).toEqual([]);
     expect(reason).toContain("portage:provider changed from aws to gcp: this would delete");
     expect(reason).toContain('the Postgres database "hello" (RDS in us-east-1) and the bucket (S3 in us-east-1)');
-    expect(reason).toContain("Move the data first");
-    expect(reason).toContain("pg_dump");
+    expect(reason).toContain('keep portage:provider aws and set portage:migration to {"to": "gcp", "phase": "replicate"}');
     expect(reason).toContain("set portage:allowDataLoss true");
   });
 
