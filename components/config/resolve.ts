@@ -60,7 +60,8 @@ export function resolveSpec(raw: RawConfig, ctx: StackContext): { spec: Spec } |
   if (target && "problems" in target) problems.add(target.problems);
   if (problems.any || "problems" in serving || (target && "problems" in target)) return { problems: problems.list };
   const clouds = withCloud({}, serving.cloud);
-  return { spec: { ...portable, clouds: target ? withCloud(clouds, target.cloud) : clouds } };
+  const warnings = [...problems.warnings, ...serving.warnings, ...(target ? target.warnings : [])];
+  return { spec: { ...portable, warnings, clouds: target ? withCloud(clouds, target.cloud) : clouds } };
 }
 
 /** Adds a resolved cloud to a spec's clouds. */

@@ -157,12 +157,14 @@ export interface Spec {
     edgeName: string;
   };
   rollout: { batchSize: number; healthTimeoutSeconds: number };
+  /** What the config allows but the user most likely did not mean; `loadSpec` shows them in the preview. */
+  warnings: string[];
   /** The spec resolved for each cloud a footprint is built on; see `cloudSpec`. */
   clouds: CloudSpecs;
 }
 
 /** The spec without its per-cloud resolutions: what `resolveCloud` resolves. */
-export type PortableSpec = Omit<Spec, "clouds">;
+export type PortableSpec = Omit<Spec, "clouds" | "warnings">;
 
 /**
  * The spec of a cloud the config resolved. Asking for another is a mistake in the program, not in

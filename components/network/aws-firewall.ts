@@ -142,6 +142,8 @@ export function createFirewall(
       edge,
       "ingress",
       [
+        // IPv4 only: the VPC and the edge have no IPv6 address, so a ::/0 rule would let nothing in
+        // (config/admin-ranges.ts refuses IPv6 admin ranges for the same reason).
         {
           id: "http-v4",
           protocol: "tcp",
@@ -149,21 +151,7 @@ export function createFirewall(
           peer: anyone(),
           description: "HTTP from anyone (IPv4): the app, redirects and ACME challenges",
         },
-        {
-          id: "http-v6",
-          protocol: "tcp",
-          ports: [80, 80],
-          peer: { cidr: "::/0", label: "anyone" },
-          description: "HTTP from anyone (IPv6): the app, redirects and ACME challenges",
-        },
         { id: "https-v4", protocol: "tcp", ports: [443, 443], peer: anyone(), description: "HTTPS from anyone (IPv4): the app" },
-        {
-          id: "https-v6",
-          protocol: "tcp",
-          ports: [443, 443],
-          peer: { cidr: "::/0", label: "anyone" },
-          description: "HTTPS from anyone (IPv6): the app",
-        },
         ...spec.access.adminCidrs.map((cidr): Rule => ({
           id: `ssh-from-${cidr.replace(/[^0-9a-fA-F]+/g, "-")}`,
           protocol: "tcp",
@@ -321,11 +309,7 @@ function rules(group: Group, direction: "ingress" | "egress", list: Rule[], t: A
       fromPort: rule.ports[0],
       toPort: rule.ports[1],
       description: rule.description,
-      ...("group" in rule.peer
-        ? { referencedSecurityGroupId: rule.peer.group.id }
-        : rule.peer.cidr.includes(":")
-          ? { cidrIpv6: rule.peer.cidr }
-          : { cidrIpv4: rule.peer.cidr }),
+      ...("group" in rule.peer ? { referencedSecurityGroupId: rule.peer.group.id } : { cidrIpv4: rule.peer.cidr }),
     };
     const opts = { provider: group.provider, parent: group.parent };
     if (direction === "ingress") new aws.vpc.SecurityGroupIngressRule(...transform(t.ingressRule, name, args, opts));

@@ -22,9 +22,8 @@ export function createFirewall(name: string, args: FirewallInputs, opts: pulumi.
   const [blue, green] = spec.app.ports;
   const [distMin, distMax] = spec.cluster.distributionPorts;
   const privateServices = args.cloud.addresses.privateServices;
-  // The gcp subnets are IPv4-only, so IPv6 admin ranges could never match the edge (config/ makes
-  // sure at least one IPv4 range is left).
-  const adminRanges = spec.access.adminCidrs.filter((cidr) => !cidr.includes(":"));
+  // IPv4 only, like the subnets: config/admin-ranges.ts refuses IPv6 admin ranges.
+  const adminRanges = spec.access.adminCidrs;
 
   const rules: Array<[string, Omit<gcp.compute.FirewallArgs, "network">]> = [
     [

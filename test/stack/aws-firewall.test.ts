@@ -28,21 +28,19 @@ describe("aws security groups, two regions: every rule, and nothing else", () =>
     run = await runAws({
       "portage:fleet": { regions: ["virginia", "london"], nodesPerRegion: 2 },
       "portage:access": {
-        adminCidrs: ["203.0.113.10/32", "2001:db8::/48"],
+        adminCidrs: ["203.0.113.10/32", "198.51.100.0/24"],
         sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u you@example.com",
       },
     });
   });
 
-  it("edge: 80/443 from anyone (IPv4 and IPv6), SSH from the admin ranges only (CKV_AWS_24), admin API from fleet members only", () => {
+  it("edge: 80/443 from anyone (IPv4: the edge has no IPv6 address), SSH from the admin ranges only (CKV_AWS_24), admin API from fleet members only", () => {
     expect(rulesOf(run, "network-virginia-edge").filter((r) => r.startsWith("in "))).toEqual(
       [
         "in tcp 80 0.0.0.0/0",
-        "in tcp 80 ::/0",
         "in tcp 443 0.0.0.0/0",
-        "in tcp 443 ::/0",
         "in tcp 22 203.0.113.10/32",
-        "in tcp 22 2001:db8::/48",
+        "in tcp 22 198.51.100.0/24",
         "in tcp 8404 sg:network-virginia-node",
         "in tcp 8404 10.122.64.0/18",
       ].sort(),
@@ -67,11 +65,9 @@ describe("aws security groups, two regions: every rule, and nothing else", () =>
     expect(rulesOf(run, "network-london-edge")).toEqual(
       [
         "in tcp 80 0.0.0.0/0",
-        "in tcp 80 ::/0",
         "in tcp 443 0.0.0.0/0",
-        "in tcp 443 ::/0",
         "in tcp 22 203.0.113.10/32",
-        "in tcp 22 2001:db8::/48",
+        "in tcp 22 198.51.100.0/24",
         "in tcp 8404 sg:network-london-node",
         "in tcp 8404 10.100.64.0/18",
         "out tcp 4000 sg:network-london-node",
@@ -137,11 +133,12 @@ describe("aws security groups, two regions: every rule, and nothing else", () =>
     );
   });
 
-  it("nothing is open to 0.0.0.0/0 or ::/0 except 80 and 443 on the edges", () => {
+  it("nothing is open to 0.0.0.0/0 or ::/0 except 80 and 443 on the edges; no rule names an IPv6 range the VPC does not have", () => {
+    expect(all(run, A.ingress).filter((r) => r.inputs.cidrIpv6 !== undefined)).toEqual([]);
     const open = all(run, A.ingress).filter(openToAll);
     expect(open.map((r) => `${String(r.inputs.securityGroupId)} ${ruleText(r)}`).sort()).toEqual(
       ["network-virginia-edge", "network-london-edge"]
-        .flatMap((g) => ["in tcp 80 0.0.0.0/0", "in tcp 80 ::/0", "in tcp 443 0.0.0.0/0", "in tcp 443 ::/0"].map((t) => `${idOf(g)} ${t}`))
+        .flatMap((g) => ["in tcp 80 0.0.0.0/0", "in tcp 443 0.0.0.0/0"].map((t) => `${idOf(g)} ${t}`))
         .sort(),
     );
   });

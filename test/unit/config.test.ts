@@ -1,5 +1,8 @@
+import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig, resolveCloud } from "../../components/config";
+import { placeholderReleaseFor } from "../../tools/offline/release-fixture";
+import { ed25519Pair } from "../support/ssh";
 import { placeholderRelease, runStack, stackConfigMap, type StackConfig } from "../../tools/offline/stack";
 
 /** A valid minimal config; each case breaks one thing. */
@@ -215,9 +218,116 @@ const cases: Case[] = [
     message: 'portage:access.adminCidrs[0]: "0.0.0.0/0" opens SSH to the whole internet, which a production stack refuses',
   },
   {
-    what: "SSH open to all of IPv6 in production",
-    overrides: { "portage:production": true, "portage:access": { adminCidrs: ["::/0"] } },
-    message: 'portage:access.adminCidrs[0]: "::/0" opens SSH to the whole internet',
+    what: "SSH open to the whole internet by two halves in production",
+    overrides: { "portage:production": true, "portage:access": { adminCidrs: ["0.0.0.0/1", "128.0.0.0/1"] } },
+    message: 'portage:access.adminCidrs: ["0.0.0.0/1","128.0.0.0/1"] opens SSH to the whole internet, which a production stack refuses',
+  },
+  {
+    what: "an IPv6 admin range, which no edge has an address for",
+    overrides: { "portage:access": { adminCidrs: ["203.0.113.10/32", "2001:db8::/48"] } },
+    message: 'portage:access.adminCidrs[1]: "2001:db8::/48" is an IPv6 range, but the edge has an IPv4 address only',
+  },
+  {
+    what: "a private admin range, which never reaches the edge's public address",
+    overrides: { "portage:access": { adminCidrs: ["192.168.1.0/24"] } },
+    message:
+      'portage:access.adminCidrs[0]: "192.168.1.0/24" is private (RFC 1918): SSH reaches the edge\'s public address from your public IPv4 address',
+  },
+  {
+    what: "a loopback admin range",
+    overrides: { "portage:access": { adminCidrs: ["127.0.0.1/32"] } },
+    message: 'portage:access.adminCidrs[0]: "127.0.0.1/32" is loopback',
+  },
+  {
+    what: "a carrier-grade NAT admin range",
+    overrides: { "portage:access": { adminCidrs: ["100.64.0.0/10"] } },
+    message: 'portage:access.adminCidrs[0]: "100.64.0.0/10" is carrier-grade NAT space',
+  },
+  {
+    what: "a multicast admin range",
+    overrides: { "portage:access": { adminCidrs: ["224.0.0.0/4"] } },
+    message: 'portage:access.adminCidrs[0]: "224.0.0.0/4" is multicast',
+  },
+  {
+    what: "the same admin range twice (a duplicate rule the clouds refuse)",
+    overrides: { "portage:access": { adminCidrs: ["198.51.100.0/24", "198.51.100.0/24"] } },
+    message: 'portage:access.adminCidrs[1]: "198.51.100.0/24" is listed twice',
+  },
+  {
+    what: "an app name the VMs already have as a user (cloud-init would skip the rest of the user-data)",
+    overrides: { "portage:app": { name: "ubuntu" } },
+    message: 'portage:app.name: "ubuntu" is a user or group the VMs already have',
+  },
+  {
+    what: "an app name that is portage's admin user",
+    overrides: { "portage:app": { name: "portage" } },
+    message: 'portage:app.name: "portage" is a user or group the VMs already have',
+  },
+  {
+    what: "an app name that is a system group",
+    overrides: { "portage:app": { name: "sudo" } },
+    message: 'portage:app.name: "sudo" is a user or group the VMs already have',
+  },
+  {
+    what: "an app port in Linux's ephemeral range",
+    overrides: { "portage:app": { ports: [4000, 45000] } },
+    message: "portage:app.ports[1]: 45000 lies in Linux's ephemeral range 32768-60999",
+  },
+  {
+    what: "a distribution range too small for blue and green at once",
+    overrides: { "portage:cluster": { distributionPorts: [9100, 9101] } },
+    message: "portage:cluster.distributionPorts: [9100,9101] holds 2 ports; a node needs 4: blue and green at once during a deploy",
+  },
+  {
+    what: "a distribution range in Linux's ephemeral range",
+    overrides: { "portage:cluster": { distributionPorts: [40000, 40050] } },
+    message: "portage:cluster.distributionPorts: [40000,40050] overlaps Linux's ephemeral range 32768-60999",
+  },
+  {
+    what: "a misspelt namespace, which Pulumi would silently ignore",
+    overrides: { "portge:fleet": { regions: ["london"] } },
+    message: 'portge:fleet: unknown namespace "portge" (did you mean "portage:fleet"?)',
+  },
+  {
+    what: "a health path longer than a health check line takes",
+    overrides: { "portage:app": { healthPath: `/${"a".repeat(300)}` } },
+    message: "portage:app.healthPath: is 301 characters long; at most 256 are allowed",
+  },
+  {
+    what: "a public key whose key part is of another type than it says",
+    overrides: {
+      "portage:access": {
+        adminCidrs: ["203.0.113.10/32"],
+        sshPublicKey: "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u you@example.com",
+      },
+    },
+    message: "it says ssh-rsa but its key part is a ssh-ed25519 key",
+  },
+  {
+    what: "a public key cut short",
+    overrides: {
+      "portage:access": {
+        adminCidrs: ["203.0.113.10/32"],
+        sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iy you@example.com",
+      },
+    },
+    message: "its key part is damaged (cut short or padded)",
+  },
+  {
+    what: "a release built for another CPU than the nodes'",
+    overrides: { "portage:app": { release: placeholderReleaseFor({ arch: "arm64" }) } },
+    message:
+      /portage:app\.release: ".*": its Erlang runtime \(erts-14\.2\/bin\/beam\.smp\) is built for aarch64, but portage:fleet\.size "small" \(t3\.small\) is x86_64/,
+  },
+  {
+    what: "a release of another name than the app",
+    overrides: { "portage:app": { release: placeholderReleaseFor({ name: "shop" }) } },
+    message: 'is the release "shop", but portage:app.name is "hello"',
+  },
+  {
+    what: "Traefik on an arm64 edge (its pinned build is x86_64)",
+    overrides: { "portage:edge": { kind: "traefik", size: "t4g.small" } },
+    message: 'portage:edge.size: "t4g.small" (t4g.small) is an arm64 type, but portage installs Traefik from its pinned x86_64 build only',
   },
   {
     what: "backups off in production",
@@ -244,6 +354,20 @@ const cases: Case[] = [
     what: "a public key where the private key goes",
     overrides: { "portage:sshPrivateKey": "ssh-ed25519 AAAA" },
     message: "portage:sshPrivateKey: is not a PEM/OpenSSH private key",
+  },
+  {
+    what: "a private key of another pair than the public key the VMs let in",
+    overrides: { "portage:sshPrivateKey": ed25519Pair().privateKey },
+    message: "portage:sshPrivateKey: is not the private half of portage:access.sshPublicKey",
+  },
+  {
+    what: "a private key behind a passphrase, which nothing can type during pulumi up",
+    overrides: {
+      "portage:sshPrivateKey": generateKeyPairSync("ed25519")
+        .privateKey.export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "x" })
+        .toString(),
+    },
+    message: "portage:sshPrivateKey: is protected by a passphrase",
   },
   {
     what: "gcp without a project",
@@ -340,14 +464,6 @@ const cases: Case[] = [
     what: "bucket versioning as text",
     overrides: { "portage:bucket": { versioning: "yes" } },
     message: 'portage:bucket.versioning: "yes" is not true or false',
-  },
-  {
-    what: "only IPv6 admin ranges on gcp, whose edge has an IPv4 address only",
-    overrides: {
-      "portage:provider": "gcp",
-      "portage:access": { adminCidrs: ["2001:db8::/32"], sshPublicKey: (valid["portage:access"] as { sshPublicKey: string }).sshPublicKey },
-    },
-    message: 'portage:access.adminCidrs: ["2001:db8::/32"] has no IPv4 range, but the gcp edge has an IPv4 address only',
   },
   {
     what: "an address space portage does not have",

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseStackConfig, type Spec } from "../../components/config";
 import { DataGuard, dataLossRefusals, guardedState, type GuardedState } from "../../components/guard";
 import { runOffline } from "../../tools/offline/run";
+import { placeholderReleaseFor } from "../../tools/offline/release-fixture";
 import { placeholderRelease } from "../../tools/offline/stack";
 
 const access = {
@@ -55,9 +56,12 @@ describe("the data guard", () => {
     expect(dataLossRefusals(before, state({ ...prod, "portage:fleet": { regions: ["london"] } }, "prod")).join("\n")).toContain(
       'the database region (the first of portage:fleet.regions) changed from "us-east4" to "europe-west2"',
     );
-    expect(dataLossRefusals(before, state({ ...prod, "portage:app": { release: placeholderRelease, name: "shop" } }, "prod"))[0]).toContain(
-      'the database name (portage:app.name) changed from "hello" to "shop"',
-    );
+    expect(
+      dataLossRefusals(
+        before,
+        state({ ...prod, "portage:app": { release: placeholderReleaseFor({ name: "shop" }), name: "shop" } }, "prod"),
+      )[0],
+    ).toContain('the database name (portage:app.name) changed from "hello" to "shop"');
   });
 
   it.each(["aws", "gcp"])(

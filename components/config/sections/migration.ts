@@ -65,7 +65,7 @@ export function resolveTarget(
   spec: PortableSpec,
   raw: RawConfig,
   providers: Parameters<typeof resolveCloud>[2]["providers"],
-): { cloud: CloudSpec } | { problems: string[] } {
+): { cloud: CloudSpec; warnings: string[] } | { problems: string[] } {
   const m = raw.migration;
   if (!m) return { problems: [] };
   const resolved = resolveCloud(targetPortable(spec, m), m.to, {
