@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadSpec, type Cloud } from "../components/config";
+import { loadSpec, type Cloud, type MigrationPhase, type Spec } from "../components/config";
 import type { NodeInfo } from "../components/fleet";
-import { footprint } from "../components/footprint";
+import { footprint, type Footprint } from "../components/footprint";
 import { DataGuard } from "../components/guard";
+import { migrationFootprints, refuseUnbuilt } from "./migration";
 import { transforms, type StackTransforms } from "./transforms";
 
 /** The stack outputs: the same names and shapes on every cloud. */
@@ -10,6 +11,11 @@ export interface StackOutputs {
   provider: Cloud;
   /** The edge's static public address. */
   edgeAddress: pulumi.Output<string>;
+  /**
+   * Every edge, region by region (regional edges): point the domain at each region's address (one
+   * A record per region, or latency/geolocation records so users reach the nearest).
+   */
+  edges: pulumi.Output<{ name: string; region: string; publicAddress: string }[]>;
   /** Where the app answers: https://<domain>, or http://<edge address>. */
   url: pulumi.Output<string>;
   nodes: pulumi.Output<NodeInfo[]>;
@@ -21,23 +27,60 @@ export interface StackOutputs {
   adminUser: string;
   app: { name: string; version: string; ports: number[]; healthPath: string };
   edgeKind: string;
+  /** While `portage:migration` is set: the phase, and both edges (the domain should resolve to `answering`'s). */
+  migration?: {
+    from: Cloud;
+    to: Cloud;
+    phase: MigrationPhase;
+    answering: Cloud;
+    sourceEdgeAddress: pulumi.Output<string>;
+    targetEdgeAddress: pulumi.Output<string>;
+  };
 }
 
 /**
  * The portage program: validates the stack config, stands the data guard in front of everything,
- * builds the footprint that serves the stack on `portage:provider`, and exports what it serves.
+ * builds the footprint that serves the stack on `portage:provider` (and, while it moves to the other
+ * cloud, the target's beside it: stacks/migration.ts), and exports what answers.
  * Cloud code lives in the components; this file never branches on the cloud.
  */
 export function portage(t: StackTransforms = transforms): StackOutputs {
   const spec = loadSpec();
-  const guard = new DataGuard("data-guard", spec);
-  const serving = footprint(spec.provider, spec, { guard, transforms: t });
-  const { edge, fleet, database, bucket } = serving;
+  refuseUnbuilt(spec.migration);
+  return buildStack(spec, t);
+}
 
+/** The stack's resources and outputs for a validated spec (the tests build unreleased phases through it). */
+export function buildStack(spec: Spec, t: StackTransforms = transforms): StackOutputs {
+  const guard = new DataGuard("data-guard", spec);
+  const { migration } = spec;
+  if (!migration) return outputs(spec, footprint(spec.provider, spec, { guard, transforms: t }));
+  const moving = migrationFootprints({ ...spec, migration }, { guard, transforms: t });
+  return {
+    ...outputs(spec, moving.answering),
+    migration: {
+      from: migration.from,
+      to: migration.to,
+      phase: migration.phase,
+      answering: moving.answering.cloud,
+      sourceEdgeAddress: moving.source.edge.publicAddress,
+      targetEdgeAddress: moving.target.edge.publicAddress,
+    },
+  };
+}
+
+/** What the stack exports about the footprint that answers. */
+function outputs(spec: Spec, answering: Footprint): StackOutputs {
+  const { edge, fleet, database, bucket } = answering;
   const user = spec.access.adminUser;
   return {
-    provider: spec.provider,
+    provider: answering.cloud,
     edgeAddress: edge.publicAddress,
+    edges: pulumi.all(
+      edge.members.map((m) =>
+        m.publicAddress.apply((publicAddress) => ({ name: m.spec.name, region: m.spec.region.region, publicAddress })),
+      ),
+    ),
     url: edge.url,
     nodes: fleet.nodes,
     database: pulumi.all([database.host, database.port]).apply(([host, port]) => ({ host, port, name: database.name })),

@@ -34,12 +34,19 @@ export function projectConfig(): Record<string, Declaration> {
       : { type: scalarType(schema), description, default: schema.parse(undefined) };
   }
   for (const [key, schema] of Object.entries(objectKeys)) {
+    const fallback = defaultsOf(schema);
     out[`portage:${key}`] = {
       description: `${schema.description ?? ""} Fields: ${Object.keys(schema.shape).join(", ")} (see the README's config reference).`,
-      default: schema.parse({}),
+      ...(fallback === undefined ? {} : { default: fallback }),
     };
   }
   return out;
+}
+
+/** An object key's defaults; none for a key whose fields are required (`portage:migration`: unset means off). */
+function defaultsOf(schema: z.ZodObject): Record<string, unknown> | undefined {
+  const parsed = schema.safeParse({});
+  return parsed.success ? (parsed.data as Record<string, unknown>) : undefined;
 }
 
 /** Where the stacks' state lives unless PULUMI_BACKEND_URL says otherwise: the project's own, git-ignored directory. */
@@ -73,7 +80,7 @@ export function referenceTable(): string {
     rows.push(`| \`portage:${key}\` | ${secretKeys.has(key) ? "(unset)" : cell(schema.parse(undefined))} | ${schema.description ?? ""} |`);
   }
   for (const [key, schema] of Object.entries(objectKeys)) {
-    const defaults = schema.parse({}) as Record<string, unknown>;
+    const defaults = defaultsOf(schema) ?? {};
     for (const [field, fieldSchema] of Object.entries(schema.shape)) {
       const description = (fieldSchema as z.ZodType).description ?? "";
       rows.push(`| \`portage:${key}.${field}\` | ${cell(defaults[field])} | ${description} |`);

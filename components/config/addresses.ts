@@ -31,6 +31,24 @@ export interface AddressSpace {
 
 export const defaultSpace: AddressSpace = { name: "default", regionBase: 100, privateServices: "10.200.0.0/16" };
 
+/**
+ * The spaces a stack can take (`portage:addressSpace`). Disjoint for every region of both clouds
+ * (test/unit/addresses.test.ts), so a migration target, which takes the space the serving footprint
+ * does not use, never overlaps it across the VPN. Each leaves room for regions appended later: the
+ * alternate space's regions end below 10.100, the default's below Cloud SQL's 10.200.
+ */
+export const addressSpaces = {
+  default: defaultSpace,
+  alternate: { name: "alternate", regionBase: 20, privateServices: "10.210.0.0/16" },
+} as const satisfies Record<string, AddressSpace>;
+export type AddressSpaceName = keyof typeof addressSpaces;
+export const addressSpaceNames = Object.keys(addressSpaces) as AddressSpaceName[];
+
+/** The space a footprint beside one in `space` takes: the other one. */
+export function otherSpace(space: AddressSpaceName): AddressSpaceName {
+  return space === "default" ? "alternate" : "default";
+}
+
 /** Nodes and database subnets are spread over this many zones (fewer when a region has fewer). */
 export const zoneSlots = 3;
 

@@ -1,10 +1,13 @@
 import { edgeSecretEnv, nodeSecretEnv } from "../secrets/names";
 import { cloudAddresses, defaultSpace, regionAddresses, type AddressSpace } from "./addresses";
 import { Problems } from "./errors";
-import { resolveRegion } from "./regions";
+import { lifecycleWarning } from "./lifecycle";
+import { optInRegion, resolveRegion } from "./regions";
+import { releaseProblems } from "./release-check";
+import { machineArchitecture } from "./release-tarball";
 import type { ProviderConfig } from "./sections/context";
 import { resolveDatabaseTier, resolveMachineType } from "./sizes";
-import type { Cloud, CloudAccounts, CloudSpec, NodeSpec, PortableSpec, RegionSpec } from "./spec";
+import type { Cloud, CloudAccounts, CloudSpec, EdgeSpec, NodeSpec, PortableSpec, RegionSpec } from "./spec";
 
 export interface CloudContext {
   /** Why this cloud is resolved, for messages: `portage:provider is aws`. */
@@ -13,6 +16,8 @@ export interface CloudContext {
   providers: ProviderConfig;
   /** Where the footprint's ranges come from; the default space unless the footprint must not overlap another. */
   space?: AddressSpace;
+  /** Today, for the database versions' support dates (tests pin it). */
+  now?: Date;
 }
 
 /** An IAM condition allows 12 logical operators: one `||` per secret after the first (cloud.google.com/iam/quotas). */
@@ -24,14 +29,6 @@ const accounts: { [C in Cloud]: (spec: PortableSpec, ctx: CloudContext, problems
   gcp: (spec, ctx, problems) => {
     if (!ctx.providers.gcp.project) {
       problems.other(`gcp:project: is required when ${ctx.because}; set it with: pulumi config set gcp:project <your-project-id>`);
-    }
-    // GCP subnets are IPv4-only here: an IPv6 admin range could never reach the edge.
-    const cidrs = spec.access.adminCidrs;
-    if (cidrs.length > 0 && cidrs.every((cidr) => cidr.includes(":"))) {
-      problems.at(
-        "access.adminCidrs",
-        `${JSON.stringify(cidrs)} has no IPv4 range, but the gcp edge has an IPv4 address only; add your IPv4 address, e.g. "203.0.113.10/32"`,
-      );
     }
     // Readers are granted their secrets by name, in one IAM condition each.
     for (const [reader, envs] of [
@@ -55,7 +52,7 @@ export function resolveCloud<C extends Cloud>(
   spec: PortableSpec,
   cloud: C,
   ctx: CloudContext,
-): { cloud: CloudSpec<C> } | { problems: string[] } {
+): { cloud: CloudSpec<C>; warnings: string[] } | { problems: string[] } {
   const problems = new Problems();
   const space = ctx.space ?? defaultSpace;
 
@@ -70,11 +67,16 @@ export function resolveCloud<C extends Cloud>(
     if (!plan.ok) return problems.at(key, plan.reason);
     const nodes = spec.fleet.regionNodes[name] ?? spec.fleet.nodesPerRegion;
     regions.push({ key: name, region: found.region, primary: i === 0, nodes, cidr: plan.cidr, addresses: plan.addresses });
+    const optIn = optInRegion(cloud, found.region);
+    if (optIn) problems.warn(key, optIn);
   });
   // `<region>-<n>` numbers each region's nodes from 1: a region's count changes its own nodes only.
   const nodes: NodeSpec<C>[] = regions.flatMap((region) =>
     Array.from({ length: region.nodes }, (_, index) => ({ name: `${region.key}-${index + 1}`, region, index })),
   );
+
+  // Regional edges: one edge in every fleet region, named like nodes.
+  const edges: EdgeSpec<C>[] = regions.map((region) => ({ name: `${region.key}-1`, region, index: 0, first: region.primary }));
 
   const nodeType = resolveMachineType(spec.fleet.size, cloud, ctx.because);
   if (!nodeType.ok) problems.at("fleet.size", nodeType.reason);
@@ -83,17 +85,34 @@ export function resolveCloud<C extends Cloud>(
   const tier = resolveDatabaseTier(spec.database.size, cloud, ctx.because);
   if (!tier.ok) problems.at("database.size", tier.reason);
   const account = accounts[cloud](spec, ctx, problems);
+  if (nodeType.ok) {
+    // Only the nodes run the release; the edge may have another CPU.
+    const arch = machineArchitecture(cloud, nodeType.type);
+    problems.add(
+      releaseProblems(spec.app, { arch, archSource: `portage:fleet.size ${JSON.stringify(spec.fleet.size)} (${nodeType.type})` }),
+    );
+  }
+  if (edgeType.ok && spec.edge.kind === "traefik" && machineArchitecture(cloud, edgeType.type) === "arm64") {
+    problems.at(
+      "edge.size",
+      `"${spec.edge.size}" (${edgeType.type}) is an arm64 type, but portage installs Traefik from its pinned x86_64 build only; use portage:edge.kind haproxy (from Ubuntu's packages, any CPU) or an x86_64 edge size`,
+    );
+  }
+  const lifecycle = lifecycleWarning(cloud, spec.database.version, ctx.now ?? new Date());
+  if (lifecycle) problems.warn("database.version", lifecycle);
 
   const [primary] = regions;
   if (problems.any || !primary || !nodeType.ok || !edgeType.ok || !tier.ok) {
     return { problems: problems.any ? problems.list : [`portage:fleet.regions: no region resolves on ${cloud}`] };
   }
   return {
+    warnings: problems.warnings,
     cloud: {
       cloud,
       regions,
       primary,
       nodes,
+      edges,
       fleet: { machineType: nodeType.type },
       edge: { machineType: edgeType.type },
       database: { tier: tier.type },
@@ -101,4 +120,15 @@ export function resolveCloud<C extends Cloud>(
       addresses: cloudAddresses(cloud, space),
     },
   };
+}
+
+/** The certificate renewer edge's certbot answers HTTP-01 here for the other edges (node/haproxy.ts). */
+export const acmePort = 8888;
+
+/**
+ * Several HAProxy edges with a domain share one certificate (node/types.ts `sharedCertificate`): the
+ * first edge renews it, the others load it from the bucket and send it the ACME challenges.
+ */
+export function edgesShareCertificate(spec: Pick<PortableSpec, "edge">, cloud: Pick<CloudSpec, "edges">): boolean {
+  return spec.edge.kind === "haproxy" && spec.edge.domain !== "" && cloud.edges.length > 1;
 }

@@ -59,8 +59,10 @@ export function describeIssue(issue: z.core.$ZodIssue, allowedKeys: (path: Prope
       const expected = typeWords[issue.expected] ?? issue.expected;
       return [issue.input === undefined ? `${at}: is required; give ${expected}` : `${at}: ${given} is not ${expected}`];
     }
-    case "invalid_value":
-      return [`${at}: ${given} is not allowed; use ${issue.values.map((v) => String(v)).join(" or ")}`];
+    case "invalid_value": {
+      const allowed = issue.values.map((v) => String(v)).join(" or ");
+      return [issue.input === undefined ? `${at}: is required; use ${allowed}` : `${at}: ${given} is not allowed; use ${allowed}`];
+    }
     case "too_small":
       return [
         issue.origin === "array"
@@ -68,11 +70,11 @@ export function describeIssue(issue: z.core.$ZodIssue, allowedKeys: (path: Prope
           : `${at}: ${given} is too small; the minimum is ${String(issue.minimum)}`,
       ];
     case "too_big":
-      return [
-        issue.origin === "array"
-          ? `${at}: allows at most ${String(issue.maximum)} items`
-          : `${at}: ${given} is too large; the maximum is ${String(issue.maximum)}`,
-      ];
+      if (issue.origin === "array") return [`${at}: allows at most ${String(issue.maximum)} items`];
+      if (issue.origin === "string") {
+        return [`${at}: is ${String(issue.input).length} characters long; at most ${String(issue.maximum)} are allowed`];
+      }
+      return [`${at}: ${given} is too large; the maximum is ${String(issue.maximum)}`];
     case "invalid_union":
       return [`${at}: ${given} is not valid here; ${issue.message}`];
     default:
@@ -83,6 +85,8 @@ export function describeIssue(issue: z.core.$ZodIssue, allowedKeys: (path: Prope
 /** Collects every problem of the config, each with its key path, so that all are reported at once. */
 export class Problems {
   readonly list: string[] = [];
+  /** What works but is most likely not what the user wants: shown by `pulumi preview`, never fatal. */
+  readonly warnings: string[] = [];
 
   /** A problem with a portage key: `portage:<key>: <text>`. */
   at(key: string, text: string): void {
@@ -96,6 +100,11 @@ export class Problems {
 
   add(lines: readonly string[]): void {
     this.list.push(...lines);
+  }
+
+  /** A warning about a portage key: `portage:<key>: <text>`. */
+  warn(key: string, text: string): void {
+    this.warnings.push(`portage:${key}: ${text}`);
   }
 
   get any(): boolean {

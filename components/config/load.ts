@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { ConfigError, describeIssue, suggestion } from "./errors";
 import { readProviderConfig, resolveSpec, type StackContext } from "./resolve";
@@ -15,7 +16,14 @@ export function parseStackConfig(config: Record<string, string>, ctx: Omit<Stack
 
   for (const [fullKey, text] of Object.entries(config)) {
     const [namespace, key = ""] = splitKey(fullKey);
-    if (namespace !== "portage") continue;
+    if (namespace !== "portage") {
+      if (looksLikePortage(namespace)) {
+        problems.push(
+          `${fullKey}: unknown namespace "${namespace}" (did you mean "portage:${key}"?); Pulumi would pass it to no one and the setting would be ignored`,
+        );
+      }
+      continue;
+    }
     if (!(configKeys as string[]).includes(key)) {
       problems.push(`portage:${key}: unknown key${suggestion(key, configKeys)}; portage keys are ${configKeys.join(", ")}`);
       continue;
@@ -41,6 +49,7 @@ export function loadSpec(): Spec {
     stack: pulumi.getStack(),
     cwd: process.cwd(),
   });
+  for (const warning of spec.warnings) pulumi.log.warn(warning);
   if (!spec.production && /prod/i.test(spec.stack)) {
     pulumi.log.warn(
       `stack "${spec.stack}" looks like production but portage:production is false: nothing is protected from deletion. ` +
@@ -48,6 +57,11 @@ export function loadSpec(): Spec {
     );
   }
   return spec;
+}
+
+/** A namespace one or two typos away from `portage` (`portge`, `portage-`, `Portage`): never a provider's. */
+function looksLikePortage(namespace: string): boolean {
+  return namespace.toLowerCase() === "portage" || distance(namespace.toLowerCase(), "portage") <= 2;
 }
 
 function splitKey(fullKey: string): [string, string | undefined] {

@@ -142,3 +142,40 @@ export function resolveRegion(name: string, cloud: Cloud, because = `portage:pro
     reason: `"${name}" is not a region; use one of ${Object.keys(portableRegions).join(", ")} or ${cloudWords[cloud].article} ${cloud} region such as ${cloudWords[cloud].exampleRegion}`,
   };
 }
+
+/**
+ * AWS regions an account must enable before using them: every region launched after 20 March 2019
+ * (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html). GCP has none.
+ */
+export const optInRegions: Record<Cloud, Record<string, string>> = {
+  aws: {
+    "af-south-1": "Cape Town",
+    "ap-east-1": "Hong Kong",
+    "ap-south-2": "Hyderabad",
+    "ap-southeast-3": "Jakarta",
+    "ap-southeast-4": "Melbourne",
+    "ap-southeast-5": "Malaysia",
+    "ap-southeast-7": "Thailand",
+    "ca-west-1": "Calgary",
+    "eu-central-2": "Zurich",
+    "eu-south-1": "Milan",
+    "eu-south-2": "Spain",
+    "il-central-1": "Tel Aviv",
+    "me-central-1": "UAE",
+    "me-south-1": "Bahrain",
+    "mx-central-1": "Mexico",
+  },
+  gcp: {},
+};
+
+/** The command that enables an opt-in region (the account's root or an admin with account:EnableRegion). */
+export function enableRegionCommand(region: string): string {
+  return `aws account enable-region --region-name ${region}`;
+}
+
+/** What to tell the user about a region the account must enable first, or undefined. */
+export function optInRegion(cloud: Cloud, region: string): string | undefined {
+  const name = optInRegions[cloud][region];
+  if (!name) return undefined;
+  return `${region} (${name}) is an opt-in region: it works only once the account has enabled it (the preview checks). Enable it with: ${enableRegionCommand(region)}, then wait until aws account get-region-opt-status --region-name ${region} says ENABLED (minutes, up to hours)`;
+}

@@ -1,4 +1,5 @@
 import { stackPrefix } from "../names";
+import { addressSpaces } from "./addresses";
 import { resolveCloud } from "./cloud";
 import { Problems } from "./errors";
 import type { RawConfig } from "./schema";
@@ -10,6 +11,7 @@ import type { StackContext } from "./sections/context";
 import { databaseSection } from "./sections/database";
 import { edgeSection } from "./sections/edge";
 import { fleetSection } from "./sections/fleet";
+import { migrationSection, resolveTarget } from "./sections/migration";
 import { rolloutSection } from "./sections/rollout";
 import type { Cloud, CloudSpec, CloudSpecs, PortableSpec, Spec } from "./spec";
 
@@ -19,8 +21,9 @@ export { supportedPostgres } from "./sections/database";
 
 /**
  * Applies the rules that need more than a type, section by section (sections/: fleet, database,
- * bucket, edge, app, access, cluster, rollout), then resolves the portable spec for the serving cloud
- * (cloud.ts: regions, ranges, sizes, account). Returns the spec, or every problem found.
+ * bucket, edge, app, access, cluster, rollout, migration), then resolves the portable spec for the
+ * serving cloud (cloud.ts: regions, ranges, sizes, account) in `portage:addressSpace`, and for a
+ * migration's target in the other space. Returns the spec, or every problem found.
  */
 export function resolveSpec(raw: RawConfig, ctx: StackContext): { spec: Spec } | { problems: string[] } {
   const problems = new Problems();
@@ -33,6 +36,8 @@ export function resolveSpec(raw: RawConfig, ctx: StackContext): { spec: Spec } |
     provider: raw.provider,
     production: raw.production,
     allowDataLoss: raw.allowDataLoss,
+    addressSpace: raw.addressSpace,
+    migration: migrationSection(input),
     prefix: stackPrefix(raw.app.name, ctx.stack),
     fleet: fleetSection(input),
     database: databaseSection(input),
@@ -47,10 +52,16 @@ export function resolveSpec(raw: RawConfig, ctx: StackContext): { spec: Spec } |
   const serving = resolveCloud(portable, raw.provider, {
     because: `portage:provider is ${raw.provider}`,
     providers: ctx.providers,
+    space: addressSpaces[raw.addressSpace],
   });
   if ("problems" in serving) problems.add(serving.problems);
-  if (problems.any || "problems" in serving) return { problems: problems.list };
-  return { spec: { ...portable, clouds: withCloud({}, serving.cloud) } };
+  // A target on the serving cloud is already refused (portage:migration.to).
+  const target = portable.migration && portable.migration.to !== raw.provider ? resolveTarget(portable, raw, ctx.providers) : undefined;
+  if (target && "problems" in target) problems.add(target.problems);
+  if (problems.any || "problems" in serving || (target && "problems" in target)) return { problems: problems.list };
+  const clouds = withCloud({}, serving.cloud);
+  const warnings = [...problems.warnings, ...serving.warnings, ...(target ? target.warnings : [])];
+  return { spec: { ...portable, warnings, clouds: target ? withCloud(clouds, target.cloud) : clouds } };
 }
 
 /** Adds a resolved cloud to a spec's clouds. */

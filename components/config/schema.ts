@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { clouds, edgeKinds } from "./clouds";
+import { addressSpaceNames } from "./addresses";
+import { clouds, edgeKinds, migrationPhases } from "./clouds";
 
 /** The most nodes one region may have (fleet.nodesPerRegion, or a region's own `nodes`). */
 export const maxNodesPerRegion = 100;
@@ -11,14 +12,14 @@ export const maxNodesPerRegion = 100;
  * a type live in sections/ (one validator per key) and cloud.ts (regions, sizes, ranges per cloud).
  */
 
-const text = (description: string, fallback: string) => z.string().default(fallback).describe(description);
+const text = (description: string, fallback: string, max = 1024) => z.string().max(max).default(fallback).describe(description);
 const whole = (description: string, fallback: number, min: number, max: number) =>
   z.int().min(min).max(max).default(fallback).describe(description);
 const flag = (description: string, fallback: boolean) => z.boolean().default(fallback).describe(description);
 
 /** A region of `fleet.regions` with its own node count: `{ name: london, nodes: 3 }` (valid for `pulumi config set --path`). */
 const regionWithNodes = z.strictObject({
-  name: z.string().describe("The region: a portable name or the provider's own."),
+  name: z.string().max(64).describe("The region: a portable name or the provider's own."),
   nodes: z.int().min(1).max(maxNodesPerRegion).optional().describe("Nodes in this region; fleet.nodesPerRegion when left out."),
 });
 
@@ -26,7 +27,7 @@ export const fleetSchema = z
   .strictObject({
     regions: z
       .array(
-        z.union([z.string(), regionWithNodes], {
+        z.union([z.string().max(64), regionWithNodes], {
           error: 'give a region name ("london") or a region with its own node count ({ name: london, nodes: 3 })',
         }),
       )
@@ -75,17 +76,20 @@ export const edgeSchema = z
   .strictObject({
     kind: z.enum(edgeKinds).default("haproxy").describe("The proxy on the edge VM: haproxy or traefik."),
     domain: text("Public host name of the app; when set, the edge gets a Let's Encrypt certificate and redirects HTTP to HTTPS.", ""),
-    acmeEmail: text("Contact e-mail for Let's Encrypt; required with a domain.", ""),
+    acmeEmail: text("Contact e-mail for Let's Encrypt; required with a domain.", "", 254),
     size: text("Edge VM size: small, medium, large, or an explicit instance/machine type.", "small"),
   })
   .describe("The edge VM: static public address, reverse proxy, SSH bastion.");
 
 export const appSchema = z
   .strictObject({
-    name: text("Release name (the `mix release` name): names the unit, the user and the database, so not a Postgres key word.", "hello"),
-    release: text("Local path of the `mix release` tarball to ship.", "./releases/hello-0.1.0.tar.gz"),
+    name: text(
+      "Release name (the `mix release` name): names the unit, the user and the database, so neither a Postgres key word nor a user the VMs have (root, ubuntu, portage, ...).",
+      "hello",
+    ),
+    release: text("Local path of the `mix release` tarball to ship.", "./releases/hello-0.1.0.tar.gz", 4096),
     version: text("Version of that release; changing it rolls the fleet over with zero downtime.", "0.1.0"),
-    healthPath: text("Path that answers 200 when the release is ready to serve.", "/ping"),
+    healthPath: text("Path that answers 200 when the release is ready to serve.", "/ping", 256),
     ports: z.array(z.int()).default([4000, 4001]).describe("The two ports a release alternates between (blue and green)."),
   })
   .describe("The application and its release.");
@@ -93,10 +97,11 @@ export const appSchema = z
 export const accessSchema = z
   .strictObject({
     adminCidrs: z
-      .array(z.string())
+      .array(z.string().max(64))
       .default([])
       .describe("Addresses (CIDR) allowed to SSH to the edge; the only way in for operators and rollouts."),
-    sshPublicKey: text("The operator's SSH public key, installed for the admin user on the edge and the nodes.", ""),
+    // An RSA key of OpenSSH's largest size (16384 bits) with a long comment is about 3,000 characters.
+    sshPublicKey: text("The operator's SSH public key, installed for the admin user on the edge and the nodes.", "", 4096),
   })
   .describe("Who may reach the servers.");
 
@@ -121,6 +126,36 @@ export const rolloutSchema = z
   })
   .describe("How a new version rolls over the fleet.");
 
+export const migrationSchema = z
+  .strictObject({
+    to: z.enum(clouds).describe("The cloud the stack moves to: the other one than `portage:provider`."),
+    phase: z
+      .enum(migrationPhases)
+      .describe(
+        "replicate (build the target beside the source, copy the data live), cutover (writes and traffic move to the target), finish (the source goes); rollback before finish; cancel ends a migration before cutover.",
+      ),
+    regions: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe(
+        "The target's regions, the first primary, when `fleet.regions` has names only the serving cloud knows (us-east-1). Default: `fleet.regions`. After finish they become `fleet.regions`.",
+      ),
+    fleetSize: z
+      .string()
+      .optional()
+      .describe("The target's node size when `fleet.size` is an instance type of the serving cloud. Default: `fleet.size`."),
+    edgeSize: z
+      .string()
+      .optional()
+      .describe("The target's edge size when `edge.size` is an instance type of the serving cloud. Default: `edge.size`."),
+    databaseSize: z
+      .string()
+      .optional()
+      .describe("The target's database size when `database.size` is an instance class of the serving cloud. Default: `database.size`."),
+  })
+  .describe("Moving the stack to the other cloud with its data, phase by phase (README: Moving to another cloud). Unset: no migration.");
+
 export const objectKeys = {
   fleet: fleetSchema,
   database: databaseSchema,
@@ -130,6 +165,7 @@ export const objectKeys = {
   access: accessSchema,
   cluster: clusterSchema,
   rollout: rolloutSchema,
+  migration: migrationSchema,
 } as const;
 
 export const scalarKeys = {
@@ -139,6 +175,12 @@ export const scalarKeys = {
     "Lets this one update delete or replace the database and the bucket (a provider switch on a dev stack; a database replacement in production). Set it, run the update, unset it.",
     false,
   ),
+  addressSpace: z
+    .enum(addressSpaceNames)
+    .default("default")
+    .describe(
+      "The private ranges of the stack's networks: default (10.100.0.0/16 and up, a /16 per aws region or a /20 per gcp region; Cloud SQL 10.200.0.0/16) or alternate (10.20.0.0/16 and up; Cloud SQL 10.210.0.0/16). A migration target takes the other one; after finish keep the value it printed. Never change it on a stack with data: it renumbers the network.",
+    ),
   sshPrivateKey: z
     .string()
     .default("")
@@ -159,6 +201,7 @@ export const configSchema = z.strictObject({
   access: accessSchema.prefault({}),
   cluster: clusterSchema.prefault({}),
   rollout: rolloutSchema.prefault({}),
+  migration: migrationSchema.optional(),
 });
 
 export type RawConfig = z.output<typeof configSchema>;

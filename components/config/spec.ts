@@ -1,4 +1,4 @@
-import type { AddressSpace, CloudAddresses, RegionAddresses } from "./addresses";
+import type { AddressSpace, AddressSpaceName, CloudAddresses, RegionAddresses } from "./addresses";
 
 /**
  * The validated, resolved stack spec: what every component receives. Built once by `loadSpec`
@@ -10,9 +10,9 @@ import type { AddressSpace, CloudAddresses, RegionAddresses } from "./addresses"
  * made and validated in config/, before any resource; a footprint on a cloud takes `spec.clouds[cloud]`.
  */
 
-import type { Cloud, EdgeKind } from "./clouds";
+import type { Cloud, EdgeKind, MigrationPhase } from "./clouds";
 
-export { clouds, edgeKinds, type Cloud, type CloudProvider, type EdgeKind } from "./clouds";
+export { clouds, edgeKinds, migrationPhases, type Cloud, type CloudProvider, type EdgeKind, type MigrationPhase } from "./clouds";
 
 export interface RegionSpec<C extends Cloud = Cloud> {
   /** The name the user wrote (portable like `virginia`, or the provider's own); used in resource names. */
@@ -37,6 +37,21 @@ export interface NodeSpec<C extends Cloud = Cloud> {
   index: number;
 }
 
+/**
+ * An edge VM: one in every fleet region ("regional edges"), so each region's users enter there. The
+ * primary region's first edge is the SSH bastion of rollouts and, when edges share a certificate, its
+ * renewer; it keeps the names a single-edge stack always had.
+ */
+export interface EdgeSpec<C extends Cloud = Cloud> {
+  /** `<region key>-<n>`, e.g. `london-1`, like nodes. */
+  name: string;
+  region: RegionSpec<C>;
+  /** 0-based position in its region's group; picks the zone. */
+  index: number;
+  /** The primary region's first edge: bastion, certificate renewer, the stack's legacy names. */
+  first: boolean;
+}
+
 /** Where each cloud's footprint lives, from the provider's own config keys (`aws:profile`, `gcp:project`). */
 export interface CloudAccounts {
   aws: { profile?: string };
@@ -51,6 +66,8 @@ export interface CloudSpec<C extends Cloud = Cloud> {
   primary: RegionSpec<C>;
   /** Every node, region by region. */
   nodes: NodeSpec<C>[];
+  /** Every edge, region by region; the first is the primary region's first. */
+  edges: EdgeSpec<C>[];
   fleet: { machineType: string };
   edge: { machineType: string };
   database: { tier: string };
@@ -59,7 +76,15 @@ export interface CloudSpec<C extends Cloud = Cloud> {
   addresses: CloudAddresses<C> & { space: AddressSpace };
 }
 
-/** The resolved clouds of a spec: `portage:provider` always (issue 11 adds a migration target). */
+/** A move of the stack to the other cloud (`portage:migration`): from `portage:provider` to `to`. */
+export interface MigrationSpec {
+  /** The cloud the stack comes from: `portage:provider`, until the user switches it after finish. */
+  from: Cloud;
+  to: Cloud;
+  phase: MigrationPhase;
+}
+
+/** The resolved clouds of a spec: `portage:provider` always, and a migration's target. */
 export type CloudSpecs = { [C in Cloud]?: CloudSpec<C> };
 
 export interface Spec {
@@ -70,6 +95,10 @@ export interface Spec {
   production: boolean;
   /** The user allows this update to delete or replace the stack's data (see components/guard). */
   allowDataLoss: boolean;
+  /** The serving footprint's address space (`portage:addressSpace`); a migration target takes the other. */
+  addressSpace: AddressSpaceName;
+  /** Moving to the other cloud, when `portage:migration` is set. */
+  migration?: MigrationSpec;
   /** `<app>-<stack>`, lowercase: what cloud-side names start with (components/names makes each valid). */
   prefix: string;
   fleet: {
@@ -128,12 +157,14 @@ export interface Spec {
     edgeName: string;
   };
   rollout: { batchSize: number; healthTimeoutSeconds: number };
+  /** What the config allows but the user most likely did not mean; `loadSpec` shows them in the preview. */
+  warnings: string[];
   /** The spec resolved for each cloud a footprint is built on; see `cloudSpec`. */
   clouds: CloudSpecs;
 }
 
 /** The spec without its per-cloud resolutions: what `resolveCloud` resolves. */
-export type PortableSpec = Omit<Spec, "clouds">;
+export type PortableSpec = Omit<Spec, "clouds" | "warnings">;
 
 /**
  * The spec of a cloud the config resolved. Asking for another is a mistake in the program, not in

@@ -29,9 +29,10 @@ export const prices: CloudPrices<"aws"> = {
       `${nodes} node${nodes === 1 ? "" : "s"} (${cloud.fleet.machineType}, ${spec.fleet.diskGb} GB gp3)`,
       nodes * (vm(cloud.fleet.machineType) * hours + spec.fleet.diskGb * price.diskGbMonth),
     );
+    const edges = cloud.edges.length;
     add(
-      `edge (${cloud.edge.machineType}, 8 GB gp3, Elastic IP)`,
-      vm(cloud.edge.machineType) * hours + 8 * price.diskGbMonth + price.publicIpv4Hour * hours,
+      `${edges === 1 ? "edge" : `${edges} edges, one per region`} (${cloud.edge.machineType}, 8 GB gp3, Elastic IP)`,
+      edges * (vm(cloud.edge.machineType) * hours + 8 * price.diskGbMonth + price.publicIpv4Hour * hours),
     );
     const tier = cloud.database.tier;
     const db = price.db[tier] ?? unpriced(tier);

@@ -13,7 +13,7 @@ const price = {
   sqlSsdGbMonth: 0.17,
   natVmHour: 0.0014, // per VM, up to 32 VMs per gateway, then a flat $0.044/h
   natCapHour: 0.044,
-  staticIpHour: 0.005, // in use: the edge, and each NAT gateway's address
+  staticIpHour: 0.005, // in use: each edge, and each NAT gateway's address
   privateZoneMonth: 0.2,
   secretVersionMonth: 0.06,
 };
@@ -29,9 +29,10 @@ export const prices: CloudPrices<"gcp"> = {
       `${nodes} node${nodes === 1 ? "" : "s"} (${cloud.fleet.machineType}, ${spec.fleet.diskGb} GB pd-balanced)`,
       nodes * (vm(cloud.fleet.machineType) * hours + spec.fleet.diskGb * price.diskGbMonth),
     );
+    const edges = cloud.edges.length;
     add(
-      `edge (${cloud.edge.machineType}, 20 GB pd-balanced, static address)`,
-      vm(cloud.edge.machineType) * hours + 20 * price.diskGbMonth + price.staticIpHour * hours,
+      `${edges === 1 ? "edge" : `${edges} edges, one per region`} (${cloud.edge.machineType}, 20 GB pd-balanced, static address)`,
+      edges * (vm(cloud.edge.machineType) * hours + 20 * price.diskGbMonth + price.staticIpHour * hours),
     );
     const tier = cloud.database.tier;
     const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);

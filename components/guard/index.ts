@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { servingCloud, type Cloud, type Spec } from "../config";
+import { cloudSpec, servingCloud, type Cloud, type Spec } from "../config";
+import type { MigrationSpec } from "../config/spec";
+import type { GuardedMigration } from "./migration";
 import { dataLossRefusals, type GuardedState } from "./rules";
 
+export { closesMigration, migrationRefusals, type GuardedMigration } from "./migration";
 export { dataLossRefusals, type GuardedState } from "./rules";
 
 /**
@@ -58,5 +61,14 @@ export function guardedState(spec: Spec): GuardedState {
       storageGb: spec.database.storageGb,
     },
     bucket: { service: services.bucket, region: primary },
+    addressSpace: spec.addressSpace,
+    regions: [...spec.fleet.regions],
+    ...(spec.migration ? { migration: guardedMigration(spec, spec.migration) } : {}),
   };
+}
+
+/** The migration's target as the guard records it. */
+function guardedMigration(spec: Spec, { to, phase }: MigrationSpec): GuardedMigration {
+  const target = cloudSpec(spec, to);
+  return { to, phase, space: target.addresses.space.name, regions: target.regions.map((r) => r.key) };
 }

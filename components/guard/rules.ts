@@ -1,8 +1,10 @@
+import { closesMigration, migrationRefusals, type MigrationFacts } from "./migration";
+
 /**
  * What the data guard compares between the last update and this one. Pure and self-contained:
  * the dynamic provider below is serialized into the stack's state, closures and all.
  */
-export interface GuardedState {
+export interface GuardedState extends MigrationFacts {
   stack: string;
   provider: string;
   production: boolean;
@@ -19,12 +21,22 @@ export interface GuardedState {
 /** Why this update must not go ahead; empty when it may. */
 export function dataLossRefusals(olds: Partial<GuardedState> | undefined, news: GuardedState): string[] {
   if (!olds || !olds.provider || !olds.database || !olds.bucket) return [];
+  const was = { ...olds, provider: olds.provider };
+  const migration = migrationRefusals(was, news);
+  if (migration.length > 0) return migration;
+  // The source goes with its final snapshot (phase finish set it up); the target was checked above.
+  if (closesMigration(was, news)) return [];
+  if (olds.migration && news.migration && olds.database.version !== news.database.version) {
+    return [
+      `portage:database.version changed from "${olds.database.version}" to "${news.database.version}" during a migration: a major upgrade drops the replication's slots ` +
+        `and both databases would upgrade; finish or cancel the migration first`,
+    ];
+  }
   const lost = `the Postgres database "${olds.database.name}" (${olds.database.service} in ${olds.database.region}) and the bucket (${olds.bucket.service} in ${olds.bucket.region})`;
   if (olds.provider !== news.provider) {
     const move =
-      `Move the data first: create a stack on ${news.provider} (pulumi stack init <name>, portage:provider ${news.provider}), ` +
-      `copy the database (pg_dump / pg_restore through the edge) and the bucket (e.g. rclone sync), point your domain at the new edge, ` +
-      `then remove this stack with pulumi destroy.`;
+      `Move the stack with its data instead: keep portage:provider ${olds.provider} and set portage:migration to {"to": "${news.provider}", "phase": "replicate"}, ` +
+      `then phase cutover, then finish (README: Moving to another cloud); the data is copied live and writes stop for seconds.`;
     if (news.production) {
       return [
         `portage:provider changed from ${olds.provider} to ${news.provider}: this would delete ${lost}. ` +
@@ -38,6 +50,14 @@ export function dataLossRefusals(olds: Partial<GuardedState> | undefined, news: 
       ];
     }
     return [];
+  }
+  const space = { was: olds.addressSpace ?? "default", is: news.addressSpace ?? "default" };
+  if (space.was !== space.is && !(news.allowDataLoss && !news.production)) {
+    return [
+      `portage:addressSpace changed from "${space.was}" to "${space.is}": this renumbers the network and replaces everything in it, ${lost} included. ` +
+        `Keep "${space.was}"` +
+        (news.production ? "." : `; to renumber this dev stack anyway and lose that data, set portage:allowDataLoss true for this update.`),
+    ];
   }
   const refusals: string[] = impossibleChanges(olds.database, news.database);
   if (!news.production || news.allowDataLoss) return refusals;

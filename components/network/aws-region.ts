@@ -131,7 +131,8 @@ export function route(ctx: Pick<RegionContext, "provider" | "parent" | "t">, nam
 
 /** One lookup per region: standard zones (no Local or Wavelength Zones) that offer the region's VM types. */
 function regionZones(region: RegionSpec, cloud: CloudSpec<"aws">, opts: pulumi.InvokeOutputOptions): pulumi.Output<string[]> {
-  const types = [...new Set(region.primary ? [cloud.fleet.machineType, cloud.edge.machineType] : [cloud.fleet.machineType])];
+  // Every region has edges (in slot 0's public subnet) and nodes; subnets keep their zone once made.
+  const types = [...new Set([cloud.fleet.machineType, cloud.edge.machineType])];
   const available = aws.getAvailabilityZonesOutput(
     { state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] },
     opts,

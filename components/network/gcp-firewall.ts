@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
-import type { CloudSpec, Spec } from "../config";
+import { acmePort, edgesShareCertificate, type CloudSpec, type Spec } from "../config";
 import { transform } from "../transform";
 import type { GcpNetworkTransforms } from "./gcp-types";
 
@@ -22,9 +22,8 @@ export function createFirewall(name: string, args: FirewallInputs, opts: pulumi.
   const [blue, green] = spec.app.ports;
   const [distMin, distMax] = spec.cluster.distributionPorts;
   const privateServices = args.cloud.addresses.privateServices;
-  // The gcp subnets are IPv4-only, so IPv6 admin ranges could never match the edge (config/ makes
-  // sure at least one IPv4 range is left).
-  const adminRanges = spec.access.adminCidrs.filter((cidr) => !cidr.includes(":"));
+  // IPv4 only, like the subnets: config/admin-ranges.ts refuses IPv6 admin ranges.
+  const adminRanges = spec.access.adminCidrs;
 
   const rules: Array<[string, Omit<gcp.compute.FirewallArgs, "network">]> = [
     [
@@ -101,6 +100,18 @@ export function createFirewall(name: string, args: FirewallInputs, opts: pulumi.
       },
     ],
   ];
+  if (edgesShareCertificate(spec, args.cloud)) {
+    rules.push([
+      "edge-acme",
+      {
+        description: `ACME HTTP-01 (port ${acmePort}) between edges: the shared certificate's renewer answers the challenges that reach the other edges`,
+        direction: "INGRESS",
+        sourceTags: [edgeTag],
+        targetTags: [edgeTag],
+        allows: [{ protocol: "tcp", ports: [String(acmePort)] }],
+      },
+    ]);
+  }
   return rules.map(
     ([suffix, ruleArgs]) =>
       new gcp.compute.Firewall(...transform(args.transform.firewall, `${name}-${suffix}`, { network: args.network.id, ...ruleArgs }, opts)),

@@ -52,9 +52,29 @@ describe("aws data: database, bucket and secrets (dev)", () => {
     expect(db.inputs.storageEncrypted).toBe(true);
     const parameters = one(run, A.dbParameters, "database-parameters");
     expect(parameters.inputs.family).toBe("postgres16");
-    expect(parameters.inputs.parameters).toEqual([{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }]);
+    expect(parameters.inputs.parameters).toContainEqual({ name: "rds.force_ssl", value: "1", applyMethod: "immediate" });
     expect(String(db.inputs.parameterGroupName)).toMatch(/^database-parameters-/);
     expect(db.options.dependsOn).toContain(parameters.urn);
+  });
+
+  it("ready for change data capture from day one: logical replication, pglogical, slots, workers, a bound on kept WAL", () => {
+    const parameters = one(run, A.dbParameters, "database-parameters").inputs.parameters as {
+      name: string;
+      value: string;
+      applyMethod: string;
+    }[];
+    const byName = Object.fromEntries(parameters.map((p) => [p.name, p]));
+    expect(byName["rds.logical_replication"]).toEqual({ name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" });
+    expect(byName["shared_preload_libraries"]?.value.split(",")).toEqual(["pg_stat_statements", "pglogical"]);
+    for (const name of ["max_replication_slots", "max_wal_senders", "max_logical_replication_workers"]) {
+      expect(Number(byName[name]?.value), name).toBeGreaterThanOrEqual(4);
+    }
+    // Static parameters cannot be applied immediately (RDS refuses the modification): they wait for a reboot.
+    for (const p of parameters.filter((x) => !["rds.force_ssl", "max_slot_wal_keep_size"].includes(x.name))) {
+      expect(p.applyMethod, p.name).toBe("pending-reboot");
+    }
+    // A quarter of the 20 GiB disk, in MB.
+    expect(byName["max_slot_wal_keep_size"]).toEqual({ name: "max_slot_wal_keep_size", value: "5120", applyMethod: "immediate" });
   });
 
   it("automated backups for backupDays, so point-in-time recovery within them (CKV_AWS_133); no standby unless asked", () => {

@@ -1,8 +1,10 @@
 import * as ipaddr from "ipaddr.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { regionAddresses } from "../../components/config";
+import { maxAdminRanges } from "../../components/config/admin-ranges";
 import { slotZones } from "../../components/network/aws-zones";
-import { access } from "../support/stack";
+import { runStack } from "../../tools/offline/stack";
+import { access, validConfig } from "../support/stack";
 import { A, all, idOf, one, regionOf, runAws, type Run } from "./aws-support";
 
 const regions = { virginia: "us-east-1", london: "eu-west-2", tokyo: "ap-northeast-1" } as const;
@@ -123,8 +125,8 @@ describe("aws network: a VPC per region, peered in a full mesh", () => {
     for (const from of keys) {
       for (const to of keys.filter((k) => k !== from)) {
         expect(has(`network-${from}-nodes-routes`, to), `${from} nodes -> ${to}`).toBe(true);
-        // The edge (primary public subnet) reaches every node; the database answers every node.
-        expect(has(`network-${from}-public-routes`, to), `${from} public -> ${to}`).toBe(from === "virginia");
+        // Every region's edges (its public subnet) reach every node; the database answers every node.
+        expect(has(`network-${from}-public-routes`, to), `${from} public -> ${to}`).toBe(true);
         expect(has(`network-${from}-database-routes`, to), `${from} database -> ${to}`).toBe(from === "virginia");
       }
     }
@@ -133,8 +135,8 @@ describe("aws network: a VPC per region, peered in a full mesh", () => {
       const accepter = one(run, A.accepter, `${String(r.inputs.vpcPeeringConnectionId).replace(/-id$/, "")}-accept`);
       expect(r.options.dependsOn).toContain(accepter.urn);
     }
-    // nodes: 3 regions x 2 peers; public and database tables of the primary: 2 x 2.
-    expect(peeringRoutes).toHaveLength(10);
+    // nodes and public: 3 regions x 2 peers each; the primary's database table: 2.
+    expect(peeringRoutes).toHaveLength(14);
   });
 
   it("the primary region has a free S3 gateway endpoint on the node route table (release downloads skip the NAT charge)", () => {
@@ -150,13 +152,16 @@ describe("aws network: a VPC per region, peered in a full mesh", () => {
 });
 
 describe("aws network at its limit: 10 regions", () => {
+  const regions = ["virginia", "ohio", "oregon", "california", "montreal", "london", "frankfurt", "paris", "tokyo", "sydney"];
   let run: Run;
+  /** The largest config validation accepts: 10 regions, the most admin ranges, edges sharing a certificate. */
+  let largest: Run;
   beforeAll(async () => {
-    run = await runAws({
-      "portage:fleet": {
-        regions: ["virginia", "ohio", "oregon", "california", "montreal", "london", "frankfurt", "paris", "tokyo", "sydney"],
-        nodesPerRegion: 1,
-      },
+    run = await runAws({ "portage:fleet": { regions, nodesPerRegion: 1 } });
+    largest = await runAws({
+      "portage:fleet": { regions, nodesPerRegion: 1 },
+      "portage:edge": { domain: "app.example.com", acmeEmail: "ops@example.com" },
+      "portage:access": { ...access, adminCidrs: Array.from({ length: maxAdminRanges }, (_, i) => `198.51.${i}.0/24`) },
     });
   });
 
@@ -178,23 +183,25 @@ describe("aws network at its limit: 10 regions", () => {
     return count;
   };
 
-  // Validation bounds the regions (10) but not portage:access.adminCidrs, so "the largest accepted list
-  // of admin ranges" has no size to test yet: this checks one range, and measures what each more costs.
-  it("at 10 regions and one admin range, every security group stays within AWS's default 60 rules inbound and 60 outbound; each more admin range adds one inbound rule to the edge", async () => {
-    const count = rulesPerGroup(run);
+  it(`with the largest config validation accepts (10 regions, ${maxAdminRanges} admin ranges, a shared certificate), every security group stays within AWS's default 60 rules inbound and 60 outbound`, () => {
+    const count = rulesPerGroup(largest);
     expect(count.size).toBeGreaterThan(20);
+    // The renewer's group is the fullest: HTTP, HTTPS, the admin ranges, the admin API from each
+    // region's nodes, ACME from each other region's edges.
+    expect(count.get(`in ${idOf("network-virginia-edge")}`)).toBe(2 + maxAdminRanges + 10 + 9);
     for (const [group, n] of count) expect(n, group).toBeLessThanOrEqual(60);
-    const edgeIn = [...count].find(([k]) => k.startsWith("in ") && k.includes("edge"))?.[1] ?? 0;
-    const more = await runAws({
-      "portage:fleet": {
-        regions: ["virginia", "ohio", "oregon", "california", "montreal", "london", "frankfurt", "paris", "tokyo", "sydney"],
-        nodesPerRegion: 1,
-      },
-      "portage:access": { ...access, adminCidrs: ["203.0.113.10/32", "198.51.100.0/24", "2001:db8::/48"] },
+  });
+
+  it("one admin range more than that is refused by config, naming the limit", async () => {
+    const refused = await runStack({
+      provider: "aws",
+      overrides: validConfig({
+        "portage:access": { ...access, adminCidrs: Array.from({ length: maxAdminRanges + 1 }, (_, i) => `198.51.${i}.0/24`) },
+      }),
     });
-    const edgeInMore = [...rulesPerGroup(more)].find(([k]) => k.startsWith("in ") && k.includes("edge"))?.[1] ?? 0;
-    expect(edgeInMore - edgeIn).toBe(2);
-    console.log(`edge inbound rules at 10 regions: ${edgeIn - 1} + 1 per admin range: at most ${61 - edgeIn} admin ranges fit`);
+    expect(refused.error?.message).toContain(
+      `portage:access.adminCidrs: lists ${maxAdminRanges + 1} ranges; at most ${maxAdminRanges} fit`,
+    );
   });
 });
 

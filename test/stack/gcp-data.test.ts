@@ -33,6 +33,24 @@ describe("gcp data on Pulumi.dev.yaml and Pulumi.prod.yaml", async () => {
       }
     });
 
+    it("ready for change data capture from day one: logical decoding, pglogical, slots, workers, a bound on kept WAL", () => {
+      for (const [db, storageGb] of [
+        [devDb, 20],
+        [prodDb, 50],
+      ] as const) {
+        const flags = Object.fromEntries(
+          (at(db, "settings", "databaseFlags") as { name: string; value: string }[]).map((f) => [f.name, f.value]),
+        );
+        expect(flags).toMatchObject({ "cloudsql.logical_decoding": "on", "cloudsql.enable_pglogical": "on" });
+        for (const name of ["max_replication_slots", "max_wal_senders", "max_logical_replication_workers"]) {
+          expect(Number(flags[name]), name).toBeGreaterThanOrEqual(4);
+        }
+        expect(flags["max_slot_wal_keep_size"]).toBe(String(storageGb * 256));
+        // The audit flags stay.
+        expect(flags).toMatchObject({ log_connections: "on", log_lock_waits: "on" });
+      }
+    });
+
     it("is created after the private services peering it needs", () => {
       const connection = one(dev, T.connection);
       expect(devDb.options.dependsOn).toContain(connection.urn);

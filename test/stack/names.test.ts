@@ -117,10 +117,10 @@ describe.each([
     }),
   });
 
-  it("evaluates: 30 nodes on each cloud", () => {
+  it("evaluates: 30 nodes and an edge per region (10) on each cloud", () => {
     expect(run.error).toBeUndefined();
     const vms = run.resources.filter((r) => r.type === "aws:ec2/instance:Instance" || r.type === "gcp:compute/instance:Instance");
-    expect(vms).toHaveLength(2 * 31);
+    expect(vms).toHaveLength(2 * (30 + 10));
   });
 
   it("every name, label and tag passes its cloud's rule", () => {

@@ -3,7 +3,8 @@ import { clouds } from "../../components/config";
 import { fakeSecret } from "../../tools/offline/mocks";
 import { Secret } from "../../tools/offline/run";
 import { runStack } from "../../tools/offline/stack";
-import { reveal, validConfig } from "../support/stack";
+import { access, reveal, validConfig } from "../support/stack";
+import { ed25519Pair } from "../support/ssh";
 
 /** Where a generated secret may legitimately be: the store, and the database's own password input. */
 const secretHolders = [
@@ -54,8 +55,12 @@ describe.each(clouds)("%s: generated secrets stay in the secret store", async (p
   });
 
   it("the operator's SSH private key is only ever sent as a secret (the rollout's connections)", async () => {
-    const key = privateKeyForTests();
-    const withKey = await runStack({ provider, overrides: validConfig({ "portage:sshPrivateKey": key }) });
+    const pair = ed25519Pair();
+    const key = pair.privateKey;
+    const withKey = await runStack({
+      provider,
+      overrides: validConfig({ "portage:sshPrivateKey": key, "portage:access": { ...access, sshPublicKey: pair.publicKey } }),
+    });
     expect(withKey.error).toBeUndefined();
     const body = key.split("\n")[1] ?? "";
     // Secret values serialize as "[secret]": what is left is what a state file or a log would show.
@@ -70,14 +75,3 @@ describe.each(clouds)("%s: generated secrets stay in the secret store", async (p
     for (const value of values) expect(text.includes(value)).toBe(false);
   });
 });
-
-/** A throwaway key in OpenSSH format (never used anywhere but here). */
-function privateKeyForTests(): string {
-  return [
-    "-----BEGIN OPENSSH PRIVATE KEY-----",
-    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
-    "QyNTUxOQAAACBmYWtla2V5Zm9ydGVzdHNvbmx5bm90dXNlZGFueXdoZXJlAAAAkGZha2Vr",
-    "-----END OPENSSH PRIVATE KEY-----",
-    "",
-  ].join("\n");
-}

@@ -30,6 +30,15 @@ function fixture(stack: string, cloud: Cloud): UrnFixture {
   return JSON.parse(readFileSync(join(__dirname, "fixtures", `${stack}-${cloud}.json`), "utf8")) as UrnFixture;
 }
 
+/**
+ * Resources deleted on purpose, each with why its deletion loses nothing: the edge's IPv6 rules let
+ * nothing in (the VPC and the edge have no IPv6 address; docs/aws.md).
+ */
+const retired: Record<Cloud, { name: RegExp; why: string }[]> = {
+  aws: [{ name: /::network-[a-z]+-edge-in-https?-v6$/, why: "an IPv6 rule on an edge without an IPv6 address" }],
+  gcp: [],
+};
+
 describe.each(["dev", "prod"])("Pulumi.%s.yaml keeps every resource it had", (stack) => {
   describe.each(clouds)("on %s", async (cloud) => {
     const before = fixture(stack, cloud);
@@ -38,13 +47,18 @@ describe.each(["dev", "prod"])("Pulumi.%s.yaml keeps every resource it had", (st
 
     it("evaluates", () => expect(now.error).toBeUndefined());
 
-    it(`every URN of the recorded stack is still there or aliased (${before.resources.length} recorded)`, () => {
-      const lost = before.resources.filter((r) => !find(r.urn)).map((r) => r.urn);
+    const isRetired = (urn: string) => retired[cloud].some((r) => r.name.test(urn));
+    const kept = before.resources.filter((r) => !isRetired(r.urn));
+
+    it(`every URN of the recorded stack is still there or aliased (${before.resources.length} recorded), but the ones retired on purpose`, () => {
+      const lost = kept.filter((r) => !find(r.urn)).map((r) => r.urn);
       expect(lost).toEqual([]);
+      const retiredUrns = before.resources.filter((r) => isRetired(r.urn)).map((r) => r.urn);
+      for (const urn of retiredUrns) expect(find(urn), `${urn} is retired`).toBeUndefined();
     });
 
     it("every resource keeps its cloud-side names (no replacement, nothing renamed on the cloud)", () => {
-      for (const was of before.resources) {
+      for (const was of kept) {
         const is = find(was.urn);
         expect(is && physicalNames(is), was.urn).toEqual(was.names);
       }

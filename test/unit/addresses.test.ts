@@ -1,6 +1,7 @@
 import ipaddr from "ipaddr.js";
 import { describe, expect, it } from "vitest";
 import { cloudAddresses, clouds, defaultSpace, providerRegions, regionAddresses, type Cloud } from "../../components/config";
+import { addressSpaces, otherSpace } from "../../components/config/addresses";
 
 const overlaps = (a: string, b: string) => {
   const [x, xp] = ipaddr.IPv4.parseCIDR(a);
@@ -32,6 +33,30 @@ describe("the address plan (config/addresses.ts)", () => {
     const aws = rangesOf("aws");
     const gcp = rangesOf("gcp");
     expect(aws.some((a) => gcp.some((g) => overlaps(a, g)))).toBe(true);
+  });
+
+  it("the default and alternate spaces are disjoint for every region of both clouds, so a migration's two footprints never overlap", () => {
+    const all = (space: (typeof addressSpaces)[keyof typeof addressSpaces]) =>
+      clouds.flatMap((cloud) => [
+        ...rangesOf(cloud, space),
+        ...(cloud === "gcp" ? [cloudAddresses("gcp", space).privateServices.cidr] : []),
+      ]);
+    const [a, b] = [all(addressSpaces.default), all(addressSpaces.alternate)];
+    expect(a.length + b.length).toBe(2 * (providerRegions.aws.length + providerRegions.gcp.length + 1));
+    for (const x of a) for (const y of b) expect(overlaps(x, y), `${x} and ${y}`).toBe(false);
+    expect(otherSpace("default")).toBe("alternate");
+    expect(otherSpace("alternate")).toBe("default");
+  });
+
+  it("each cloud's ranges in the alternate space are its own too", () => {
+    for (const cloud of clouds) {
+      const ranges = [
+        ...rangesOf(cloud, addressSpaces.alternate),
+        ...(cloud === "gcp" ? [cloudAddresses("gcp", addressSpaces.alternate).privateServices.cidr] : []),
+      ];
+      for (const [i, a] of ranges.entries()) for (const b of ranges.slice(i + 1)) expect(overlaps(a, b), `${a} and ${b}`).toBe(false);
+    }
+    expect(regionAddresses("aws", "us-east-1", addressSpaces.alternate)).toMatchObject({ ok: true, cidr: "10.20.0.0/16" });
   });
 
   it("a space that would run past 10.255 names the region that does not fit", () => {

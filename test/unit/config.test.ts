@@ -1,5 +1,8 @@
+import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig, resolveCloud } from "../../components/config";
+import { placeholderReleaseFor } from "../../tools/offline/release-fixture";
+import { ed25519Pair } from "../support/ssh";
 import { placeholderRelease, runStack, stackConfigMap, type StackConfig } from "../../tools/offline/stack";
 
 /** A valid minimal config; each case breaks one thing. */
@@ -122,6 +125,14 @@ const cases: Case[] = [
     message: 'portage:edge.kind: "nginx" is not allowed; use haproxy or traefik',
   },
   {
+    what: "traefik edges in several regions with a domain (they cannot share one certificate)",
+    overrides: {
+      "portage:fleet": { regions: ["virginia", "london"] },
+      "portage:edge": { kind: "traefik", domain: "app.example.com", acmeEmail: "ops@example.com" },
+    },
+    message: 'portage:edge.kind: "traefik" with portage:edge.domain "app.example.com" and 2 fleet regions: every region gets an edge',
+  },
+  {
     what: "a domain with a scheme",
     overrides: { "portage:edge": { domain: "https://app.example.com", acmeEmail: "ops@example.com" } },
     message: 'portage:edge.domain: "https://app.example.com" is not a host name',
@@ -207,9 +218,116 @@ const cases: Case[] = [
     message: 'portage:access.adminCidrs[0]: "0.0.0.0/0" opens SSH to the whole internet, which a production stack refuses',
   },
   {
-    what: "SSH open to all of IPv6 in production",
-    overrides: { "portage:production": true, "portage:access": { adminCidrs: ["::/0"] } },
-    message: 'portage:access.adminCidrs[0]: "::/0" opens SSH to the whole internet',
+    what: "SSH open to the whole internet by two halves in production",
+    overrides: { "portage:production": true, "portage:access": { adminCidrs: ["0.0.0.0/1", "128.0.0.0/1"] } },
+    message: 'portage:access.adminCidrs: ["0.0.0.0/1","128.0.0.0/1"] opens SSH to the whole internet, which a production stack refuses',
+  },
+  {
+    what: "an IPv6 admin range, which no edge has an address for",
+    overrides: { "portage:access": { adminCidrs: ["203.0.113.10/32", "2001:db8::/48"] } },
+    message: 'portage:access.adminCidrs[1]: "2001:db8::/48" is an IPv6 range, but the edge has an IPv4 address only',
+  },
+  {
+    what: "a private admin range, which never reaches the edge's public address",
+    overrides: { "portage:access": { adminCidrs: ["192.168.1.0/24"] } },
+    message:
+      'portage:access.adminCidrs[0]: "192.168.1.0/24" is private (RFC 1918): SSH reaches the edge\'s public address from your public IPv4 address',
+  },
+  {
+    what: "a loopback admin range",
+    overrides: { "portage:access": { adminCidrs: ["127.0.0.1/32"] } },
+    message: 'portage:access.adminCidrs[0]: "127.0.0.1/32" is loopback',
+  },
+  {
+    what: "a carrier-grade NAT admin range",
+    overrides: { "portage:access": { adminCidrs: ["100.64.0.0/10"] } },
+    message: 'portage:access.adminCidrs[0]: "100.64.0.0/10" is carrier-grade NAT space',
+  },
+  {
+    what: "a multicast admin range",
+    overrides: { "portage:access": { adminCidrs: ["224.0.0.0/4"] } },
+    message: 'portage:access.adminCidrs[0]: "224.0.0.0/4" is multicast',
+  },
+  {
+    what: "the same admin range twice (a duplicate rule the clouds refuse)",
+    overrides: { "portage:access": { adminCidrs: ["198.51.100.0/24", "198.51.100.0/24"] } },
+    message: 'portage:access.adminCidrs[1]: "198.51.100.0/24" is listed twice',
+  },
+  {
+    what: "an app name the VMs already have as a user (cloud-init would skip the rest of the user-data)",
+    overrides: { "portage:app": { name: "ubuntu" } },
+    message: 'portage:app.name: "ubuntu" is a user or group the VMs already have',
+  },
+  {
+    what: "an app name that is portage's admin user",
+    overrides: { "portage:app": { name: "portage" } },
+    message: 'portage:app.name: "portage" is a user or group the VMs already have',
+  },
+  {
+    what: "an app name that is a system group",
+    overrides: { "portage:app": { name: "sudo" } },
+    message: 'portage:app.name: "sudo" is a user or group the VMs already have',
+  },
+  {
+    what: "an app port in Linux's ephemeral range",
+    overrides: { "portage:app": { ports: [4000, 45000] } },
+    message: "portage:app.ports[1]: 45000 lies in Linux's ephemeral range 32768-60999",
+  },
+  {
+    what: "a distribution range too small for blue and green at once",
+    overrides: { "portage:cluster": { distributionPorts: [9100, 9101] } },
+    message: "portage:cluster.distributionPorts: [9100,9101] holds 2 ports; a node needs 4: blue and green at once during a deploy",
+  },
+  {
+    what: "a distribution range in Linux's ephemeral range",
+    overrides: { "portage:cluster": { distributionPorts: [40000, 40050] } },
+    message: "portage:cluster.distributionPorts: [40000,40050] overlaps Linux's ephemeral range 32768-60999",
+  },
+  {
+    what: "a misspelt namespace, which Pulumi would silently ignore",
+    overrides: { "portge:fleet": { regions: ["london"] } },
+    message: 'portge:fleet: unknown namespace "portge" (did you mean "portage:fleet"?)',
+  },
+  {
+    what: "a health path longer than a health check line takes",
+    overrides: { "portage:app": { healthPath: `/${"a".repeat(300)}` } },
+    message: "portage:app.healthPath: is 301 characters long; at most 256 are allowed",
+  },
+  {
+    what: "a public key whose key part is of another type than it says",
+    overrides: {
+      "portage:access": {
+        adminCidrs: ["203.0.113.10/32"],
+        sshPublicKey: "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u you@example.com",
+      },
+    },
+    message: "it says ssh-rsa but its key part is a ssh-ed25519 key",
+  },
+  {
+    what: "a public key cut short",
+    overrides: {
+      "portage:access": {
+        adminCidrs: ["203.0.113.10/32"],
+        sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iy you@example.com",
+      },
+    },
+    message: "its key part is damaged (cut short or padded)",
+  },
+  {
+    what: "a release built for another CPU than the nodes'",
+    overrides: { "portage:app": { release: placeholderReleaseFor({ arch: "arm64" }) } },
+    message:
+      /portage:app\.release: ".*": its Erlang runtime \(erts-14\.2\/bin\/beam\.smp\) is built for aarch64, but portage:fleet\.size "small" \(t3\.small\) is x86_64/,
+  },
+  {
+    what: "a release of another name than the app",
+    overrides: { "portage:app": { release: placeholderReleaseFor({ name: "shop" }) } },
+    message: 'is the release "shop", but portage:app.name is "hello"',
+  },
+  {
+    what: "Traefik on an arm64 edge (its pinned build is x86_64)",
+    overrides: { "portage:edge": { kind: "traefik", size: "t4g.small" } },
+    message: 'portage:edge.size: "t4g.small" (t4g.small) is an arm64 type, but portage installs Traefik from its pinned x86_64 build only',
   },
   {
     what: "backups off in production",
@@ -236,6 +354,20 @@ const cases: Case[] = [
     what: "a public key where the private key goes",
     overrides: { "portage:sshPrivateKey": "ssh-ed25519 AAAA" },
     message: "portage:sshPrivateKey: is not a PEM/OpenSSH private key",
+  },
+  {
+    what: "a private key of another pair than the public key the VMs let in",
+    overrides: { "portage:sshPrivateKey": ed25519Pair().privateKey },
+    message: "portage:sshPrivateKey: is not the private half of portage:access.sshPublicKey",
+  },
+  {
+    what: "a private key behind a passphrase, which nothing can type during pulumi up",
+    overrides: {
+      "portage:sshPrivateKey": generateKeyPairSync("ed25519")
+        .privateKey.export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "x" })
+        .toString(),
+    },
+    message: "portage:sshPrivateKey: is protected by a passphrase",
   },
   {
     what: "gcp without a project",
@@ -334,12 +466,53 @@ const cases: Case[] = [
     message: 'portage:bucket.versioning: "yes" is not true or false',
   },
   {
-    what: "only IPv6 admin ranges on gcp, whose edge has an IPv4 address only",
-    overrides: {
-      "portage:provider": "gcp",
-      "portage:access": { adminCidrs: ["2001:db8::/32"], sshPublicKey: (valid["portage:access"] as { sshPublicKey: string }).sshPublicKey },
-    },
-    message: 'portage:access.adminCidrs: ["2001:db8::/32"] has no IPv4 range, but the gcp edge has an IPv4 address only',
+    what: "an address space portage does not have",
+    overrides: { "portage:addressSpace": "third" },
+    message: 'portage:addressSpace: "third" is not allowed; use default or alternate',
+  },
+  {
+    what: "a migration to the cloud that serves already",
+    overrides: { "portage:migration": { to: "aws", phase: "replicate" } },
+    message: 'portage:migration.to: "aws" is the cloud that serves the stack already (portage:provider); give the cloud to move to: "gcp"',
+  },
+  {
+    what: "a migration phase portage does not have",
+    overrides: { "portage:migration": { to: "gcp", phase: "switch" } },
+    message: 'portage:migration.phase: "switch" is not allowed; use replicate or cutover or rollback or finish or cancel',
+  },
+  {
+    what: "a migration without its target",
+    overrides: { "portage:migration": { phase: "replicate" } },
+    message: "portage:migration.to: is required; use aws or gcp",
+  },
+  {
+    what: "a migration from a traefik edge, which cannot forward during cutover",
+    overrides: { "portage:migration": { to: "gcp", phase: "replicate" }, "portage:edge": { kind: "traefik" } },
+    message: 'portage:migration: portage:edge.kind is "traefik": during cutover the source edge forwards every request to the target edge',
+  },
+  {
+    what: "a migration whose target needs a gcp project",
+    overrides: { "portage:migration": { to: "gcp", phase: "replicate" }, "gcp:project": "" },
+    message: "gcp:project: is required when portage:migration.to is gcp",
+  },
+  {
+    what: "a migration from a provider region: the target's own is asked for in portage:migration",
+    overrides: { "portage:migration": { to: "gcp", phase: "replicate" }, "portage:fleet": { regions: ["us-east-1"] } },
+    message:
+      'portage:fleet.regions[0]: "us-east-1" is an aws region, but portage:migration.to is gcp; the portable name "virginia" works on both. ' +
+      "Keep portage:fleet.regions as it is (it names the serving footprint) and set the target's regions, in order, the first primary in portage:migration.regions",
+  },
+  {
+    what: "a migration from an explicit instance type: the target's size is asked for in portage:migration",
+    overrides: { "portage:migration": { to: "gcp", phase: "replicate" }, "portage:database": { size: "db.r6g.large" } },
+    message:
+      'portage:database.size: "db.r6g.large" is an aws instance class, but portage:migration.to is gcp; use small, medium, large or a gcp tier such as db-custom-1-3840. ' +
+      "Keep portage:database.size as it is (it names the serving footprint) and set the target's database size in portage:migration.databaseSize",
+  },
+  {
+    what: "a target size that is not one of the target cloud's",
+    overrides: { "portage:migration": { to: "gcp", phase: "replicate", fleetSize: "m6i.large" } },
+    message: 'portage:migration.fleetSize: "m6i.large" is an aws instance type, but portage:migration.to is gcp',
   },
   {
     what: "an object key given as text",
@@ -360,7 +533,20 @@ describe("bad config fails before any resource is registered", () => {
   it("has a case for every section and for what each cloud adds", () => {
     expect(new Set(cases.map((c) => c.what)).size).toBe(cases.length);
     const keys = new Set(cases.map((c) => /portage:(\w+)/.exec(String(c.message))?.[1]));
-    for (const key of ["provider", "fleet", "database", "bucket", "edge", "app", "access", "cluster", "rollout", "sshPrivateKey"]) {
+    for (const key of [
+      "provider",
+      "fleet",
+      "database",
+      "bucket",
+      "edge",
+      "app",
+      "access",
+      "cluster",
+      "rollout",
+      "sshPrivateKey",
+      "addressSpace",
+      "migration",
+    ]) {
       expect(keys, key).toContain(key);
     }
   });
@@ -418,6 +604,34 @@ describe("the spec resolved for a cloud other than portage:provider (a footprint
       'portage:fleet.regions[0]: "us-east-1" is an aws region, but portage:migration.to is gcp; the portable name "virginia" works on both',
       'portage:fleet.size: "t3.small" is an aws instance type, but portage:migration.to is gcp; use small, medium, large or a gcp machine type such as e2-small',
     ]);
+  });
+
+  it("portage:migration resolves its target in the address space the serving footprint does not use", () => {
+    for (const [space, other, primary] of [
+      ["default", "alternate", "10.22.0.0/20"],
+      ["alternate", "default", "10.102.0.0/20"],
+    ] as const) {
+      const spec = parse({ "portage:addressSpace": space, "portage:migration": { to: "gcp", phase: "replicate" } });
+      expect(spec.migration).toEqual({ from: "aws", to: "gcp", phase: "replicate" });
+      expect(spec.clouds.aws?.addresses.space.name).toBe(space);
+      expect(spec.clouds.gcp?.addresses.space.name).toBe(other);
+      expect(spec.clouds.gcp?.primary.cidr).toBe(primary);
+    }
+  });
+
+  it("the target's own regions and sizes come from portage:migration, the serving footprint keeps the stack's", () => {
+    const spec = parse({
+      "portage:fleet": { regions: ["us-east-1", "eu-west-2"], size: "m6i.large" },
+      "portage:migration": { to: "gcp", phase: "replicate", regions: ["us-east4", "europe-west2"], fleetSize: "n2-standard-2" },
+    });
+    expect(spec.clouds.aws?.regions.map((r) => r.key)).toEqual(["us-east-1", "eu-west-2"]);
+    expect(spec.clouds.aws?.fleet.machineType).toBe("m6i.large");
+    expect(spec.clouds.gcp?.regions.map((r) => [r.key, r.region])).toEqual([
+      ["us-east4", "us-east4"],
+      ["europe-west2", "europe-west2"],
+    ]);
+    expect(spec.clouds.gcp?.fleet.machineType).toBe("n2-standard-2");
+    expect(spec.clouds.gcp?.nodes.map((n) => n.name)).toEqual(["us-east4-1", "europe-west2-1"]);
   });
 
   it("another address space moves every range of the footprint", () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseStackConfig, type Spec } from "../../components/config";
 import { DataGuard, dataLossRefusals, guardedState, type GuardedState } from "../../components/guard";
 import { runOffline } from "../../tools/offline/run";
+import { placeholderReleaseFor } from "../../tools/offline/release-fixture";
 import { placeholderRelease } from "../../tools/offline/stack";
 
 const access = {
@@ -32,8 +33,7 @@ describe("the data guard", () => {
     expect(more).toEqual([]);
     expect(reason).toContain("portage:provider changed from aws to gcp: this would delete");
     expect(reason).toContain('the Postgres database "hello" (RDS in us-east-1) and the bucket (S3 in us-east-1)');
-    expect(reason).toContain("Move the data first");
-    expect(reason).toContain("pg_dump");
+    expect(reason).toContain('keep portage:provider aws and set portage:migration to {"to": "gcp", "phase": "replicate"}');
     expect(reason).toContain("set portage:allowDataLoss true");
   });
 
@@ -56,9 +56,12 @@ describe("the data guard", () => {
     expect(dataLossRefusals(before, state({ ...prod, "portage:fleet": { regions: ["london"] } }, "prod")).join("\n")).toContain(
       'the database region (the first of portage:fleet.regions) changed from "us-east4" to "europe-west2"',
     );
-    expect(dataLossRefusals(before, state({ ...prod, "portage:app": { release: placeholderRelease, name: "shop" } }, "prod"))[0]).toContain(
-      'the database name (portage:app.name) changed from "hello" to "shop"',
-    );
+    expect(
+      dataLossRefusals(
+        before,
+        state({ ...prod, "portage:app": { release: placeholderReleaseFor({ name: "shop" }), name: "shop" } }, "prod"),
+      )[0],
+    ).toContain('the database name (portage:app.name) changed from "hello" to "shop"');
   });
 
   it.each(["aws", "gcp"])(

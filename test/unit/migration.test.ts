@@ -66,7 +66,7 @@ describe("portage-migrate's interface", () => {
     for (const args of [[], ["nonsense"]]) {
       const r = run(args);
       expect(r.status).toBe(migrateExit.usage);
-      expect(r.stderr).toMatch(/usage: portage-migrate check\|prepare\|schema\|subscribe\|replicate\|status/);
+      expect(r.stderr).toMatch(/usage: portage-migrate check\|grant\|prepare\|schema\|subscribe\|replicate\|status/);
     }
     expect(run(["freeze", "both"]).status).toBe(migrateExit.usage);
   });

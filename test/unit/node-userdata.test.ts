@@ -3,6 +3,7 @@ import { edgeFiles, edgeUserData } from "../../components/node/edge";
 import { nodeFiles, nodeUserData } from "../../components/node/node";
 import { packedUserDataBytes, packUserData, unpackUserData, userDataLimit } from "../../components/node/cloud-config";
 import { fakeSecret } from "../../tools/offline/mocks";
+import { placeholderReleaseFor } from "../../tools/offline/release-fixture";
 import type { RecordedResource } from "../../tools/offline/run";
 import { placeholderRelease, runStack } from "../../tools/offline/stack";
 import { parseUserData, writtenFiles } from "../artifacts/support/user-data";
@@ -110,7 +111,7 @@ describe("user-data in the stack", () => {
 
   it.each(providers)("does not change when the app version changes (%s)", async (p) => {
     const run = (version: string) =>
-      runStack({ stack: "prod", provider: p, overrides: { "portage:app": { release: placeholderRelease, version } } });
+      runStack({ stack: "prod", provider: p, overrides: { "portage:app": { release: placeholderReleaseFor({ version }), version } } });
     const [a, b] = await Promise.all([run("0.1.0"), run("7.3.1")]);
     const userData = (r: typeof a) =>
       Object.fromEntries(r.resources.filter((x) => vmTypes.includes(x.type)).map((x) => [x.name, userDataOf(x)]));

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Cloud } from "../../components/config";
 import { parseYamlFile, UserError } from "../cli";
 import { portage, type StackOutputs } from "../../stacks/program";
+import { placeholderReleaseFor } from "./release-fixture";
 import { runOffline, type OfflineOptions, type OfflineResult, type RecordedResource, type Unwrapped } from "./run";
 
 export const projectRoot = join(__dirname, "..", "..");
@@ -48,8 +49,11 @@ export interface StackRunOptions extends Omit<OfflineOptions, "config" | "stack"
   stackName?: string;
 }
 
-/** The placeholder release the graph tests ship (a real tarball; the e2e tests build a real app). */
-export const placeholderRelease = join(projectRoot, "tools", "offline", "placeholder", "hello-0.1.0.tar.gz");
+/**
+ * The placeholder release the graph tests ship: a tarball laid out like `mix release`'s (hello 0.1.0,
+ * an x86_64 runtime), which the release check accepts; the e2e tests build a real app.
+ */
+export const placeholderRelease = placeholderReleaseFor();
 
 /** The flat config a run uses: the stack file, then the provider, then the overrides. */
 export function stackConfigMap(options: StackRunOptions = {}): Record<string, string> {
@@ -90,11 +94,13 @@ export const access = {
   sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExbxDw9EbFfV1Nt2iyONpbDfB1y1D6RjGSEjZph2L9u you@example.com",
 };
 
+/** The config with a placeholder release of the overrides' app name and version, unless they give a release. */
 export function validConfig(overrides: StackConfig = {}): StackConfig {
+  const app = (overrides["portage:app"] as { name?: string; version?: string } | undefined) ?? {};
   return {
     "portage:access": access,
     "gcp:project": "test-project",
     ...overrides,
-    "portage:app": { release: placeholderRelease, ...((overrides["portage:app"] as object | undefined) ?? {}) },
+    "portage:app": { release: placeholderReleaseFor({ name: app.name, version: app.version }), ...app },
   };
 }

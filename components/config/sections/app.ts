@@ -30,6 +30,27 @@ export const reservedDatabaseNames = [
   ...["tablesample", "verbose"],
 ];
 
+/**
+ * Names the app name may not take because it also names the system user (and its group) the release
+ * runs as, which cloud-init creates: users and groups of Ubuntu 24.04's cloud images on both clouds
+ * (base-passwd, systemd, openssh, snapd, chrony, the clouds' agents), the edge's proxies and portage's
+ * admin user. `useradd` refuses an existing name, and cloud-init then skips the rest of the user-data.
+ */
+export const reservedSystemNames = [
+  ...["root", "daemon", "bin", "sys", "sync", "games", "man", "lp", "mail", "news", "uucp", "proxy", "backup", "list"],
+  ...["irc", "gnats", "nobody", "nogroup", "messagebus", "syslog", "tss", "uuidd", "tcpdump", "sshd", "pollinate"],
+  ...["landscape", "polkitd", "dhcpcd", "usbmux", "lxd", "chrony", "dnsmasq", "haproxy", "traefik", "ubuntu", "portage"],
+  ...["adm", "sudo", "users", "staff", "audio", "video", "plugdev", "netdev", "dip", "cdrom", "floppy", "tty", "disk"],
+  ...["kmem", "dialout", "fax", "voice", "operator", "src", "shadow", "utmp", "input", "sgx", "kvm", "render", "crontab"],
+  ...["lpadmin", "sambashare", "google_sudoers", "snap_daemon", "_apt", "_chrony", "certbot"],
+];
+
+/**
+ * Linux's default ephemeral range (net.ipv4.ip_local_port_range): an outgoing connection may hold
+ * such a port when the release wants to listen on it, and the start fails with EADDRINUSE.
+ */
+export const ephemeralPorts = [32768, 60999] as const;
+
 /** `portage:app`: a release name Elixir and Postgres both take, the tarball, and two ports nothing else uses. */
 export function appSection({ raw, ctx, problems }: SectionInput, distribution: { valid: boolean; range: [number, number] }): Spec["app"] {
   const app = raw.app;
@@ -42,6 +63,11 @@ export function appSection({ raw, ctx, problems }: SectionInput, distribution: {
     problems.at(
       "app.name",
       `${shown(app.name)} is reserved by Postgres or the cloud's database service (it names the database and its user); choose another name`,
+    );
+  } else if (reservedSystemNames.includes(app.name)) {
+    problems.at(
+      "app.name",
+      `${shown(app.name)} is a user or group the VMs already have (it also names the system user the release runs as); choose another name`,
     );
   }
   if (!patterns.version.test(app.version)) {
@@ -67,7 +93,12 @@ export function appSection({ raw, ctx, problems }: SectionInput, distribution: {
       const clash = Object.entries(reservedPorts).find(([, p]) => p === port);
       if (port < 1024 || port > 65535) problems.at(key, `${port} is outside 1024-65535`);
       else if (clash) problems.at(key, `${port} is taken by ${clash[0]}; choose another port`);
-      else if (distribution.valid && port >= distMin && port <= distMax) {
+      else if (port >= ephemeralPorts[0] && port <= ephemeralPorts[1]) {
+        problems.at(
+          key,
+          `${port} lies in Linux's ephemeral range ${ephemeralPorts[0]}-${ephemeralPorts[1]}, which outgoing connections take ports from; choose a port below ${ephemeralPorts[0]}`,
+        );
+      } else if (distribution.valid && port >= distMin && port <= distMax) {
         problems.at(key, `${port} lies in the Erlang distribution range ${distMin}-${distMax}; choose a port outside it`);
       }
     });
@@ -77,7 +108,8 @@ export function appSection({ raw, ctx, problems }: SectionInput, distribution: {
   return { ...app, release, ports: [app.ports[0] ?? 0, app.ports[1] ?? 0] };
 }
 
-function checkReleaseFile(path: string): string | undefined {
+/** Why the release path is not a readable, non-empty .tar.gz file, or undefined. */
+export function checkReleaseFile(path: string): string | undefined {
   let size: number;
   try {
     const stat = statSync(path);

@@ -1,7 +1,14 @@
 import { shown } from "../errors";
 import { clusterZone } from "../../names";
 import type { Spec } from "../spec";
+import { ephemeralPorts } from "./app";
 import { reservedPorts, type SectionInput } from "./context";
+
+/**
+ * Each BEAM on a node listens on one port of the range: blue and green during a deploy, and a remote
+ * console and an rpc of `npm run ops` beside them (they read the same ERL_AFLAGS).
+ */
+export const minDistributionPorts = 4;
 
 /** `portage:cluster`: the Erlang distribution range, and the private names nodes find each other by. */
 export function clusterSection({ raw, ctx, problems }: SectionInput): Spec["cluster"] & { distributionValid: boolean } {
@@ -31,6 +38,18 @@ function checkDistribution(range: number[], problem: (text: string) => void): bo
   }
   if (min > max) {
     problem(`${shown(range)} starts after it ends; write [first, last]`);
+    return false;
+  }
+  if (max - min + 1 < minDistributionPorts) {
+    problem(
+      `${shown(range)} holds ${max - min + 1} port${max === min ? "" : "s"}; a node needs ${minDistributionPorts}: blue and green at once during a deploy, and a remote console and an rpc beside them`,
+    );
+    return false;
+  }
+  if (max >= ephemeralPorts[0] && min <= ephemeralPorts[1]) {
+    problem(
+      `${shown(range)} overlaps Linux's ephemeral range ${ephemeralPorts[0]}-${ephemeralPorts[1]}, which outgoing connections take ports from; keep it below ${ephemeralPorts[0]}`,
+    );
     return false;
   }
   if (max - min > 1000) {

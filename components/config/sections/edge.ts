@@ -28,5 +28,15 @@ export function edgeSection({ raw, problems }: SectionInput): Spec["edge"] {
       `is set but portage:edge.domain is empty, so no certificate is requested; set the domain or clear the e-mail`,
     );
   }
+  // Every fleet region gets an edge; several edges share one certificate, which only the HAProxy
+  // edge can do (node/edge.ts: Traefik keeps its own ACME store, and Let's Encrypt's validation
+  // request may reach any edge).
+  const regions = raw.fleet.regions.length;
+  if (edge.kind === "traefik" && edge.domain !== "" && regions > 1) {
+    problems.at(
+      "edge.kind",
+      `"traefik" with portage:edge.domain ${shown(edge.domain)} and ${regions} fleet regions: every region gets an edge, and edges share one certificate only with "haproxy"; use kind "haproxy", one region, or no domain`,
+    );
+  }
   return { ...edge, adminPort: reservedPorts.edgeAdmin };
 }
