@@ -75,8 +75,21 @@ export function resolveCloud<C extends Cloud>(
     Array.from({ length: region.nodes }, (_, index) => ({ name: `${region.key}-${index + 1}`, region, index })),
   );
 
-  // Regional edges: one edge in every fleet region, named like nodes.
-  const edges: EdgeSpec<C>[] = regions.map((region) => ({ name: `${region.key}-1`, region, index: 0, first: region.primary }));
+  // Regional edges: `edge.count` edges in every fleet region, named like nodes, each in its own zone.
+  const edges: EdgeSpec<C>[] = regions.flatMap((region) =>
+    Array.from({ length: spec.edge.count }, (_, index) => ({
+      name: `${region.key}-${index + 1}`,
+      region,
+      index,
+      first: region.primary && index === 0,
+    })),
+  );
+  if (cloud === "aws" && spec.edge.count > maxAwsEdgesPerRegion) {
+    problems.at(
+      "edge.count",
+      `${spec.edge.count} edges per region on aws need ${2 * spec.edge.count + 1} Elastic IPs in every region (an edge and a balancer address per zone, and the NAT gateway's), but an account gets 5 per region unless AWS raises the quota; use at most ${maxAwsEdgesPerRegion}`,
+    );
+  }
 
   const nodeType = resolveMachineType(spec.fleet.size, cloud, ctx.because);
   if (!nodeType.ok) problems.at("fleet.size", nodeType.reason);
@@ -121,6 +134,13 @@ export function resolveCloud<C extends Cloud>(
     },
   };
 }
+
+/**
+ * Elastic IPs are limited to 5 per region and account by default
+ * (docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-eips): the NAT gateway's,
+ * and per zone an edge's and the Network Load Balancer's, so two edges per region at most.
+ */
+export const maxAwsEdgesPerRegion = 2;
 
 /** The certificate renewer edge's certbot answers HTTP-01 here for the other edges (node/haproxy.ts). */
 export const acmePort = 8888;

@@ -127,6 +127,8 @@ export interface Spec {
     domain: string;
     acmeEmail: string;
     size: string;
+    /** Edges in every fleet region (`edge.count`, resolved: 2 in production, 1 otherwise). */
+    count: number;
     /** Private port of the edge's admin API (HAProxy stats / Traefik API), reachable from the fleet only. */
     adminPort: number;
   };

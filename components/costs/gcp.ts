@@ -16,6 +16,9 @@ const price = {
   staticIpHour: 0.005, // in use: each edge, and each NAT gateway's address
   privateZoneMonth: 0.2,
   secretVersionMonth: 0.06,
+  // cloud.google.com/vpc/network-pricing#lb: a forwarding rule (the first five of a region) per hour; its
+  // static address counts as in use (staticIpHour); health checks are free; processed data is extra.
+  forwardingRuleHour: 0.025,
 };
 
 export const prices: CloudPrices<"gcp"> = {
@@ -30,10 +33,18 @@ export const prices: CloudPrices<"gcp"> = {
       nodes * (vm(cloud.fleet.machineType) * hours + spec.fleet.diskGb * price.diskGbMonth),
     );
     const edges = cloud.edges.length;
+    const perRegion = spec.edge.count;
+    const regions = cloud.regions.length;
     add(
-      `${edges === 1 ? "edge" : `${edges} edges, one per region`} (${cloud.edge.machineType}, 20 GB pd-balanced, static address)`,
+      `${edges === 1 ? "edge" : `${edges} edges, ${perRegion === 1 ? "one" : perRegion} per region`} (${cloud.edge.machineType}, 20 GB pd-balanced, static address)`,
       edges * (vm(cloud.edge.machineType) * hours + 20 * price.diskGbMonth + price.staticIpHour * hours),
     );
+    if (perRegion > 1) {
+      add(
+        `passthrough Network Load Balancer per region (${regions}): forwarding rule and static address, before traffic`,
+        regions * (price.forwardingRuleHour + price.staticIpHour) * hours,
+      );
+    }
     const tier = cloud.database.tier;
     const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
     const sqlHour = custom ? Number(custom[1]) * price.sqlVcpuHour + (Number(custom[2]) / 1024) * price.sqlGibHour : unpriced(tier);

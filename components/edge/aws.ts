@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { edgesShareCertificate, type EdgeSpec } from "../config";
+import { edgesShareCertificate, type EdgeSpec, type RegionSpec } from "../config";
 import { createVmIdentity, parameterArn, policyDocument, type IdentityTransforms, type VmIdentity } from "../identity/aws";
 import { awsNames, stackTags } from "../names";
 import { packUserData } from "../node";
@@ -8,10 +8,11 @@ import { secretRef } from "../secrets/names";
 import { edgeMemberName, sharedCertificateKey } from "./names";
 import { transform, type Transform } from "../transform";
 import { encryptedRoot, metadataOptions, ubuntuImage, vmOptions } from "../vm/aws";
+import { createBalancer, type AwsBalancer, type AwsBalancerTransforms } from "./aws-balancer";
 import type { EdgeInputs, EdgeMember, EdgeUserData } from "./types";
 
 /** Per-resource escape hatches for the aws edge (see components/transform.ts). */
-export interface AwsEdgeTransforms extends IdentityTransforms {
+export interface AwsEdgeTransforms extends IdentityTransforms, AwsBalancerTransforms {
   instance?: Transform<aws.ec2.InstanceArgs>;
   networkInterface?: Transform<aws.ec2.NetworkInterfaceArgs>;
   address?: Transform<aws.ec2.EipArgs>;
@@ -27,6 +28,8 @@ export interface AwsEdge extends EdgeMember {
 export interface AwsEdges {
   /** Every edge, region by region (`cloud.edges` order). */
   members: AwsEdge[];
+  /** The Network Load Balancer of each region with several edges. */
+  balancers: (AwsBalancer & { region: RegionSpec<"aws"> })[];
   /** One role and instance profile for every edge (IAM is global). */
   identity: VmIdentity;
 }
@@ -101,7 +104,7 @@ export function createEdge(
         t.networkInterface,
         `${id}-interface`,
         {
-          subnetId: net.publicSubnet.id,
+          subnetId: (net.edgeSubnets[edge.index] ?? net.publicSubnet).id,
           securityGroups: [net.edgeSecurityGroup.id],
           description: edge.first ? `portage ${spec.prefix} edge` : `portage ${spec.prefix} edge ${edge.name}`,
           tags: labels,
@@ -140,5 +143,19 @@ export function createEdge(
     );
     return { spec: edge, instance, address, networkInterface, publicAddress: address.publicIp, privateAddress: instance.privateIp };
   });
-  return { members, identity };
+
+  // A region with several edges gets its Network Load Balancer: the region's public entry.
+  const balancers = args.network.handle.regions.flatMap((net) => {
+    const group = members.filter((m) => m.spec.region.region === net.region.region);
+    const provider = args.providers.handle.regions.find((r) => r.region.region === net.region.region)?.provider;
+    if (group.length < 2 || !provider) return [];
+    const balancer = createBalancer(
+      `${name}-${net.region.key}-balancer`,
+      { spec, region: net.region, network: net, subnets: net.edgeSubnets.slice(0, group.length), instances: group.map((m) => m.instance) },
+      t,
+      { provider, parent },
+    );
+    return [{ region: net.region, ...balancer }];
+  });
+  return { members, identity, balancers };
 }

@@ -1,16 +1,17 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { edgesShareCertificate } from "../config";
+import { edgesShareCertificate, type RegionSpec } from "../config";
 import { createVmIdentity, grantSecretAccess, projectNumber, secretCondition } from "../identity/gcp";
 import { stackTags } from "../names";
 import { edgeSecretEnv } from "../secrets/names";
 import { transform, type Transform } from "../transform";
 import { hardenedVm, regionZones, ubuntuImage, vmIgnoreChanges, zoneAt } from "../vm/gcp";
+import { createBalancer, type GcpBalancer, type GcpBalancerTransforms } from "./gcp-balancer";
 import { edgeMemberName, sharedCertificateKey } from "./names";
 import type { EdgeInputs, EdgeMember, EdgeUserData } from "./types";
 
 /** Per-resource escape hatches for the gcp edge (see components/transform.ts). */
-export interface GcpEdgeTransforms {
+export interface GcpEdgeTransforms extends GcpBalancerTransforms {
   address?: Transform<gcp.compute.AddressArgs>;
   instance?: Transform<gcp.compute.InstanceArgs>;
   serviceAccount?: Transform<gcp.serviceaccount.AccountArgs>;
@@ -27,6 +28,8 @@ export interface GcpEdge extends EdgeMember {
 export interface GcpEdges {
   /** Every edge, region by region (`cloud.edges` order). */
   members: GcpEdge[];
+  /** The passthrough Network Load Balancer of each region with several edges. */
+  balancers: (GcpBalancer & { region: RegionSpec<"gcp"> })[];
   /** One service account for every edge. */
   serviceAccount: gcp.serviceaccount.Account;
   secretAccess: gcp.projects.IAMMember;
@@ -142,5 +145,12 @@ export function createEdge(
       privateAddress: instance.networkInterfaces.apply((nics) => nics[0]?.networkIp ?? ""),
     };
   });
-  return { members, serviceAccount, secretAccess, ...(certificateAccess ? { certificateAccess } : {}) };
+  // A region with several edges gets its passthrough Network Load Balancer: the region's public entry.
+  const balancers = cloud.regions.flatMap((region) => {
+    const group = members.filter((m) => m.spec.region.region === region.region);
+    if (group.length < 2) return [];
+    const balancer = createBalancer(`${name}-${region.key}-balancer`, { spec, region, instances: group.map((m) => m.instance) }, t, opts);
+    return [{ region, ...balancer }];
+  });
+  return { members, balancers, serviceAccount, secretAccess, ...(certificateAccess ? { certificateAccess } : {}) };
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { edgesShareCertificate, type Cloud, type CloudSpec, type EdgeSpec, type Spec } from "../config";
+import { edgesShareCertificate, type Cloud, type CloudSpec, type EdgeSpec, type RegionSpec, type Spec } from "../config";
 import { edgeUserData, type EdgeRuntime } from "../node";
 import { edgeSecretEnv, secretRefs } from "../secrets/names";
 import { storeLocation } from "../secrets/store";
@@ -12,6 +12,18 @@ export { edgeMemberName, sharedCertificateKey } from "./names";
 export type { AwsEdge, AwsEdges, AwsEdgeTransforms } from "./aws";
 export type { GcpEdge, GcpEdges, GcpEdgeTransforms } from "./gcp";
 export type { EdgeAddresses, EdgeInputs, EdgeMember } from "./types";
+
+/** A region's public entry. */
+export interface EdgeEntry {
+  /** The provider's region. */
+  region: string;
+  /** The region as the user wrote it. */
+  key: string;
+  /** Its balancer's static addresses (one per zone on AWS, one on GCP), or its one edge's. */
+  addresses: string[];
+  /** Behind the cloud's layer-4 balancer (the region has several edges). */
+  balanced: boolean;
+}
 
 /** Each cloud's edge handle. */
 export interface EdgeHandles {
@@ -68,6 +80,13 @@ export class Edge<C extends Cloud = Cloud> extends pulumi.ComponentResource {
   readonly privateAddress: pulumi.Output<string>;
   /** Every edge, region by region (`cloud.edges` order); the first is the one above. */
   readonly members: EdgeMember[];
+  /**
+   * Where each region's users enter: its balancer's static addresses (several edges), or its one
+   * edge's address. What the domain's DNS records point at, region by region.
+   */
+  readonly entries: pulumi.Output<EdgeEntry[]>;
+  /** The primary region's first entry address: the app's address without a domain (PHX_HOST, url). */
+  readonly entryAddress: pulumi.Output<string>;
   /** `https://<domain>` when a domain is set, else `http://<public address>`. */
   readonly url: pulumi.Output<string>;
   readonly handle: EdgeOf<C>;
@@ -87,8 +106,18 @@ export class Edge<C extends Cloud = Cloud> extends pulumi.ComponentResource {
     if (!first) throw new Error("config/ resolves at least one edge (one per fleet region)");
     this.publicAddress = first.publicAddress;
     this.privateAddress = first.privateAddress;
+    const balancers: { region: RegionSpec; publicAddresses: pulumi.Output<string[]> }[] = this.handle.balancers;
+    this.entries = pulumi.all(
+      args.cloud.regions.map((region) => {
+        const balancer = balancers.find((b) => b.region.region === region.region);
+        const edges = this.members.filter((m) => m.spec.region.region === region.region);
+        const addresses = balancer ? balancer.publicAddresses : pulumi.all(edges.map((e) => e.publicAddress));
+        return addresses.apply((list): EdgeEntry => ({ region: region.region, key: region.key, addresses: list, balanced: !!balancer }));
+      }),
+    );
+    this.entryAddress = this.entries.apply((list) => list[0]?.addresses[0] ?? "");
     const domain = args.spec.edge.domain;
-    this.url = domain ? pulumi.output(`https://${domain}`) : pulumi.interpolate`http://${this.publicAddress}`;
+    this.url = domain ? pulumi.output(`https://${domain}`) : pulumi.interpolate`http://${this.entryAddress}`;
     this.registerOutputs({ publicAddress: this.publicAddress, url: this.url });
   }
 }

@@ -84,8 +84,9 @@ export function createFirewall(
   // Region e's edges as region r sees them: their group at home, their public subnet (edges and the
   // NAT gateway only) across a peering. The primary's are "edge", as they always were.
   const edgeLabel = (e: AwsRegionVpc) => (e === primary ? "edge" : `edge-${e.region.key}`);
+  const pairs = cloud.edges.length > regions.length;
   const edgeFrom = (r: AwsRegionVpc, e: AwsRegionVpc = primary): Peer =>
-    r === e ? { group: edgeGroup(e).sg, label: edgeLabel(e) } : { cidr: e.plan.public, label: edgeLabel(e) };
+    r === e ? { group: edgeGroup(e).sg, label: edgeLabel(e) } : { cidr: pairs ? e.plan.edgeRange : e.plan.public, label: edgeLabel(e) };
   const databaseFrom = (r: AwsRegionVpc): Peer =>
     r === primary ? { group: database.sg, label: "database" } : { cidr: primary.plan.databaseRange, label: "database" };
 
@@ -169,7 +170,7 @@ export function createFirewall(
         // The renewer (the primary's edge) answers the ACME challenges that reach the other edges.
         ...(shared && bastion
           ? regions
-              .filter((o) => o !== primary)
+              .filter((o) => o !== primary || pairs)
               .map((o): Rule => ({
                 id: `acme-from-${edgeLabel(o)}`,
                 protocol: "tcp",
@@ -205,7 +206,7 @@ export function createFirewall(
               ]
             : []),
         ]),
-        ...(shared && !bastion
+        ...(shared && (!bastion || pairs)
           ? [
               {
                 id: "acme-to-renewer",

@@ -35,8 +35,10 @@ export interface AwsRegionVpc {
   zones: pulumi.Output<string[]>;
   internetGateway: aws.ec2.InternetGateway;
   natGateway: aws.ec2.NatGateway;
-  /** The NAT gateway's and the region's edges' subnet. */
+  /** The NAT gateway's and the region's first edge's subnet. */
   publicSubnet: aws.ec2.Subnet;
+  /** One per edge of the region (`edge.count`), each in its own zone slot; the first is `publicSubnet`. */
+  edgeSubnets: aws.ec2.Subnet[];
   /** One per zone slot; hold nothing but nodes. */
   nodeSubnets: aws.ec2.Subnet[];
   /** One per zone slot in the primary region (RDS needs two zones), empty elsewhere. */

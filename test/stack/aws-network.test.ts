@@ -154,13 +154,13 @@ describe("aws network: a VPC per region, peered in a full mesh", () => {
 describe("aws network at its limit: 10 regions", () => {
   const regions = ["virginia", "ohio", "oregon", "california", "montreal", "london", "frankfurt", "paris", "tokyo", "sydney"];
   let run: Run;
-  /** The largest config validation accepts: 10 regions, the most admin ranges, edges sharing a certificate. */
+  /** The largest config validation accepts: 10 regions, the most admin ranges, edge pairs sharing a certificate. */
   let largest: Run;
   beforeAll(async () => {
     run = await runAws({ "portage:fleet": { regions, nodesPerRegion: 1 } });
     largest = await runAws({
       "portage:fleet": { regions, nodesPerRegion: 1 },
-      "portage:edge": { domain: "app.example.com", acmeEmail: "ops@example.com" },
+      "portage:edge": { domain: "app.example.com", acmeEmail: "ops@example.com", count: 2 },
       "portage:access": { ...access, adminCidrs: Array.from({ length: maxAdminRanges }, (_, i) => `198.51.${i}.0/24`) },
     });
   });
@@ -183,12 +183,13 @@ describe("aws network at its limit: 10 regions", () => {
     return count;
   };
 
-  it(`with the largest config validation accepts (10 regions, ${maxAdminRanges} admin ranges, a shared certificate), every security group stays within AWS's default 60 rules inbound and 60 outbound`, () => {
+  it(`with the largest config validation accepts (10 regions, ${maxAdminRanges} admin ranges, edge pairs sharing a certificate), every security group stays within AWS's default 60 rules inbound and 60 outbound`, () => {
     const count = rulesPerGroup(largest);
     expect(count.size).toBeGreaterThan(20);
     // The renewer's group is the fullest: HTTP, HTTPS, the admin ranges, the admin API from each
-    // region's nodes, ACME from each other region's edges.
-    expect(count.get(`in ${idOf("network-virginia-edge")}`)).toBe(2 + maxAdminRanges + 10 + 9);
+    // region's nodes, ACME from each other region's edges and from its own pair.
+    expect(count.get(`in ${idOf("network-virginia-edge")}`)).toBe(60);
+    expect(2 + maxAdminRanges + 10 + 9 + 1).toBe(60);
     for (const [group, n] of count) expect(n, group).toBeLessThanOrEqual(60);
   });
 
@@ -206,7 +207,7 @@ describe("aws network at its limit: 10 regions", () => {
 });
 
 describe("address plan and zone choice", () => {
-  it("splits a region's /16 into a public /24, node /20s inside one /18, database /24s, all disjoint", () => {
+  it("splits a region's /16 into public /24s (one per edge zone) inside a /22, node /20s inside one /18, database /24s, all disjoint", () => {
     const found = regionAddresses("aws", "ap-east-1");
     if (!found.ok) throw new Error(found.reason);
     const plan = found.addresses;
@@ -214,6 +215,8 @@ describe("address plan and zone choice", () => {
     expect(plan).toEqual({
       vpc: "10.105.0.0/16",
       public: "10.105.0.0/24",
+      edges: ["10.105.0.0/24", "10.105.1.0/24", "10.105.2.0/24"],
+      edgeRange: "10.105.0.0/22",
       nodeRange: "10.105.64.0/18",
       nodes: ["10.105.64.0/20", "10.105.80.0/20", "10.105.96.0/20"],
       databaseRange: "10.105.192.0/22",
@@ -222,6 +225,8 @@ describe("address plan and zone choice", () => {
     for (const n of plan.nodes) expect(inside(n, plan.nodeRange)).toBe(true);
     for (const d of plan.database) expect(inside(d, plan.databaseRange)).toBe(true);
     expect(overlaps(plan.public, plan.nodeRange)).toBe(false);
+    for (const e of plan.edges) expect(inside(e, plan.edgeRange)).toBe(true);
+    expect(overlaps(plan.edgeRange, plan.nodeRange)).toBe(false);
     expect(overlaps(plan.nodeRange, plan.databaseRange)).toBe(false);
   });
 

@@ -201,3 +201,162 @@ describe("gcp: a single-region stack keeps its one edge as it was", () => {
     expect(all(run, T.firewall).filter((r) => r.name === "network-edge-acme")).toEqual([]);
   });
 });
+
+const pairs = { "portage:edge": { ...withDomain["portage:edge"], count: 2 } };
+const nlb = {
+  lb: "aws:lb/loadBalancer:LoadBalancer",
+  targetGroup: "aws:lb/targetGroup:TargetGroup",
+  attachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+  listener: "aws:lb/listener:Listener",
+};
+
+describe("aws: an edge pair per region behind its Network Load Balancer (edge.count 2)", () => {
+  let run: Run;
+  beforeAll(async () => {
+    run = await runAws({ ...twoRegions, ...pairs });
+  });
+
+  it("two edges per region, each in its own zone's public subnet", () => {
+    const edges = all(run, A.instance).filter((r) => r.name.startsWith("edge"));
+    expect(edges.map((e) => [e.name, regionOf(run, e)])).toEqual([
+      ["edge", "us-east-1"],
+      ["edge-virginia-2", "us-east-1"],
+      ["edge-london-1", "eu-west-2"],
+      ["edge-london-2", "eu-west-2"],
+    ]);
+    expect(one(run, A.eni, "edge-virginia-2-interface").inputs.subnetId).toBe(idOf("network-virginia-public-2"));
+    const second = one(run, A.subnet, "network-virginia-public-2");
+    expect(second.inputs.cidrBlock).toBe("10.100.1.0/24");
+    // Different zone slots: the mock's zone lookup answers a, b, c.
+    expect(second.inputs.availabilityZone).not.toBe(one(run, A.subnet, "network-virginia-public").inputs.availabilityZone);
+  });
+
+  it("a Network Load Balancer per region: internet-facing, cross-zone, an Elastic IP per edge zone", () => {
+    const balancers = all(run, nlb.lb);
+    expect(balancers.map((b) => [b.name, regionOf(run, b)])).toEqual([
+      ["edge-virginia-balancer", "us-east-1"],
+      ["edge-london-balancer", "eu-west-2"],
+    ]);
+    const lb = one(run, nlb.lb, "edge-virginia-balancer");
+    expect(lb.inputs).toMatchObject({ loadBalancerType: "network", internal: false, enableCrossZoneLoadBalancing: true });
+    expect(lb.inputs.subnetMappings).toEqual([
+      { subnetId: idOf("network-virginia-public"), allocationId: expect.stringMatching(/^eipalloc-/) },
+      { subnetId: idOf("network-virginia-public-2"), allocationId: expect.stringMatching(/^eipalloc-/) },
+    ]);
+    expect(String(lb.inputs.name)).toMatch(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/);
+  });
+
+  it("TCP 80 and 443 to target groups of both edges, client IP kept, the fastest health check NLB allows", () => {
+    const groups = all(run, nlb.targetGroup).filter((g) => regionOf(run, g) === "us-east-1");
+    expect(groups.map((g) => g.inputs.port)).toEqual([80, 443]);
+    for (const g of groups) {
+      expect(g.inputs).toMatchObject({
+        protocol: "TCP",
+        targetType: "instance",
+        preserveClientIp: "true",
+        vpcId: idOf("network-virginia-vpc"),
+      });
+      // NLB minimums: interval 5 s, timeout 2 s, thresholds 2 (docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html).
+      expect(g.inputs.healthCheck).toMatchObject({ protocol: "TCP", interval: 5, timeout: 2, healthyThreshold: 2, unhealthyThreshold: 2 });
+      expect(String(g.inputs.name).length).toBeLessThanOrEqual(32);
+    }
+    const attached = all(run, nlb.attachment).filter((a) => regionOf(run, a) === "us-east-1");
+    expect(attached.map((a) => [a.inputs.port, a.inputs.targetId]).sort()).toEqual(
+      [
+        [80, idOf("edge")],
+        [80, idOf("edge-virginia-2")],
+        [443, idOf("edge")],
+        [443, idOf("edge-virginia-2")],
+      ].sort(),
+    );
+    const listeners = all(run, nlb.listener).filter((l) => regionOf(run, l) === "us-east-1");
+    expect(listeners.map((l) => [l.inputs.port, l.inputs.protocol])).toEqual([
+      [80, "TCP"],
+      [443, "TCP"],
+    ]);
+  });
+
+  it("each region's entry is its balancer's addresses; the app's URL and PHX_HOST stay the domain", () => {
+    const entries = run.outputs?.entries ?? [];
+    expect(entries.map((e) => [e.key, e.balanced, e.addresses.length])).toEqual([
+      ["virginia", true, 2],
+      ["london", true, 2],
+    ]);
+    expect(run.outputs?.url).toBe("https://app.example.com");
+  });
+
+  it("the pair's second edge sends ACME challenges to the renewer, reachable within its own security group", () => {
+    expect(acmeServer(one(run, command, "release-edge-routes-virginia-2"))).toBe(`${fakeAddress("edge")}:8888`);
+    expect(one(run, A.ingress, "network-virginia-edge-in-acme-from-edge").inputs).toMatchObject({
+      referencedSecurityGroupId: idOf("network-virginia-edge"),
+      fromPort: 8888,
+    });
+    // Other regions reach the pair's nodes from the whole public range (both edge subnets).
+    expect(one(run, A.ingress, "network-virginia-node-in-app-4000-from-edge-london").inputs).toMatchObject({ cidrIpv4: "10.122.0.0/22" });
+  });
+
+  it("without a domain, the app's URL is the primary region's balancer", async () => {
+    const plain = await runAws({ ...twoRegions, "portage:edge": { count: 2 } });
+    const entry = plain.outputs?.entries[0]?.addresses[0];
+    expect(entry).toMatch(/^198\.51\.100\.\d+$/);
+    expect(plain.outputs?.url).toBe(`http://${entry}`);
+    expect(entry).not.toBe(plain.outputs?.edgeAddress);
+  });
+});
+
+describe("gcp: an edge pair per region behind its passthrough Network Load Balancer (edge.count 2)", () => {
+  let run: Run;
+  beforeAll(async () => {
+    run = await runGcp({ ...twoRegions, ...pairs });
+  });
+
+  it("two edges per region in two zones", () => {
+    const zoneOf = (name: string) => String(at(one(run, T.instance, name), "zone"));
+    expect(zoneOf("edge-vm")).toBe("us-east4-a");
+    expect(zoneOf("edge-virginia-2-vm")).toBe("us-east4-b");
+    expect(zoneOf("edge-london-2-vm")).toMatch(/^europe-west2-/);
+    expect(zoneOf("edge-london-2-vm")).not.toBe(zoneOf("edge-london-1-vm"));
+  });
+
+  it("a backend service with a TCP health check every second, an instance group per edge, a static address, one forwarding rule for 80 and 443", () => {
+    const health = one(run, "gcp:compute/regionHealthCheck:RegionHealthCheck", "edge-virginia-balancer-health");
+    // GCP's minimums: 1 s interval, timeout <= interval (cloud.google.com/load-balancing/docs/health-check-concepts).
+    expect(health.inputs).toMatchObject({
+      region: "us-east4",
+      checkIntervalSec: 1,
+      timeoutSec: 1,
+      healthyThreshold: 2,
+      unhealthyThreshold: 2,
+    });
+    expect(at(health, "tcpHealthCheck", "port")).toBe(80);
+    const groups = all(run, "gcp:compute/instanceGroup:InstanceGroup").filter((g) => g.name.startsWith("edge-virginia-balancer"));
+    expect(groups.map((g) => g.inputs.zone)).toEqual(["us-east4-a", "us-east4-b"]);
+    const backends = one(run, "gcp:compute/regionBackendService:RegionBackendService", "edge-virginia-balancer-backends");
+    expect(backends.inputs).toMatchObject({ region: "us-east4", loadBalancingScheme: "EXTERNAL", protocol: "TCP" });
+    expect(backends.inputs.healthChecks).toBe(health.inputs.id ?? idOf("edge-virginia-balancer-health"));
+    expect((backends.inputs.backends as unknown[]).length).toBe(2);
+    const rule = one(run, "gcp:compute/forwardingRule:ForwardingRule", "edge-virginia-balancer-web");
+    expect(rule.inputs).toMatchObject({ region: "us-east4", ipProtocol: "TCP", ports: ["80", "443"], loadBalancingScheme: "EXTERNAL" });
+    const address = one(run, T.address, "edge-virginia-balancer-address");
+    expect(address.inputs).toMatchObject({ region: "us-east4", addressType: "EXTERNAL" });
+    expect(rule.inputs.ipAddress).toBe(run.outputs?.entries[0]?.addresses[0]);
+  });
+
+  it("each region's entry is its balancer's one address", () => {
+    expect((run.outputs?.entries ?? []).map((e) => [e.key, e.balanced, e.addresses.length])).toEqual([
+      ["virginia", true, 1],
+      ["london", true, 1],
+    ]);
+  });
+});
+
+describe("edge.count defaults and limits", () => {
+  it("production stacks get a pair per region, others one edge", async () => {
+    const prod = await runGcp({ "portage:production": true });
+    expect(
+      all(prod, T.instance)
+        .filter((r) => r.name.startsWith("edge"))
+        .map((r) => r.name),
+    ).toEqual(["edge-vm", "edge-virginia-2-vm"]);
+  });
+});
