@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { edgesShareCertificate, type EdgeSpec, type RegionSpec } from "../config";
 import { createVmIdentity, parameterArn, policyDocument, type IdentityTransforms, type VmIdentity } from "../identity/aws";
 import { awsNames, stackTags } from "../names";
+import { packUserData } from "../node";
 import { secretRef } from "../secrets/names";
 import { edgeMemberName, sharedCertificateKey } from "./names";
 import { transform, type Transform } from "../transform";
@@ -129,7 +130,7 @@ export function createEdge(
           instanceType: cloud.edge.machineType,
           primaryNetworkInterface: { networkInterfaceId: networkInterface.id },
           iamInstanceProfile: identity.profile.name,
-          userData: args.userData(edge),
+          userDataBase64: pulumi.output(args.userData(edge)).apply(packUserData),
           userDataReplaceOnChange: true,
           metadataOptions,
           rootBlockDevice: encryptedRoot(),

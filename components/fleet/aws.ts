@@ -4,6 +4,7 @@ import { edgesShareCertificate, zoneSlots, type NodeSpec } from "../config";
 import { sharedCertificateKey } from "../edge/names";
 import { createVmIdentity, parameterArn, policyDocument, type IdentityTransforms, type VmIdentity } from "../identity/aws";
 import { awsNames, stackTags } from "../names";
+import { packUserData } from "../node";
 import type { AwsRegionNetwork } from "../network";
 import { transform, type Transform } from "../transform";
 import { encryptedRoot, metadataOptions, ubuntuImage, vmOptions } from "../vm/aws";
@@ -99,7 +100,7 @@ export function createFleet(
           vpcSecurityGroupIds: [region.nodeSecurityGroup.id],
           associatePublicIpAddress: false,
           iamInstanceProfile: identity.profile.name,
-          userData: args.userData(node),
+          userDataBase64: args.userData(node).apply(packUserData),
           userDataReplaceOnChange: true,
           metadataOptions,
           rootBlockDevice: encryptedRoot(spec.fleet.diskGb),

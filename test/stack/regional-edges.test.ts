@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../tools/offline/run";
 import { fakeAddress } from "../../tools/offline/mocks";
+import { unpackUserData } from "../../components/node";
 import { writtenFiles } from "../artifacts/support/user-data";
 import { A, idOf, regionOf, runAws, vmPolicy } from "./aws-support";
 import { at, runGcp, T } from "./gcp-support";
@@ -16,9 +17,9 @@ const withDomain = { "portage:edge": { kind: "haproxy", domain: "app.example.com
 const certificateKey = "edge/tls/app.example.com.pem";
 const command = "command:remote:Command";
 
-/** The settings file cloud-init writes on an edge, from its user-data (aws `userData`, gcp metadata `user-data`). */
+/** The settings file cloud-init writes on an edge, from its user-data (aws `userDataBase64`, gzipped; gcp metadata `user-data`). */
 function edgeSettings(vm: RecordedResource): string {
-  const data = vm.type === A.instance ? vm.inputs.userData : at(vm, "metadata", "user-data");
+  const data = vm.type === A.instance ? unpackUserData(String(reveal(vm.inputs.userDataBase64))) : at(vm, "metadata", "user-data");
   const files = writtenFiles(String(reveal(data)));
   return files.find((f) => f.path === "/etc/portage/edge.env")?.content ?? "";
 }
