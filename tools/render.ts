@@ -74,8 +74,9 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
   const spec = parseStackConfig(flattenConfig(config), { project: "portage", stack: options.stack, cwd: projectRoot });
   const cloud = servingCloud(spec);
   const addresses = new Map(result.outputs.nodes.map((n) => [n.name, n.privateAddress]));
-  // The routes the rollout pushes: the bucket object the edge's agent applies (GCS sends its content as a secret).
-  const routes = result.resources.find((r) => r.name.endsWith("edge-routes-file"));
+  // Each edge's routes, as its agent applies them: the bucket object `<release>-edge-routes-file` (the
+  // primary's) or `<release>-edge-routes-<region>-<n>-file` (GCS sends its content as a secret).
+  const routesOf = (edge: string) => result.resources.find((r) => r.name.endsWith(`edge-routes${edge.slice("edge".length)}-file`));
 
   const vms: RenderedVm[] = [];
   for (const resource of result.resources) {
@@ -96,6 +97,9 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
         files: [userDataFile, ...files, ...bootEnvFiles(rt, addresses.get(name) ?? "<private address>", secrets)],
       });
     } else {
+      // The VM's logical name is the edge's (`edge`, `edge-<region>-<n>`), with `-vm` on GCP.
+      const edge = resource.name.replace(/-vm$/, "");
+      const routes = routesOf(edge);
       const pushed: VmFile[] = [];
       const content = routes ? (routes.inputs as { content?: unknown }).content : undefined;
       const stdin = content instanceof Secret ? content.value : content;
@@ -114,7 +118,7 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
         content: `EDGE_ADMIN_PASSWORD="${placeholder("EDGE_ADMIN_PASSWORD", password)}"\n`,
         mode: "0600",
       });
-      vms.push({ name: "edge", role: "edge", files: [userDataFile, ...files, ...pushed] });
+      vms.push({ name: edge, role: "edge", files: [userDataFile, ...files, ...pushed] });
     }
   }
 

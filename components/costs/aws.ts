@@ -1,3 +1,4 @@
+import { extendedSupport, rdsExtendedSupport } from "../config/lifecycle";
 import { hours, type CloudPrices } from "./types";
 
 /**
@@ -12,9 +13,15 @@ const price = {
     number
   >,
   dbStorageGbMonth: 0.115, // RDS gp3
+  /** vCPUs of each class: RDS Extended Support is billed per vCPU-hour. */
+  dbVcpus: { "db.t4g.micro": 2, "db.t4g.small": 2, "db.t4g.medium": 2, "db.m7g.large": 2, "db.m7g.xlarge": 4 } as Record<string, number>,
   natHour: 0.045,
   publicIpv4Hour: 0.005,
   privateZoneMonth: 0.5,
+  // aws.amazon.com/elasticloadbalancing/pricing: per Network Load Balancer-hour, and at least one NLCU-hour
+  // (more with traffic: 800 new TCP connections/s, 100,000 active, or 1 GB/h each); health checks are free.
+  nlbHour: 0.0225,
+  nlcuHour: 0.006,
 };
 
 export const prices: CloudPrices<"aws"> = {
@@ -29,13 +36,31 @@ export const prices: CloudPrices<"aws"> = {
       `${nodes} node${nodes === 1 ? "" : "s"} (${cloud.fleet.machineType}, ${spec.fleet.diskGb} GB gp3)`,
       nodes * (vm(cloud.fleet.machineType) * hours + spec.fleet.diskGb * price.diskGbMonth),
     );
+    const edges = cloud.edges.length;
+    const perRegion = spec.edge.count;
     add(
-      `edge (${cloud.edge.machineType}, 8 GB gp3, Elastic IP)`,
-      vm(cloud.edge.machineType) * hours + 8 * price.diskGbMonth + price.publicIpv4Hour * hours,
+      `${edges === 1 ? "edge" : `${edges} edges, ${perRegion === 1 ? "one" : perRegion} per region`} (${cloud.edge.machineType}, 8 GB gp3, Elastic IP)`,
+      edges * (vm(cloud.edge.machineType) * hours + 8 * price.diskGbMonth + price.publicIpv4Hour * hours),
     );
+    if (perRegion > 1) {
+      add(
+        `Network Load Balancer per region (${regions}), ${perRegion} Elastic IPs each, before traffic`,
+        regions * (price.nlbHour + price.nlcuHour + perRegion * price.publicIpv4Hour) * hours,
+      );
+    }
     const tier = cloud.database.tier;
     const db = price.db[tier] ?? unpriced(tier);
     add(`Postgres (${tier}${haNote}, ${spec.database.storageGb} GB)`, ha * (db * hours + spec.database.storageGb * price.dbStorageGbMonth));
+    // A version past RDS's standard support is billed Extended Support on top, standby included.
+    const extended = extendedSupport("aws", spec.database.version, new Date());
+    if (extended) {
+      const rate = extended.year >= 3 ? rdsExtendedSupport.yearThreePerVcpuHour : rdsExtendedSupport.perVcpuHour;
+      const vcpus = price.dbVcpus[tier] ?? unpriced(tier);
+      add(
+        `RDS Extended Support for Postgres ${spec.database.version} (since ${extended.since}, ${vcpus} vCPU${haNote})`,
+        ha * vcpus * rate * hours,
+      );
+    }
     add(`NAT gateway per region (${regions}), with its public address`, regions * (price.natHour + price.publicIpv4Hour) * hours);
     add("private DNS zone", price.privateZoneMonth);
   },

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
-import type { CloudSpec, Spec } from "../config";
+import { acmePort, edgesShareCertificate, type CloudSpec, type Spec } from "../config";
 import { transform } from "../transform";
 import type { GcpNetworkTransforms } from "./gcp-types";
 
@@ -100,6 +100,18 @@ export function createFirewall(name: string, args: FirewallInputs, opts: pulumi.
       },
     ],
   ];
+  if (edgesShareCertificate(spec, args.cloud)) {
+    rules.push([
+      "edge-acme",
+      {
+        description: `ACME HTTP-01 (port ${acmePort}) between edges: the shared certificate's renewer answers the challenges that reach the other edges`,
+        direction: "INGRESS",
+        sourceTags: [edgeTag],
+        targetTags: [edgeTag],
+        allows: [{ protocol: "tcp", ports: [String(acmePort)] }],
+      },
+    ]);
+  }
   // No admin range: no SSH rule at all (a rule without sources would let in every address).
   return rules
     .filter(([suffix]) => suffix !== "edge-ssh" || adminRanges.length > 0)

@@ -40,13 +40,16 @@ function bucketSettings(rt: EdgeRuntime): [string, string][] {
   if (shared && agent && (shared.bucket !== agent.bucket || shared.provider !== agent.provider))
     throw new Error("the edge's agent and its shared certificate must use the same bucket");
   const b = agent ?? shared;
-  return b
-    ? [
-        ["RELEASES_PROVIDER", b.provider],
-        ["RELEASES_LOCATION", b.location],
-        ["BUCKET", b.bucket],
-      ]
-    : [];
+  return [
+    ...(rt.agent ? ([["AGENT_NAME", rt.agent.name]] as [string, string][]) : []),
+    ...(b
+      ? ([
+          ["RELEASES_PROVIDER", b.provider],
+          ["RELEASES_LOCATION", b.location],
+          ["BUCKET", b.bucket],
+        ] as [string, string][])
+      : []),
+  ];
 }
 
 function sharedCertificateSettings(rt: EdgeRuntime): [string, string][] {

@@ -72,10 +72,11 @@ export interface EdgeRuntime {
    */
   sharedCertificate?: StoreLocation & { bucket: string; key: string; renewer: boolean };
   /**
-   * The edge runs `portage-agent` as agent `edge` with the stack's bucket: the routes are pushed as
-   * a job through it (components/rollout's `AgentCommand`), never over SSH.
+   * The edge runs `portage-agent` as agent `name` (`edge`, `edge-<region>-<n>`) with the stack's
+   * bucket: its routes are pushed as a job through it (components/rollout's `AgentCommand`), never
+   * over SSH.
    */
-  agent?: { bucket: StoreLocation & { bucket: string } };
+  agent?: { name: string; bucket: StoreLocation & { bucket: string } };
 }
 
 /** What changes when the fleet changes: pushed to the edge and reloaded without a restart. */

@@ -9,12 +9,11 @@ import type { ClusterDns } from "../dns";
 import type { Edge } from "../edge";
 import type { Fleet } from "../fleet";
 import { AgentCommand, Rollout, type BucketRef } from "../rollout";
-import { edgeAgent } from "../rollout/protocol";
 import type { Secrets } from "../secrets";
 import * as aws from "./aws";
 import * as gcp from "./gcp";
 import type { BucketObjectArgs } from "./object";
-import { edgeRoutes } from "./routes";
+import { edgeRoutesObjects } from "./routes";
 
 export interface ReleaseArgs<C extends Cloud = Cloud> extends OnCloud<C> {
   /**
@@ -31,7 +30,7 @@ export interface ReleaseArgs<C extends Cloud = Cloud> extends OnCloud<C> {
    */
   fleet: Fleet<C>;
   /**
-   * The same footprint's edge: where the routes are pushed (through its agent).
+   * The same footprint's edges: where the routes are pushed (through each edge's agent).
    * @example
    * new Release("release", { spec, cloud, providers, bucket, fleet, edge, secrets, dns })
    */
@@ -72,8 +71,8 @@ const objects: {
 
 /**
  * Ships `app.release` as `app.version` through the bucket only (no network path to a server): uploads
- * the tarball to `releases/<app>-<version>.tar.gz`, pushes the edge's routes when the node list
- * changes (an object applied by the edge's agent), rolls the fleet over in batches through the
+ * the tarball to `releases/<app>-<version>.tar.gz`, pushes every edge's routes when the node list
+ * changes (an object per edge, applied by that edge's agent), rolls the fleet over in batches through the
  * nodes' agents (the migration first), and only then points `releases/current` at the new version
  * (what booting nodes fetch). Changing the version, the tarball or the app's settings touches only
  * these resources: no VM, disk or database.
@@ -86,8 +85,8 @@ export class Release<C extends Cloud = Cloud> extends pulumi.ComponentResource {
   readonly key: string;
   /** Hex sha256 of the tarball: a new build under the same version rolls out too. */
   readonly sha256: string;
-  /** The edge's routes, applied by its agent. */
-  readonly routes: AgentCommand;
+  /** Each edge's routes, applied by its agent (the primary's first edge's first). */
+  readonly routes: AgentCommand[];
   /** The fleet's rollout: the migration, then the nodes batch by batch. */
   readonly rollout: Rollout;
   readonly pointer: pulumi.CustomResource;
@@ -113,27 +112,28 @@ export class Release<C extends Cloud = Cloud> extends pulumi.ComponentResource {
       { key: this.key, body: { file: spec.app.release }, sha256: this.sha256, contentType: "application/gzip" },
       { retainOnDelete: true },
     );
-    const routes = edgeRoutes(spec, args.edge, args.fleet);
-    const routesObject = put(
-      "edge-routes-file",
-      { key: routes.key, body: { text: routes.content }, sha256: routes.sha256, contentType: "text/plain" },
-      {},
-    );
     // portage-edge-apply checks the new config before it swaps it in: a bad one never takes the edge down.
-    this.routes = new AgentCommand(
-      `${name}-edge-routes`,
-      {
-        bucket,
-        agent: edgeAgent,
-        argv: ["portage-edge-apply"],
-        user: "root",
-        stdinKey: routes.key,
-        timeoutSeconds: 300,
-        pickupTimeoutSeconds: rollout.pickupTimeoutSeconds,
-        triggers: routes.sha256.apply((sha) => [sha]),
-      },
-      { parent: this, dependsOn: [routesObject, args.edge] },
-    );
+    this.routes = edgeRoutesObjects("edge-routes", spec, args.edge, args.fleet).map((routes) => {
+      const file = put(
+        `${routes.name}-file`,
+        { key: routes.key, body: { text: routes.content }, sha256: routes.sha256, contentType: "text/plain" },
+        {},
+      );
+      return new AgentCommand(
+        `${name}-${routes.name}`,
+        {
+          bucket,
+          agent: routes.agent,
+          argv: ["portage-edge-apply"],
+          user: "root",
+          stdinKey: routes.key,
+          timeoutSeconds: 300,
+          pickupTimeoutSeconds: rollout.pickupTimeoutSeconds,
+          triggers: routes.sha256.apply((sha) => [sha]),
+        },
+        { parent: this, dependsOn: [file, args.edge] },
+      );
+    });
     this.rollout = new Rollout(
       `${name}-rollout`,
       {
@@ -150,7 +150,7 @@ export class Release<C extends Cloud = Cloud> extends pulumi.ComponentResource {
         deployTimeoutSeconds: rollout.deployTimeoutSeconds,
         migrateTimeoutSeconds: rollout.migrateTimeoutSeconds,
       },
-      { parent: this, dependsOn: [artifact, this.routes, ...args.secrets.stored, ...args.dns.records, args.fleet] },
+      { parent: this, dependsOn: [artifact, ...this.routes, ...args.secrets.stored, ...args.dns.records, args.fleet] },
     );
     const pointer = `${this.version} ${this.sha256}\n`;
     this.pointer = put(

@@ -5,6 +5,7 @@
  *
  *   agents/inbox/<agent>.json               the stack writes it (compare-and-swap); the agent polls it
  *   agents/results/<agent>/<id>.json        the agent writes it: started, then succeeded or failed
+ *   edge/routes/<agent>.cfg                 the stack writes it; an edge's routes job reads it
  *
  * Plain functions and no module state, so the dynamic provider that runs them serializes small.
  */
@@ -15,10 +16,20 @@ export const agentsPrefix = "agents/";
 export const inboxPrefix = `${agentsPrefix}inbox/`;
 export const resultsRoot = `${agentsPrefix}results/`;
 
-/** The edge's agent (nodes' agents are named after their node). */
-export const edgeAgent = "edge";
-/** Objects the edge's jobs read (its routes): the only part of the bucket the edge may read besides its inbox. */
+/**
+ * An edge's agent: the primary region's first edge is `edge`, the others `edge-<region>-<n>` (their
+ * logical names); nodes' agents are named after their node (`<region>-<n>`).
+ */
+export function edgeAgent(edge: { name: string; first: boolean }): string {
+  return edge.first ? "edge" : `edge-${edge.name}`;
+}
+/** Objects the edges' jobs read (their routes): the only part of the bucket an edge may read besides its inbox. */
 export const edgeObjectsPrefix = "edge/";
+
+/** An edge's routes file, as its agent's `portage-edge-apply` job reads it. */
+export function edgeRoutesKey(agent: string): string {
+  return `${edgeObjectsPrefix}routes/${agent}.cfg`;
+}
 
 export function inboxKey(agent: string): string {
   return `${inboxPrefix}${agent}.json`;
@@ -38,7 +49,7 @@ export function agentOfInboxKey(key: string): string | undefined {
   return m?.[1];
 }
 
-/** An agent is a node (`virginia-1`) or an edge (`edge`): a DNS label, as it is in keys and file names. */
+/** An agent is a node (`virginia-1`) or an edge (`edge`, `edge-london-2`): a DNS label, as it is in keys and file names. */
 export const agentNamePattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Work ids: `<UTC time>-<8 hex>`, so that ids sort by when they were made. */
 export const workIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;

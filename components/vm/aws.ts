@@ -7,8 +7,16 @@ import type * as pulumi from "@pulumi/pulumi";
 export const canonicalOwner = "099720109477";
 export const ubuntuImageName = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*";
 
-/** The newest Ubuntu 24.04 LTS amd64 image of the provider's region: one lookup per region. */
+const images = new WeakMap<aws.Provider, pulumi.Output<string>>();
+
+/** The newest Ubuntu 24.04 LTS amd64 image of the provider's region: one lookup per region, shared by the edges and the nodes. */
 export function ubuntuImage(provider: aws.Provider, parent: pulumi.Resource): pulumi.Output<string> {
+  const found = images.get(provider) ?? lookUpImage(provider, parent);
+  images.set(provider, found);
+  return found;
+}
+
+function lookUpImage(provider: aws.Provider, parent: pulumi.Resource): pulumi.Output<string> {
   return aws.ec2
     .getAmiOutput(
       {

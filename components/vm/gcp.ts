@@ -7,17 +7,33 @@ import type { GcpProviders } from "../cloud";
 /** Ubuntu 24.04 LTS (amd64) on both clouds: cloud-init reads the same user-data. */
 export const ubuntuImageFamily = { family: "ubuntu-2404-lts-amd64", project: "ubuntu-os-cloud" } as const;
 
-/** The newest image of the family (one lookup per component, shared by its VMs). */
-export function ubuntuImage(providers: GcpProviders, parent: pulumi.Resource): pulumi.Output<string> {
-  return gcp.compute.getImageOutput({ ...ubuntuImageFamily }, { provider: providers.provider, parent }).selfLink;
+/** Lookups made once per footprint (its providers) and shared by the edges and the nodes. */
+const lookups = new WeakMap<GcpProviders, Map<string, pulumi.Output<string[]> | pulumi.Output<string>>>();
+function once<T extends pulumi.Output<string[]> | pulumi.Output<string>>(providers: GcpProviders, key: string, look: () => T): T {
+  const cache = lookups.get(providers) ?? new Map<string, pulumi.Output<string[]> | pulumi.Output<string>>();
+  lookups.set(providers, cache);
+  const found = cache.get(key) ?? look();
+  cache.set(key, found);
+  return found as T;
 }
 
-/** A region's zones that are up, sorted so that a node's zone follows from its index alone. */
+/** The newest image of the family (one lookup per footprint, shared by its VMs). */
+export function ubuntuImage(providers: GcpProviders, parent: pulumi.Resource): pulumi.Output<string> {
+  return once(
+    providers,
+    "image",
+    () => gcp.compute.getImageOutput({ ...ubuntuImageFamily }, { provider: providers.provider, parent }).selfLink,
+  );
+}
+
+/** A region's zones that are up, sorted so that a VM's zone follows from its index alone (one lookup per region). */
 export function regionZones(providers: GcpProviders, region: string, parent: pulumi.Resource): pulumi.Output<string[]> {
-  return gcp.compute.getZonesOutput({ region, status: "UP" }, { provider: providers.provider, parent }).names.apply((names) => {
-    if (names.length === 0) throw new Error(`gcp reports no zone up in ${region}`);
-    return [...names].sort();
-  });
+  return once(providers, `zones ${region}`, () =>
+    gcp.compute.getZonesOutput({ region, status: "UP" }, { provider: providers.provider, parent }).names.apply((names) => {
+      if (names.length === 0) throw new Error(`gcp reports no zone up in ${region}`);
+      return [...names].sort();
+    }),
+  );
 }
 
 /** The zone of the `index`-th VM of a region: round-robin over its zones. */

@@ -36,13 +36,13 @@ describe("aws fleet and edge", () => {
     }
   });
 
-  it("nodes have no public address (CKV_AWS_88); the edge's Elastic IP is the stack's only public address", () => {
+  it("nodes have no public address (CKV_AWS_88); the edges' Elastic IPs (one per region) are the stack's only public addresses", () => {
     for (const n of nodeInstances(run)) {
       expect(n.inputs.associatePublicIpAddress).toBe(false);
       expect(String(n.inputs.subnetId)).not.toContain("public");
     }
     const addresses = all(run, A.eip).map((e) => e.name);
-    expect(addresses.filter((n) => !n.endsWith("-nat-address"))).toEqual(["edge-address"]);
+    expect(addresses.filter((n) => !n.endsWith("-nat-address"))).toEqual(["edge-address", "edge-london-1-address"]);
   });
 
   it("nodes spread over the zones round-robin, by their index in the region", () => {
@@ -74,8 +74,8 @@ describe("aws fleet and edge", () => {
 
   it("Ubuntu 24.04 LTS amd64 from Canonical, looked up once per region; a newer image never replaces a running VM", () => {
     const lookups = run.invokes.filter((i) => i.token === "aws:ec2/getAmi:getAmi");
-    // One per fleet region, one for the edge.
-    expect(lookups).toHaveLength(3);
+    // One per fleet region, shared by its edge and its nodes.
+    expect(lookups).toHaveLength(2);
     for (const l of lookups) {
       expect(l.inputs).toMatchObject({ owners: ["099720109477"], mostRecent: true });
       expect(l.inputs.filters).toEqual(
@@ -111,8 +111,9 @@ describe("aws fleet and edge", () => {
       expect(String(n.inputs.iamInstanceProfile)).toMatch(new RegExp(`^${id}-profile-`));
       expect(n.options.dependsOn).toContain(profile.urn);
     }
-    expect(all(run, A.role)).toHaveLength(9);
-    expect(all(run, A.profile)).toHaveLength(9);
+    // 8 nodes and 2 edges (one per region), each its own.
+    expect(all(run, A.role)).toHaveLength(10);
+    expect(all(run, A.profile)).toHaveLength(10);
   });
 
   it("a node's policy reads the bucket and the stack's SSM parameters and writes its own agent's results, nothing else (least privilege)", () => {
@@ -159,17 +160,19 @@ describe("aws fleet and edge", () => {
     expect(edge.options.deleteBeforeReplace).toBe(true);
   });
 
-  it("the edge's policy reads the edge admin password, its agent's inbox and the edge's objects, writes its results, and nothing else", () => {
+  it("each edge's own policy reads the edge admin password, its own agent's inbox and the edges' objects, writes its own results, and nothing else", () => {
     const bucket = `arn:aws:s3:::${run.outputs?.bucketName}`;
-    expect(grants(vmPolicy(one(run, A.role, "edge-role")))).toEqual(
-      [
-        `ssm:GetParameter arn:aws:ssm:us-east-1:${account}:parameter/portage/hello-dev/EDGE_ADMIN_PASSWORD`,
-        `s3:GetObject ${bucket}/agents/inbox/edge.json`,
-        `s3:GetObject ${bucket}/edge/*`,
-        `s3:PutObject ${bucket}/agents/results/edge/*`,
-      ].sort(),
-    );
-    expect(edge.inputs.iamInstanceProfile).toMatch(/^edge-profile-/);
+    for (const agent of ["edge", "edge-london-1"]) {
+      expect(grants(vmPolicy(one(run, A.role, `${agent}-role`))), agent).toEqual(
+        [
+          `ssm:GetParameter arn:aws:ssm:us-east-1:${account}:parameter/portage/hello-dev/EDGE_ADMIN_PASSWORD`,
+          `s3:GetObject ${bucket}/agents/inbox/${agent}.json`,
+          `s3:GetObject ${bucket}/edge/*`,
+          `s3:PutObject ${bucket}/agents/results/${agent}/*`,
+        ].sort(),
+      );
+      expect(String(one(run, A.instance, agent).inputs.iamInstanceProfile)).toMatch(new RegExp(`^${agent}-profile-`));
+    }
   });
 
   it("VMs carry their role tag; nodes are named after the stack and node", () => {

@@ -33,10 +33,13 @@ describe("gcp fleet and edge VMs", async () => {
     }
   });
 
-  it("CKV_GCP_40: nodes have no public address; the edge alone has one, its static address", () => {
+  it("CKV_GCP_40: nodes have no public address; the edges alone have one each, a static address in their region", () => {
     for (const node of nodes) expect(at(node, "networkInterfaces", 0, "accessConfigs")).toEqual([]);
     expect(at(edge, "networkInterfaces", 0, "accessConfigs")).toEqual([{ natIp: run.outputs?.edgeAddress, networkTier: "PREMIUM" }]);
-    expect(one(run, T.address).inputs).toMatchObject({ region: "us-east4", addressType: "EXTERNAL" });
+    expect(all(run, T.address).map((a) => [a.name, a.inputs.region, a.inputs.addressType])).toEqual([
+      ["edge-address", "us-east4", "EXTERNAL"],
+      ["edge-london-1-address", "europe-west2", "EXTERNAL"],
+    ]);
   });
 
   it("the edge is in the primary region's subnet, first zone, on the edge tag; nodes on the node tag", () => {
@@ -69,9 +72,13 @@ describe("gcp fleet and edge VMs", async () => {
     }
   });
 
-  it("service account ids are valid gcp ids derived from the stack and the node", () => {
+  it("service account ids are valid gcp ids derived from the stack and the node or edge", () => {
     expect(accounts.map((a) => a.inputs.accountId).sort()).toEqual(
-      ["hello-dev-edge", ...["virginia", "london"].flatMap((r) => [1, 2, 3].map((i) => `hello-dev-${r}-${i}`))].sort(),
+      [
+        "hello-dev-edge",
+        "hello-dev-edge-london-1",
+        ...["virginia", "london"].flatMap((r) => [1, 2, 3].map((i) => `hello-dev-${r}-${i}`)),
+      ].sort(),
     );
     for (const a of accounts) expect(String(a.inputs.accountId)).toMatch(serviceAccountIdPattern);
   });
@@ -98,7 +105,7 @@ describe("gcp fleet and edge VMs", async () => {
     expect(edge.inputs.labels).toEqual({ "portage-role": "edge" });
   });
 
-  it("zones are looked up once per region and the image once per component, not per node", () => {
+  it("zones are looked up once per region and the image once, shared by the edges and the nodes", () => {
     const zoneLookups = run.invokes.filter((i) => i.token === "gcp:compute/getZones:getZones");
     expect(zoneLookups.every((i) => i.inputs.status === "UP")).toBe(true);
     expect(zoneLookups.length).toBeLessThanOrEqual(3);
@@ -125,15 +132,17 @@ describe("gcp IAM: least privilege for nodes and the edge", async () => {
   const folderMember = "gcp:storage/managedFolderIamMember:ManagedFolderIamMember";
   const bucketMember = "gcp:storage/bucketIAMMember:BucketIAMMember";
 
-  it("no IAM grant but these: each VM's secret access and its agent's results folder, the edge's agent read, one bucket read binding", () => {
+  it("no IAM grant but these: each VM's secret access and its agent's results folder, each edge's agent read, one bucket read binding", () => {
     const iam = run.resources.filter((r) => /iam/i.test(r.type) && r.type !== T.account);
     expect(iam.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
       [
         ...nodeNames.map((n) => `${T.projectMember} fleet-${n}-secrets`),
         ...nodeNames.map((n) => `${folderMember} fleet-${n}-results`),
-        `${T.projectMember} edge-secret-access`,
-        `${folderMember} edge-results`,
-        `${bucketMember} edge-agent-read`,
+        ...["edge", "edge-london-1"].flatMap((e) => [
+          `${T.projectMember} ${e}-secret-access`,
+          `${folderMember} ${e}-results`,
+          `${bucketMember} ${e}-agent-read`,
+        ]),
         `${T.bucketBinding} fleet-bucket-read`,
       ].sort(),
     );
@@ -144,6 +153,7 @@ describe("gcp IAM: least privilege for nodes and the edge", async () => {
     for (const [agent, account, resource] of [
       ...nodeNames.map((n) => [n, `fleet-${n}`, `fleet-${n}-results`]),
       ["edge", "edge-identity", "edge-results"],
+      ["edge-london-1", "edge-london-1-identity", "edge-london-1-results"],
     ] as const) {
       const folder = one(run, "gcp:storage/managedFolder:ManagedFolder", resource);
       expect(folder.inputs).toMatchObject({ name: `agents/results/${agent}/` });
@@ -157,13 +167,19 @@ describe("gcp IAM: least privilege for nodes and the edge", async () => {
     }
   });
 
-  it("the edge's agent reads only its inbox and the edge's objects: a conditional objectViewer on the bucket", () => {
-    const grant = one(run, bucketMember, "edge-agent-read");
-    const bucket = String(grant.inputs.bucket);
-    expect(grant.inputs).toMatchObject({ role: "roles/storage.objectViewer", member: memberOf("edge-identity") });
-    expect(at(grant, "condition", "expression")).toBe(
-      `resource.name == "projects/_/buckets/${bucket}/objects/agents/inbox/edge.json" || resource.name.startsWith("projects/_/buckets/${bucket}/objects/edge/")`,
-    );
+  it("each edge's agent reads only its own inbox and the edges' objects: a conditional objectViewer on the bucket, as itself", () => {
+    for (const [agent, account] of [
+      ["edge", "edge-identity"],
+      ["edge-london-1", "edge-london-1-identity"],
+    ] as const) {
+      const grant = one(run, bucketMember, `${agent}-agent-read`);
+      const bucket = String(grant.inputs.bucket);
+      expect(grant.inputs).toMatchObject({ role: "roles/storage.objectViewer", member: memberOf(account) });
+      expect(at(grant, "condition", "expression")).toBe(
+        `resource.name == "projects/_/buckets/${bucket}/objects/agents/inbox/${agent}.json" || resource.name.startsWith("projects/_/buckets/${bucket}/objects/edge/")`,
+      );
+    }
+    expect(memberOf("edge-london-1-identity")).not.toBe(memberOf("edge-identity"));
   });
 
   it("each node reads exactly the stack's five secrets and the app's two settings entries (payload only), by name, as itself", () => {

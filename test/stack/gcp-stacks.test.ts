@@ -37,11 +37,11 @@ describe("gcp private DNS for cluster discovery", async () => {
     expect([...(record.inputs.rrdatas as string[])].sort()).toEqual((run.outputs?.nodes ?? []).map((n) => n.privateAddress).sort());
   });
 
-  it("edge.<zone> resolves to the edge VM's private address", () => {
+  it("edge.<zone> resolves to every region's edge VM's private address", () => {
     const record = one(run, T.record, "dns-edge");
     expect(record.inputs).toMatchObject({ name: "edge.dev.hello.internal.", type: "A", ttl: 10 });
-    // The mock cloud's private address for the edge VM's first interface.
-    expect(record.inputs.rrdatas).toEqual([fakeAddress("edge-vm-0")]);
+    // The mock cloud's private address for each edge VM's first interface.
+    expect(record.inputs.rrdatas).toEqual([fakeAddress("edge-vm-0"), fakeAddress("edge-london-1-vm-0")]);
   });
 });
 
@@ -71,7 +71,9 @@ describe("gcp: growing the fleet touches nothing that exists", async () => {
       const after = gcpInputs(grown[what as keyof typeof grown]);
       for (const [key, inputs] of before) {
         expect(after.has(key), `${key} still exists`).toBe(true);
-        if (!fleetWide.includes(key)) expect(after.get(key), key).toEqual(inputs);
+        // A new region also brings its edge, which edge.<zone> lists.
+        const changes = what === "one more region" ? [...fleetWide, `${T.record} dns-edge`] : fleetWide;
+        if (!changes.includes(key)) expect(after.get(key), key).toEqual(inputs);
       }
       expect(before.size).toBeGreaterThan(30);
     },
@@ -90,12 +92,12 @@ describe("gcp at 300 nodes (3 regions of 100)", async () => {
   const run = await runGcp({ "portage:fleet": { regions: ["virginia", "london", "tokyo"], nodesPerRegion: 100 } });
   const nodes = nodeInstances(run);
 
-  it("a VM, a service account and a secret grant per node, one bucket binding", () => {
+  it("a VM, a service account and a secret grant per node and per edge (one per region), one bucket binding", () => {
     expect(nodes).toHaveLength(300);
     const ids = all(run, T.account).map((a) => String(a.inputs.accountId));
-    expect(new Set(ids).size).toBe(301);
+    expect(new Set(ids).size).toBe(303);
     for (const id of ids) expect(id).toMatch(/^[a-z](?:[-a-z0-9]{4,28}[a-z0-9])$/);
-    expect(all(run, T.projectMember)).toHaveLength(301);
+    expect(all(run, T.projectMember)).toHaveLength(303);
     expect(one(run, T.bucketBinding).inputs.members).toHaveLength(300);
   });
 

@@ -139,10 +139,18 @@ describe.each(clouds)("%s: shipping a release through the bucket", async (provid
     expect(inputs(rolloutOf(closed))).toMatchObject({ nodes: ["virginia-1"], version: "0.1.0" });
   });
 
-  it("pushes the edge's routes as an object its agent applies (portage-edge-apply), a new one when the nodes change", () => {
+  it("pushes each edge's routes as an object its own agent applies (portage-edge-apply), a new one when the nodes change", () => {
     const routes = inputs(routesOf(v1));
     expect(routes).toMatchObject({ agent: "edge", argv: ["portage-edge-apply"], user: "root" });
-    expect(routes.stdinKey).toBe("edge/routes.cfg");
+    expect(routes.stdinKey).toBe("edge/routes/edge.cfg");
+    // The london edge (regional edges): its own agent, its own routes object; the rollout waits for both.
+    const london = one(v1.resources, commandType, "release-edge-routes-london-1");
+    expect(inputs(london)).toMatchObject({
+      agent: "edge-london-1",
+      argv: ["portage-edge-apply"],
+      stdinKey: "edge/routes/edge-london-1.cfg",
+    });
+    expect(rolloutOf(v1).options.dependsOn).toEqual(expect.arrayContaining([routesOf(v1).urn, london.urn]));
     const file = one(
       v1.resources,
       provider === "aws" ? "aws:s3/bucketObjectv2:BucketObjectv2" : "gcp:storage/bucketObject:BucketObject",

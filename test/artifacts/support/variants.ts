@@ -35,11 +35,22 @@ export function nodeRt(provider: Provider, stack: "dev" | "prod" = "prod", overr
   return nodeRuntime(spec, cloud, node, `${spec.prefix}-releases-0a1b2c3`);
 }
 
+/** The prod stack's edge; Traefik with a domain as a single edge (several edges share a certificate with HAProxy only). */
 export function edgeRt(provider: Provider, kind: EdgeKind, domain: boolean): EdgeRuntime {
+  const single = kind === "traefik" && domain;
   const spec = stackSpec("prod", provider, {
-    "portage:edge": { kind, domain: domain ? "app.example.com" : "", acmeEmail: domain ? "ops@example.com" : "" },
+    "portage:edge": {
+      kind,
+      domain: domain ? "app.example.com" : "",
+      acmeEmail: domain ? "ops@example.com" : "",
+      ...(single ? { count: 1 } : {}),
+    },
+    ...(single ? { "portage:fleet": { regions: ["virginia"] } } : {}),
   });
-  return edgeRuntime(spec, servingCloud(spec), `${spec.prefix}-releases-0a1b2c3`);
+  const cloud = servingCloud(spec);
+  const edge = cloud.edges[0];
+  if (!edge) throw new Error("the stack has no edge");
+  return edgeRuntime(spec, cloud, { edge, bucket: `${spec.prefix}-releases-0a1b2c3` });
 }
 
 /** `regions`: nodes go round-robin over them and the edge is in the first (unset: one pool, no regions). */
