@@ -99,7 +99,7 @@ export function createEdge(
         tags: labels,
       },
       // The interface can serve one instance at a time: a replacement stops the old edge first.
-      { ...opts, ...vmOptions, deleteBeforeReplace: true, dependsOn: [association] },
+      { ...opts, ...vmOptions, deleteBeforeReplace: true, dependsOn: [association, ...net.edgeBootDependencies] },
     ),
   );
   return { instance, address, networkInterface, identity, publicAddress: address.publicIp, privateAddress: instance.privateIp };

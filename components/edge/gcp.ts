@@ -91,7 +91,8 @@ export function createEdge(
         serviceAccount,
         publicAddress: address.address,
       }),
-      { ...opts, ignoreChanges: vmIgnoreChanges },
+      // The firewall and the grant on its secret exist before the edge's first boot.
+      { ...opts, ignoreChanges: vmIgnoreChanges, dependsOn: [...network.firewalls, secretAccess] },
     ),
   );
 

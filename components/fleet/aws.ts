@@ -95,7 +95,8 @@ export function createFleet(
           volumeTags: { ...stackTags(spec, "aws"), ...labels },
           tags: labels,
         },
-        { provider, parent, ...vmOptions },
+        // First boot installs packages once: the node's way out exists before it starts.
+        { provider, parent, ...vmOptions, dependsOn: region.nodeBootDependencies },
       ),
     );
     return { spec: node, privateAddress: instance.privateIp, instance, identity };

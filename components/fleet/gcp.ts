@@ -85,7 +85,10 @@ export function createFleet(
           userData: args.userData(node),
           serviceAccount,
         }),
-        { ...opts, ignoreChanges: vmIgnoreChanges },
+        // First boot installs packages once: the region's Cloud NAT, the firewall and the node's grant
+        // on its secrets exist before it starts (the bucket's grant names every node, so it comes after:
+        // portage-boot retries what IAM has not propagated yet).
+        { ...opts, ignoreChanges: vmIgnoreChanges, dependsOn: [region.nat, ...network.firewalls, secretAccess] },
       ),
     );
     const privateAddress = instance.networkInterfaces.apply((nics) => nics[0]?.networkIp ?? "");

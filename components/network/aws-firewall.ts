@@ -11,6 +11,8 @@ export interface AwsSecurityGroups {
   database: aws.ec2.SecurityGroup;
   /** By provider region. */
   nodes: Map<string, aws.ec2.SecurityGroup>;
+  /** The egress rules of the edge's group, and of each region's node group: what a first boot needs. */
+  egress: { edge: aws.vpc.SecurityGroupEgressRule[]; nodes: Map<string, aws.vpc.SecurityGroupEgressRule[]> };
 }
 
 /** Who is on the other side of a rule: a group in the same VPC, or a range in a peered region. */
@@ -152,7 +154,7 @@ export function createFirewall(
     ],
     t,
   );
-  rules(
+  const edgeEgress = rules(
     edge,
     "egress",
     [
@@ -177,6 +179,7 @@ export function createFirewall(
     t,
   );
 
+  const nodeEgress = new Map<string, aws.vpc.SecurityGroupEgressRule[]>();
   for (const r of regions) {
     const node = nodeGroup(r);
     const fromEdge = edgeFrom(r);
@@ -202,7 +205,7 @@ export function createFirewall(
       ],
       t,
     );
-    rules(
+    const out = rules(
       node,
       "egress",
       [
@@ -225,6 +228,7 @@ export function createFirewall(
       ],
       t,
     );
+    nodeEgress.set(r.region.region, out);
   }
 
   rules(
@@ -240,10 +244,17 @@ export function createFirewall(
     t,
   );
 
-  return { edge: edge.sg, database: database.sg, nodes: new Map([...nodes].map(([region, g]) => [region, g.sg])) };
+  return {
+    edge: edge.sg,
+    database: database.sg,
+    nodes: new Map([...nodes].map(([region, g]) => [region, g.sg])),
+    egress: { edge: edgeEgress, nodes: nodeEgress },
+  };
 }
 
-function rules(group: Group, direction: "ingress" | "egress", list: Rule[], t: AwsNetworkTransforms): void {
+/** Creates the rules; returns the egress ones (what a VM's first boot waits for). */
+function rules(group: Group, direction: "ingress" | "egress", list: Rule[], t: AwsNetworkTransforms): aws.vpc.SecurityGroupEgressRule[] {
+  const egress: aws.vpc.SecurityGroupEgressRule[] = [];
   for (const rule of list) {
     const name = `${group.label}-${direction === "ingress" ? "in" : "out"}-${rule.id}`;
     const args = {
@@ -256,6 +267,7 @@ function rules(group: Group, direction: "ingress" | "egress", list: Rule[], t: A
     };
     const opts = { provider: group.provider, parent: group.parent };
     if (direction === "ingress") new aws.vpc.SecurityGroupIngressRule(...transform(t.ingressRule, name, args, opts));
-    else new aws.vpc.SecurityGroupEgressRule(...transform(t.egressRule, name, args, opts));
+    else egress.push(new aws.vpc.SecurityGroupEgressRule(...transform(t.egressRule, name, args, opts)));
   }
+  return egress;
 }

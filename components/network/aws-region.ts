@@ -67,46 +67,46 @@ export function createRegionVpc(region: RegionSpec<"aws">, ctx: RegionContext): 
   const publicRoutes = routeTable("public");
   const privateRoutes = routeTable("nodes");
   const databaseRoutes = region.primary ? routeTable("database") : undefined;
-  route(ctx, `${base}-public-to-internet`, {
+  const publicToInternet = route(ctx, `${base}-public-to-internet`, {
     routeTableId: publicRoutes.id,
     destinationCidrBlock: "0.0.0.0/0",
     gatewayId: internetGateway.id,
   });
-  route(ctx, `${base}-nodes-to-internet`, {
+  const nodesToInternet = route(ctx, `${base}-nodes-to-internet`, {
     routeTableId: privateRoutes.id,
     destinationCidrBlock: "0.0.0.0/0",
     natGatewayId: natGateway.id,
   });
 
   const associate = (subnets: aws.ec2.Subnet[], table: aws.ec2.RouteTable, id: string) =>
-    subnets.forEach(
+    subnets.map(
       (s, i) =>
         new aws.ec2.RouteTableAssociation(
           ...transform(t.routeTableAssociation, `${base}-${id}-${i + 1}-routes`, { subnetId: s.id, routeTableId: table.id }, opts),
         ),
     );
-  associate([publicSubnet], publicRoutes, "public");
-  associate(nodeSubnets, privateRoutes, "nodes");
+  const publicAssociations = associate([publicSubnet], publicRoutes, "public");
+  const nodeAssociations = associate(nodeSubnets, privateRoutes, "nodes");
   if (databaseRoutes) associate(databaseSubnets, databaseRoutes, "database");
 
-  if (region.primary) {
-    // The bucket lives here: nodes fetch releases through a free gateway endpoint instead of paying
-    // the NAT gateway's per-GB charge.
-    new aws.ec2.VpcEndpoint(
-      ...transform(
-        t.s3Endpoint,
-        `${base}-s3`,
-        {
-          vpcId: vpc.id,
-          serviceName: `com.amazonaws.${region.region}.s3`,
-          vpcEndpointType: "Gateway",
-          routeTableIds: [privateRoutes.id],
-          tags: label("s3"),
-        },
-        opts,
-      ),
-    );
-  }
+  // The bucket lives in the primary region: nodes fetch releases through a free gateway endpoint
+  // instead of paying the NAT gateway's per-GB charge.
+  const bucketEndpoint = region.primary
+    ? new aws.ec2.VpcEndpoint(
+        ...transform(
+          t.s3Endpoint,
+          `${base}-s3`,
+          {
+            vpcId: vpc.id,
+            serviceName: `com.amazonaws.${region.region}.s3`,
+            vpcEndpointType: "Gateway",
+            routeTableIds: [privateRoutes.id],
+            tags: label("s3"),
+          },
+          opts,
+        ),
+      )
+    : undefined;
 
   return {
     region,
@@ -122,6 +122,8 @@ export function createRegionVpc(region: RegionSpec<"aws">, ctx: RegionContext): 
     publicRoutes,
     privateRoutes,
     databaseRoutes,
+    nodeEgress: [natGateway, nodesToInternet, ...nodeAssociations, ...(bucketEndpoint ? [bucketEndpoint] : [])],
+    publicEgress: [internetGateway, publicToInternet, ...publicAssociations],
   };
 }
 

@@ -46,12 +46,21 @@ export interface AwsRegionVpc {
   privateRoutes: aws.ec2.RouteTable;
   /** Primary region: the database subnets, with no route out of the stack's networks. */
   databaseRoutes?: aws.ec2.RouteTable;
+  /**
+   * A node subnet's way out (NAT gateway, default route, route table associations, the bucket's
+   * endpoint): nodes depend on it, since cloud-init installs packages once, at first boot.
+   */
+  nodeEgress: pulumi.Resource[];
+  /** The public subnet's way out (internet gateway, default route, association): the edge's. */
+  publicEgress: pulumi.Resource[];
 }
 
 /** A region's network as the other components use it. */
 export interface AwsRegionNetwork extends AwsRegionVpc {
   /** Every node of the region wears it. */
   nodeSecurityGroup: aws.ec2.SecurityGroup;
+  /** Everything a node of the region needs to reach the internet and the bucket: routes and egress rules. */
+  nodeBootDependencies: pulumi.Resource[];
 }
 
 /** The aws network's handle: what the other aws implementations build on. */
@@ -60,6 +69,8 @@ export interface AwsNetwork {
   regions: AwsRegionNetwork[];
   primary: AwsRegionNetwork;
   edgeSecurityGroup: aws.ec2.SecurityGroup;
+  /** Everything the edge needs to reach the internet at first boot: routes and egress rules. */
+  edgeBootDependencies: pulumi.Resource[];
   databaseSecurityGroup: aws.ec2.SecurityGroup;
   /** The primary region's database subnets, one per zone slot (RDS needs two zones or more). */
   databaseSubnets: aws.ec2.Subnet[];

@@ -24,6 +24,7 @@ export function createNetwork(name: string, args: NetworkInputs<"aws">, t: AwsNe
   const withGroup = (r: AwsRegionVpc): AwsRegionNetwork => ({
     ...r,
     nodeSecurityGroup: groups.nodes.get(r.region.region) as aws.ec2.SecurityGroup,
+    nodeBootDependencies: [...r.nodeEgress, ...(groups.egress.nodes.get(r.region.region) ?? [])],
   });
   const primary = withGroup(primaryVpc);
   const regions = vpcs.map((r) => (r === primaryVpc ? primary : withGroup(r)));
@@ -31,6 +32,7 @@ export function createNetwork(name: string, args: NetworkInputs<"aws">, t: AwsNe
     regions,
     primary,
     edgeSecurityGroup: groups.edge,
+    edgeBootDependencies: [...primary.publicEgress, ...groups.egress.edge],
     databaseSecurityGroup: groups.database,
     databaseSubnets: primary.databaseSubnets,
     peerings,

@@ -96,7 +96,13 @@ WantedBy=multi-user.target
   );
 }
 
-/** A oneshot run at every boot after the network is up. */
+/**
+ * A oneshot run at every boot after the network is up. Its own retries are bounded; when they run
+ * out (IAM not propagated yet, a store unreachable) it fails and systemd starts it again, 10 s later,
+ * then backing off to 5 min, and never gives up for good (StartLimitIntervalSec=0): a node must end
+ * up serving once the cause is fixed. RestartSteps and RestartMaxDelaySec are systemd 254's; the
+ * VMs run Ubuntu 24.04's 255.
+ */
 function bootUnit(name: string, description: string, command: string, after: string[]): VmFile {
   return unit(
     name,
@@ -104,6 +110,7 @@ function bootUnit(name: string, description: string, command: string, after: str
 Description=${description}
 Wants=network-online.target
 After=${["network-online.target", ...after].join(" ")}
+StartLimitIntervalSec=0
 
 [Service]
 Type=oneshot
@@ -111,6 +118,10 @@ ExecStart=${command}
 RemainAfterExit=yes
 # Waits for the secret store (a new stack fills it while the VMs boot), then deploys.
 TimeoutStartSec=3600
+Restart=on-failure
+RestartSec=10
+RestartSteps=5
+RestartMaxDelaySec=300
 
 [Install]
 WantedBy=multi-user.target

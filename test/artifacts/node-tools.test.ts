@@ -86,7 +86,17 @@ function verifyUnits(files: VmFile[], units: string[]): { status: number | null;
     writeFileSync(join(root, exe), "#!/bin/sh\n", { mode: 0o755 });
   }
   const r = spawnSync("systemd-analyze", ["verify", `--root=${root}`, ...units], { encoding: "utf8" });
-  return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
+  return { status: r.status, output: withoutNewerKeys(`${r.stdout}${r.stderr}`).trim() };
+}
+
+/**
+ * The restart back-off keys are systemd 254's (the VMs run Ubuntu 24.04's 255); an older systemd
+ * here (Debian 12's 252) ignores them with a warning, which is all that is dropped.
+ */
+function withoutNewerKeys(output: string): string {
+  const version = Number(/systemd (\d+)/.exec(spawnSync("systemctl", ["--version"], { encoding: "utf8" }).stdout)?.[1]);
+  if (version >= 254) return output;
+  return output.replace(/^.*Unknown key '(RestartSteps|RestartMaxDelaySec)' in section \[Service\], ignoring\.$\n?/gm, "");
 }
 
 describe("systemd-analyze verify accepts the units", () => {
