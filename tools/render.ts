@@ -14,6 +14,7 @@ import { parse } from "yaml";
 import { clouds, parseStackConfig, servingCloud, type Cloud } from "../components/config";
 import { nodeRuntime } from "../components/fleet";
 import { bootEnvFiles } from "../components/node/env";
+import { unpackUserData } from "../components/node/cloud-config";
 import { edgeProxies } from "../components/node/proxy";
 import type { VmFile } from "../components/node/types";
 import { secretRef, type SecretEnv } from "../components/secrets/names";
@@ -39,8 +40,8 @@ export function filesOfUserData(userData: string): VmFile[] {
 }
 
 function userDataOf(r: RecordedResource): string | undefined {
-  const inputs = r.inputs as { userData?: unknown; metadata?: Record<string, unknown> };
-  const text = inputs.userData ?? inputs.metadata?.["user-data"];
+  const inputs = r.inputs as { userDataBase64?: unknown; metadata?: Record<string, unknown> };
+  const text = typeof inputs.userDataBase64 === "string" ? unpackUserData(inputs.userDataBase64) : inputs.metadata?.["user-data"];
   return typeof text === "string" ? text : undefined;
 }
 

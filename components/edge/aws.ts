@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { createVmIdentity, parameterArn, policyDocument, type IdentityTransforms, type VmIdentity } from "../identity/aws";
 import { awsNames, stackTags } from "../names";
+import { packUserData } from "../node";
 import { secretRef } from "../secrets/names";
 import { transform, type Transform } from "../transform";
 import { encryptedRoot, metadataOptions, ubuntuImage, vmOptions } from "../vm/aws";
@@ -91,7 +92,7 @@ export function createEdge(
         instanceType: cloud.edge.machineType,
         primaryNetworkInterface: { networkInterfaceId: networkInterface.id },
         iamInstanceProfile: identity.profile.name,
-        userData: args.userData,
+        userDataBase64: packUserData(args.userData),
         userDataReplaceOnChange: true,
         metadataOptions,
         rootBlockDevice: encryptedRoot(),

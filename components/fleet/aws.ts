@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { zoneSlots, type NodeSpec } from "../config";
 import { createVmIdentity, parameterArn, policyDocument, type IdentityTransforms, type VmIdentity } from "../identity/aws";
 import { awsNames, stackTags } from "../names";
+import { packUserData } from "../node";
 import type { AwsRegionNetwork } from "../network";
 import { transform, type Transform } from "../transform";
 import { encryptedRoot, metadataOptions, ubuntuImage, vmOptions } from "../vm/aws";
@@ -87,7 +88,7 @@ export function createFleet(
           vpcSecurityGroupIds: [region.nodeSecurityGroup.id],
           associatePublicIpAddress: false,
           iamInstanceProfile: identity.profile.name,
-          userData: args.userData(node),
+          userDataBase64: args.userData(node).apply(packUserData),
           userDataReplaceOnChange: true,
           metadataOptions,
           rootBlockDevice: encryptedRoot(spec.fleet.diskGb),

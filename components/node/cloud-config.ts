@@ -1,4 +1,4 @@
-import { gzipSync, strToU8 } from "fflate";
+import { gunzipSync, gzipSync, strFromU8, strToU8 } from "fflate";
 import { stringify } from "yaml";
 import type { VmFile } from "./types";
 
@@ -14,7 +14,7 @@ export interface CloudConfig {
   enable: string[];
 }
 
-/** AWS refuses user-data over 16 KB. */
+/** AWS refuses user-data over 16 KB (counted gzipped, see packUserData). */
 export const userDataLimit = 16 * 1024;
 
 export function cloudConfig(c: CloudConfig): string {
@@ -44,28 +44,40 @@ export function cloudConfig(c: CloudConfig): string {
   return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
 }
 
-/** Files above this size are written gzip+base64 (the scripts); smaller ones stay readable in the user-data. */
-const compressAbove = 256;
-
 function writeFile(f: VmFile): Record<string, string> {
-  // cloud-init's defaults are root:root and 0644: left out, every byte counts.
-  const common = { path: f.path, ...(f.mode === "0644" ? {} : { permissions: f.mode }) };
-  if (f.content.length <= compressAbove) return { ...common, content: f.content };
-  return { ...common, encoding: "gz+b64", content: gzip(f.content) };
+  // cloud-init's defaults are root:root and 0644: left out, every byte counts. Contents stay plain:
+  // the whole document is compressed where the cloud limits its size (packUserData).
+  return { path: f.path, ...(f.mode === "0644" ? {} : { permissions: f.mode }), content: f.content };
 }
 
 /**
- * Deterministic gzip (pure JS, mtime 0): Node's zlib may compress differently on another CPU or
- * Node version, which would change the user-data and make the cloud update the VM.
+ * The user-data as AWS takes it: the whole cloud-config gzipped (cloud-init recognises gzip by its
+ * magic bytes), base64 for `userDataBase64`. AWS counts the 16 KB on the raw bytes, before base64
+ * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html); the provider wants gzip in
+ * `user_data_base64` so the binary is not corrupted
+ * (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance#user_data_base64).
+ * Deterministic (pure JS, mtime 0): Node's zlib may compress differently on another CPU or Node
+ * version, which would change the user-data and replace the VM. GCP's metadata holds 256 KB per
+ * value: its user-data stays readable text.
  */
-export function gzip(text: string): string {
-  let packed = packedFiles.get(text);
+export function packUserData(text: string): string {
+  let packed = packedTexts.get(text);
   if (packed === undefined) {
     packed = Buffer.from(gzipSync(strToU8(text), { level: 9, mem: 8, mtime: 0 })).toString("base64");
-    packedFiles.set(text, packed);
+    packedTexts.set(text, packed);
   }
   return packed;
 }
 
-/** Every node gets the same scripts: compress each once per run, not once per node. */
-const packedFiles = new Map<string, string>();
+/** The cloud-config text of `packUserData`'s result (`npm run render`, the tests). */
+export function unpackUserData(base64: string): string {
+  return strFromU8(gunzipSync(Buffer.from(base64, "base64")));
+}
+
+/** Bytes AWS counts against `userDataLimit`. */
+export function packedUserDataBytes(text: string): number {
+  return Buffer.from(packUserData(text), "base64").length;
+}
+
+/** Every node of a run has the same user-data but its name and address: compress each once per run. */
+const packedTexts = new Map<string, string>();

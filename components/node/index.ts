@@ -8,5 +8,5 @@ export { edgeFiles, edgeRoutesFiles, edgeUserData } from "./edge";
 export { bootEnvFiles, envQuote } from "./env";
 export { haproxyConfig, haproxyDefaults, type HaproxyOptions } from "./haproxy";
 export { traefikRoutesConfig, traefikStaticConfig } from "./traefik";
-export { userDataLimit } from "./cloud-config";
+export { packedUserDataBytes, packUserData, unpackUserData, userDataLimit } from "./cloud-config";
 export type { EdgeRoutes, EdgeRuntime, NodeRuntime, VmFile } from "./types";

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../tools/offline/run";
+import { unpackUserData, userDataLimit } from "../../components/node";
 import { A, all, grants, idOf, inlinePolicies, nodeInstances, one, policyOf, regionOf, runAws, vmPolicy, type Run } from "./aws-support";
 
 /** The account the mock runtime's getCallerIdentity answers. */
@@ -89,9 +90,12 @@ describe("aws fleet and edge", () => {
     expect(amis.size).toBe(2);
   });
 
-  it("VMs boot from cloud-init user-data, and a changed user-data replaces the VM instead of rebooting it for nothing", () => {
+  it("VMs boot from gzipped cloud-init user-data within AWS's 16 KB, and a changed user-data replaces the VM instead of rebooting it for nothing", () => {
     for (const vm of all(run, A.instance)) {
-      expect(String(vm.inputs.userData)).toMatch(/^#cloud-config\n/);
+      expect(vm.inputs.userData).toBeUndefined();
+      const packed = String(vm.inputs.userDataBase64);
+      expect(Buffer.from(packed, "base64").length).toBeLessThanOrEqual(userDataLimit);
+      expect(unpackUserData(packed)).toMatch(/^#cloud-config\n/);
       expect(vm.inputs.userDataReplaceOnChange).toBe(true);
     }
   });

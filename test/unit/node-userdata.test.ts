@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { edgeFiles, edgeUserData } from "../../components/node/edge";
 import { nodeFiles, nodeUserData } from "../../components/node/node";
-import { userDataLimit } from "../../components/node/cloud-config";
+import { packedUserDataBytes, packUserData, unpackUserData, userDataLimit } from "../../components/node/cloud-config";
 import { fakeSecret } from "../../tools/offline/mocks";
 import { placeholderReleaseFor } from "../../tools/offline/release-fixture";
 import type { RecordedResource } from "../../tools/offline/run";
@@ -71,17 +71,21 @@ describe("edge user-data", () => {
   });
 });
 
-describe("every user-data fits AWS's 16 KB limit", () => {
+describe("every user-data fits its cloud's limit: AWS's 16 KB gzipped, GCP's 256 KB metadata value", () => {
   it.each(userDataVariants())("$name", ({ kind, node, edge }) => {
     const text = kind === "node" ? nodeUserData(node!) : edgeUserData(edge!);
-    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(userDataLimit);
+    const provider = kind === "node" ? node!.provider : edge!.provider;
+    if (provider === "aws") {
+      expect(packedUserDataBytes(text)).toBeLessThanOrEqual(userDataLimit);
+      expect(unpackUserData(packUserData(text))).toBe(text);
+    } else expect(Buffer.byteLength(text)).toBeLessThanOrEqual(256 * 1024);
   });
 });
 
 /** The user-data a recorded VM resource carries, on either cloud. */
 function userDataOf(r: RecordedResource): string {
-  const inputs = r.inputs as { userData?: string; metadata?: Record<string, string> };
-  const text = inputs.userData ?? inputs.metadata?.["user-data"];
+  const inputs = r.inputs as { userDataBase64?: string; metadata?: Record<string, string> };
+  const text = inputs.userDataBase64 !== undefined ? unpackUserData(inputs.userDataBase64) : inputs.metadata?.["user-data"];
   if (typeof text !== "string") throw new Error(`${r.name} has no user-data`);
   return text;
 }
