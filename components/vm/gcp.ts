@@ -27,6 +27,13 @@ export function zoneAt(zones: readonly string[], index: number): string {
   return zone;
 }
 
+/**
+ * GCP takes at most 256 KB per metadata value and 512 KB for all of an instance's metadata
+ * (https://cloud.google.com/compute/docs/metadata/setting-custom-metadata#limitations): the
+ * user-data is one value, as text.
+ */
+export const metadataLimits = { value: 256 * 1024, total: 512 * 1024 };
+
 /** The OAuth scope a VM's token carries; what the identity may do is decided by IAM alone. */
 export const cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 
