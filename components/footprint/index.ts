@@ -3,6 +3,7 @@ import { Bucket } from "../bucket";
 import { Providers } from "../cloud";
 import { cloudSpec, type Cloud, type Spec } from "../config";
 import { Database } from "../database";
+import { publishServerCa } from "../database/ca";
 import { ClusterDns } from "../dns";
 import { Edge } from "../edge";
 import { Fleet } from "../fleet";
@@ -41,6 +42,12 @@ export function footprint<C extends Cloud>(cloud: C, spec: Spec, options: Footpr
   const network = make(Network, "network", { ...on, transform: t.network });
   const bucket = make(Bucket, "bucket", { ...on, transform: t.bucket });
   const database = make(Database, "database", { ...on, network, transform: t.database });
+  // Cloud SQL's server CA goes to the bucket, for the nodes to verify the server (RDS's is public).
+  if (cloud === "gcp") {
+    const gcpProviders = providers as unknown as Providers<"gcp">;
+    const { name } = componentName(cloud, serving, "database");
+    publishServerCa(name, database as unknown as Database<"gcp">, bucket as unknown as Bucket<"gcp">, gcpProviders.handle.provider);
+  }
   const edge = make(Edge, "edge", { ...on, network, transform: t.edge });
   const host = spec.edge.domain || edge.publicAddress;
   const secrets = make(Secrets, "secrets", { ...on, databaseUrl: database.url, host, reuse: options.secrets, transform: t.secrets });

@@ -40,6 +40,12 @@ export interface NodeRuntime {
   cluster: { nodesName: string; epmdPort: number; distributionPorts: [number, number] };
   edge: { kind: EdgeKind; /** e.g. http://edge.dev.hello.internal:8404 */ adminUrl: string };
   deploy: { healthTimeoutSeconds: number };
+  /**
+   * Where the database server's CA comes from, so that the app can verify the server
+   * (`DATABASE_CA_FILE`): an https URL (RDS's regional bundle) or a key of the bucket (Cloud SQL's
+   * server CA, which the stack puts there). Unset: none (a local fleet without a database).
+   */
+  databaseCa?: string;
 }
 
 export interface EdgeRuntime {

@@ -94,6 +94,10 @@ export function computedState(type: string, name: string, inputs: State, region:
         privateIpAddress: fakeAddress(name, "10"),
         connectionName: `p:${String(inputs.region)}:${name}`,
         publicIpAddress: "",
+        // What Cloud SQL reports: the instance's own server CA (a stand-in PEM here).
+        serverCaCerts: [
+          { cert: fakeCertificate(name), commonName: "C=US,O=Google\\, Inc,CN=Google Cloud SQL Server CA", sha1Fingerprint: hash(name) },
+        ],
       };
     case "gcp:storage/bucket:Bucket":
       return { name: inputs.name ?? `${name}-${suffix}`, url: `gs://${String(inputs.name ?? `${name}-${suffix}`)}` };
@@ -109,6 +113,11 @@ export function computedState(type: string, name: string, inputs: State, region:
     default:
       return {};
   }
+}
+
+/** A PEM-shaped stand-in for a certificate (not a real one: nothing here parses it). */
+export function fakeCertificate(name: string): string {
+  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(`stand-in CA of ${name}`).toString("base64")}\n-----END CERTIFICATE-----`;
 }
 
 /** The value a mock RandomPassword returns: deterministic, so tests can search for it. */
