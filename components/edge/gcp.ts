@@ -81,7 +81,9 @@ export function createEdge(
         role: "edge",
         labels: stackTags(spec, "gcp"),
         description: `portage ${spec.prefix}: the edge (${spec.edge.kind}), SSH bastion`,
-        zone: regionZones(providers, primary.region, parent).apply((zones) => zoneAt(zones, 0)),
+        zone: regionZones(providers, primary.region, { type: cloud.edge.machineType, key: "portage:edge.size" }, parent).apply((zones) =>
+          zoneAt(zones, 0),
+        ),
         machineType: cloud.edge.machineType,
         image: ubuntuImage(providers, parent),
         diskGb: edgeDiskGb,

@@ -53,7 +53,7 @@ export function createFleet(
   const condition = secretCondition(spec, projectNumber(providers, parent), nodeSecretEnv, "node");
   // Region by region (the order of cloud.nodes), with one zone lookup per region.
   const nodes = network.regions.flatMap((region) => {
-    const zones = regionZones(providers, region.region.region, parent);
+    const zones = regionZones(providers, region.region.region, { type: cloud.fleet.machineType, key: "portage:fleet.size" }, parent);
     return cloud.nodes.filter((node) => node.region === region.region).map((node) => createNode(node, region, zones));
   });
 

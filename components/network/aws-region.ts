@@ -4,7 +4,7 @@ import { zoneSlots, type CloudSpec, type RegionSpec, type Spec } from "../config
 import { awsNames } from "../names";
 import { transform } from "../transform";
 import type { AwsNetworkTransforms, AwsRegionVpc } from "./aws-types";
-import { slotZones } from "./aws-zones";
+import { slotZones, type NeededType } from "./aws-zones";
 
 export interface RegionContext {
   name: string;
@@ -133,7 +133,9 @@ export function route(ctx: Pick<RegionContext, "provider" | "parent" | "t">, nam
 
 /** One lookup per region: standard zones (no Local or Wavelength Zones) that offer the region's VM types. */
 function regionZones(region: RegionSpec, cloud: CloudSpec<"aws">, opts: pulumi.InvokeOutputOptions): pulumi.Output<string[]> {
-  const types = [...new Set(region.primary ? [cloud.fleet.machineType, cloud.edge.machineType] : [cloud.fleet.machineType])];
+  const needs: NeededType[] = [{ type: cloud.fleet.machineType, key: "portage:fleet.size" }];
+  if (region.primary) needs.push({ type: cloud.edge.machineType, key: "portage:edge.size" });
+  const types = [...new Set(needs.map((n) => n.type))];
   const available = aws.getAvailabilityZonesOutput(
     { state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] },
     opts,
@@ -143,7 +145,6 @@ function regionZones(region: RegionSpec, cloud: CloudSpec<"aws">, opts: pulumi.I
     opts,
   );
   return pulumi.all([available.names, offerings]).apply(([names, offered]) => {
-    if (names.length === 0) throw new Error(`${region.region} lists no available zone`);
-    return slotZones([...names].sort(), offered, types).slice(0, zoneSlots);
+    return slotZones(region.region, [...names].sort(), offered, needs).slice(0, zoneSlots);
   });
 }

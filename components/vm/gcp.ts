@@ -12,12 +12,58 @@ export function ubuntuImage(providers: GcpProviders, parent: pulumi.Resource): p
   return gcp.compute.getImageOutput({ ...ubuntuImageFamily }, { provider: providers.provider, parent }).selfLink;
 }
 
-/** A region's zones that are up, sorted so that a node's zone follows from its index alone. */
-export function regionZones(providers: GcpProviders, region: string, parent: pulumi.Resource): pulumi.Output<string[]> {
-  return gcp.compute.getZonesOutput({ region, status: "UP" }, { provider: providers.provider, parent }).names.apply((names) => {
-    if (names.length === 0) throw new Error(`gcp reports no zone up in ${region}`);
-    return [...names].sort();
+/**
+ * AI zones (`us-central1-ai1a`) are zones of a region that hold accelerator capacity, not the
+ * general-purpose machine types (https://cloud.google.com/compute/docs/regions-zones#ai-zones).
+ */
+export const aiZone = /-ai\d+[a-z]$/;
+
+/** The machine type a VM needs, and the config key that chose it (for the error). */
+export interface NeededMachine {
+  type: string;
+  key: string;
+}
+
+/**
+ * A region's zones that are up, are not AI zones and offer the machine type (one getMachineTypes
+ * per zone), sorted so that a node's zone follows from its index alone. A type no zone offers is an
+ * error naming the config key, before any VM is created.
+ */
+export function regionZones(
+  providers: GcpProviders,
+  region: string,
+  machine: NeededMachine,
+  parent: pulumi.Resource,
+): pulumi.Output<string[]> {
+  const opts = { provider: providers.provider, parent };
+  return gcp.compute.getZonesOutput({ region, status: "UP" }, opts).names.apply(async (names) => {
+    const zones = generalZones(region, names);
+    const offered = await Promise.all(
+      zones.map(
+        async (zone) => (await gcp.compute.getMachineTypes({ zone, filter: `name = "${machine.type}"` }, opts)).machineTypes.length > 0,
+      ),
+    );
+    return zonesOffering(region, zones, offered, machine);
   });
+}
+
+/** The zones of a region that can hold general-purpose VMs (no AI zone), sorted. */
+export function generalZones(region: string, names: readonly string[]): string[] {
+  const zones = names.filter((zone) => !aiZone.test(zone)).sort();
+  if (zones.length === 0) throw new Error(`gcp reports no zone up in ${region}`);
+  return zones;
+}
+
+/** The zones whose `offered` flag is set; none is an error naming the config key. */
+export function zonesOffering(region: string, zones: readonly string[], offered: readonly boolean[], machine: NeededMachine): string[] {
+  const usable = zones.filter((_, i) => offered[i]);
+  if (usable.length === 0) {
+    throw new Error(
+      `${machine.key}: "${machine.type}" is offered in no zone of ${region} (${zones.join(", ")}); choose another size ` +
+        `(gcloud compute machine-types list --filter="name=${machine.type} AND zone~${region}")`,
+    );
+  }
+  return usable;
 }
 
 /** The zone of the `index`-th VM of a region: round-robin over its zones. */

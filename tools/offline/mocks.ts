@@ -151,8 +151,21 @@ export function invokeResult(token: string, inputs: State, region: string): Stat
         name: `${String(inputs.family ?? "image")}-v20261101`,
         id: "image",
       };
+    // Every type is offered in every zone, but the stand-ins of a type no zone offers: x9.* / x9-*.
+    case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
+      const filters = (inputs.filters ?? []) as { name: string; values: string[] }[];
+      const types = (filters.find((f) => f.name === "instance-type")?.values ?? []).filter((t) => !t.startsWith("x9."));
+      const zones = ["a", "b", "c"].map((z) => `${region}${z}`);
+      const pairs = types.flatMap((type) => zones.map((zone) => [type, zone] as const));
+      return { instanceTypes: pairs.map(([t]) => t), locations: pairs.map(([, z]) => z), id: region };
+    }
+    case "gcp:compute/getMachineTypes:getMachineTypes": {
+      const name = /name = "([^"]+)"/.exec(String(inputs.filter ?? ""))?.[1] ?? "";
+      return { machineTypes: name && !name.startsWith("x9-") ? [{ name }] : [], id: String(inputs.zone) };
+    }
     case "gcp:compute/getZones:getZones":
-      return { names: ["a", "b", "c"].map((z) => `${String(inputs.region ?? region)}-${z}`), id: String(inputs.region ?? region) };
+      // As GCP lists a region's zones: an AI zone among them (us-central1-ai1a), which gets no VM.
+      return { names: ["ai1a", "a", "b", "c"].map((z) => `${String(inputs.region ?? region)}-${z}`), id: String(inputs.region ?? region) };
     case "gcp:organizations/getProject:getProject":
       return { number: "123456789", projectId: String(inputs.projectId ?? "p"), id: "p" };
     default:
