@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, loadSpec, type Cloud } from "../components/config";
+import { loadSpec, type Cloud, type MigrationPhase, type Spec } from "../components/config";
 import type { NodeInfo } from "../components/fleet";
-import { footprint } from "../components/footprint";
+import { footprint, type Footprint } from "../components/footprint";
 import { DataGuard } from "../components/guard";
+import { migrationFootprints, refuseUnbuilt } from "./migration";
 import { transforms, type StackTransforms } from "./transforms";
 
 /** The stack outputs: the same names and shapes on every cloud. */
@@ -21,28 +22,54 @@ export interface StackOutputs {
   adminUser: string;
   app: { name: string; version: string; ports: number[]; healthPath: string };
   edgeKind: string;
+  /** While `portage:migration` is set: the phase, and both edges (the domain should resolve to `answering`'s). */
+  migration?: {
+    from: Cloud;
+    to: Cloud;
+    phase: MigrationPhase;
+    answering: Cloud;
+    sourceEdgeAddress: pulumi.Output<string>;
+    targetEdgeAddress: pulumi.Output<string>;
+  };
 }
 
 /**
  * The portage program: validates the stack config, stands the data guard in front of everything,
- * builds the footprint that serves the stack on `portage:provider`, and exports what it serves.
+ * builds the footprint that serves the stack on `portage:provider` (and, while it moves to the other
+ * cloud, the target's beside it: stacks/migration.ts), and exports what answers.
  * Cloud code lives in the components; this file never branches on the cloud.
  */
 export function portage(t: StackTransforms = transforms): StackOutputs {
   const spec = loadSpec();
-  if (spec.migration) {
-    // Validated and guarded already; the stack resources that carry it out land next (issue 11).
-    throw new ConfigError([
-      "portage:migration: this version of portage validates a migration but does not build it yet; remove the key (nothing was created or changed)",
-    ]);
-  }
-  const guard = new DataGuard("data-guard", spec);
-  const serving = footprint(spec.provider, spec, { guard, transforms: t });
-  const { edge, fleet, database, bucket } = serving;
+  refuseUnbuilt(spec.migration);
+  return buildStack(spec, t);
+}
 
+/** The stack's resources and outputs for a validated spec (the tests build unreleased phases through it). */
+export function buildStack(spec: Spec, t: StackTransforms = transforms): StackOutputs {
+  const guard = new DataGuard("data-guard", spec);
+  const { migration } = spec;
+  if (!migration) return outputs(spec, footprint(spec.provider, spec, { guard, transforms: t }));
+  const moving = migrationFootprints({ ...spec, migration }, { guard, transforms: t });
+  return {
+    ...outputs(spec, moving.answering),
+    migration: {
+      from: migration.from,
+      to: migration.to,
+      phase: migration.phase,
+      answering: moving.answering.cloud,
+      sourceEdgeAddress: moving.source.edge.publicAddress,
+      targetEdgeAddress: moving.target.edge.publicAddress,
+    },
+  };
+}
+
+/** What the stack exports about the footprint that answers. */
+function outputs(spec: Spec, answering: Footprint): StackOutputs {
+  const { edge, fleet, database, bucket } = answering;
   const user = spec.access.adminUser;
   return {
-    provider: spec.provider,
+    provider: answering.cloud,
     edgeAddress: edge.publicAddress,
     url: edge.url,
     nodes: fleet.nodes,

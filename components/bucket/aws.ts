@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsNames } from "../names";
 import { transform, type Transform } from "../transform";
-import type { BucketInputs, BucketName } from "./types";
+import { keptWhileLeaving, type BucketInputs, type BucketName } from "./types";
 
 /** Per-resource escape hatches for the aws bucket (see components/transform.ts). */
 export interface AwsBucketTransforms {
@@ -28,8 +28,13 @@ export interface AwsBucket extends BucketName {
  */
 export function createBucket(name: string, args: BucketInputs<"aws">, t: AwsBucketTransforms = {}, parent: pulumi.Resource): AwsBucket {
   const { spec } = args;
-  // Production: `pulumi destroy` cannot delete the bucket or its settings until unprotected.
-  const opts: pulumi.CustomResourceOptions = { provider: args.providers.handle.primary.provider, parent, protect: spec.production };
+  // Production: `pulumi destroy` cannot delete the bucket or its settings until unprotected. Leaving:
+  // the stack lets go of it, and a production bucket stays in S3 with its settings (retainOnDelete).
+  const opts: pulumi.CustomResourceOptions = {
+    provider: args.providers.handle.primary.provider,
+    parent,
+    ...keptWhileLeaving(spec.production, args.leaving),
+  };
   const bucket = new aws.s3.Bucket(
     ...transform(
       t.bucket,

@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import { transform, type Transform } from "../transform";
-import type { BucketInputs, BucketName } from "./types";
+import { keptWhileLeaving, type BucketInputs, type BucketName } from "./types";
 
 /** Per-resource escape hatches for the gcp bucket (see components/transform.ts). */
 export interface GcpBucketTransforms {
@@ -36,7 +36,7 @@ export function createBucket(name: string, args: BucketInputs<"gcp">, t: GcpBuck
         forceDestroy: !spec.production,
         labels: { "portage-role": "bucket" },
       },
-      { parent, provider: args.providers.handle.provider, protect: spec.production },
+      { parent, provider: args.providers.handle.provider, ...keptWhileLeaving(spec.production, args.leaving) },
     ),
   );
   return { bucket, name: bucket.name };

@@ -5,5 +5,17 @@ export { loadSpec, parseStackConfig } from "./load";
 export { cloudWords, portableRegions, providerRegions, resolveRegion } from "./regions";
 export { providerKeys, readProviderConfig, withCloud } from "./resolve";
 export { databaseTiers, machineTypes, sizeNames } from "./sizes";
-export { cloudSpec, clouds, edgeKinds, servingCloud } from "./spec";
-export type { Cloud, CloudProvider, CloudSpec, CloudSpecs, EdgeKind, NodeSpec, PortableSpec, RegionSpec, Spec } from "./spec";
+export { cloudSpec, clouds, edgeKinds, migrationPhases, servingCloud } from "./spec";
+export type {
+  Cloud,
+  CloudProvider,
+  CloudSpec,
+  CloudSpecs,
+  EdgeKind,
+  MigrationPhase,
+  MigrationSpec,
+  NodeSpec,
+  PortableSpec,
+  RegionSpec,
+  Spec,
+} from "./spec";

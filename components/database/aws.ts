@@ -39,7 +39,11 @@ export function createDatabase(
   const net = args.network.handle;
   const db = spec.database;
   const production = spec.production;
-  const opts: pulumi.CustomResourceOptions = { provider: args.providers.handle.primary.provider, parent, protect: production };
+  // Leaving (a finished migration): deletable by the update that completes the move, with a final
+  // snapshot and the automated backups kept, in dev stacks too.
+  const leaving = args.leaving ?? false;
+  const kept = production || leaving;
+  const opts: pulumi.CustomResourceOptions = { provider: args.providers.handle.primary.provider, parent, protect: production && !leaving };
   // The group's family follows the major version, and a new family is a new group (the provider
   // forces a replacement): created under a new name before the instance moves to it, the old one
   // deleted after. So it is never protected: it holds no data, and protect would refuse that swap.
@@ -95,10 +99,10 @@ export function createDatabase(
         multiAz: db.highAvailability,
         backupRetentionPeriod: db.backupDays,
         copyTagsToSnapshot: true,
-        deletionProtection: production,
-        skipFinalSnapshot: !production,
-        ...(production ? { finalSnapshotIdentifier: awsNames.finalSnapshotIdentifier(spec.prefix) } : {}),
-        deleteAutomatedBackups: !production,
+        deletionProtection: production && !leaving,
+        skipFinalSnapshot: !kept,
+        ...(kept ? { finalSnapshotIdentifier: awsNames.finalSnapshotIdentifier(leaving ? `${spec.prefix}-moved` : spec.prefix) } : {}),
+        deleteAutomatedBackups: !kept,
         tags,
       },
       opts,

@@ -34,7 +34,10 @@ export function createDatabase(
 ): GcpDatabase {
   const { spec, cloud } = args;
   const network = args.network.handle;
-  const opts = { parent, provider: args.providers.handle.provider, protect: spec.production };
+  // Leaving (a finished migration): deletable by the update that completes the move, with a final backup kept.
+  const leaving = args.leaving ?? false;
+  const guarded = spec.production && !leaving;
+  const opts = { parent, provider: args.providers.handle.provider, protect: guarded };
   const db = spec.database;
 
   const instance = new gcp.sql.DatabaseInstance(
@@ -45,7 +48,7 @@ export function createDatabase(
         region: cloud.primary.region,
         databaseVersion: `POSTGRES_${db.version}`,
         // The provider's default is true: a dev stack must stay easy to tear down.
-        deletionProtection: spec.production,
+        deletionProtection: guarded,
         settings: {
           // Custom and shared-core tiers exist on ENTERPRISE only; Postgres 16+ defaults to ENTERPRISE_PLUS.
           edition: "ENTERPRISE",
@@ -62,8 +65,8 @@ export function createDatabase(
             sslMode: "ENCRYPTED_ONLY",
           },
           backupConfiguration: backups(spec),
-          deletionProtectionEnabled: spec.production,
-          ...(spec.production ? { finalBackupConfig: { enabled: true, retentionDays: 30 } } : {}),
+          deletionProtectionEnabled: guarded,
+          ...(spec.production || leaving ? { finalBackupConfig: { enabled: true, retentionDays: 30 } } : {}),
           databaseFlags: [
             { name: "log_connections", value: "on" },
             { name: "log_disconnections", value: "on" },

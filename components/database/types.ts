@@ -12,6 +12,13 @@ export interface DatabaseInputs<C extends Cloud = Cloud> extends OnCloud<C> {
    * new Database("database", { spec, cloud, providers, network })
    */
   network: Network<C>;
+  /**
+   * The stack is moving off this footprint (a migration's finish): the database is kept by a final
+   * snapshot (RDS) or final backup (Cloud SQL), no longer by protection, so that the update that
+   * completes the move can delete it.
+   * @default false
+   */
+  leaving?: boolean;
 }
 
 /** What the component hands an implementation besides its inputs: the credentials it generated. */

@@ -9,6 +9,7 @@ import type { Fleet, FleetTransforms } from "../fleet";
 import type { Network, NetworkTransforms } from "../network";
 import type { Release } from "../release";
 import type { GeneratedSecrets, Secrets, SecretsTransforms } from "../secrets";
+import type { FootprintRole } from "./names";
 
 /** Users' edits to the raw resources, per component and per cloud (stacks/transforms.ts). */
 export interface FootprintTransforms {
@@ -23,13 +24,13 @@ export interface FootprintTransforms {
 
 export interface FootprintOptions {
   /**
-   * The footprint that serves the stack (on `portage:provider`) keeps the logical names stacks have
-   * always had (`network`, `network-vpc`, ...) and answers to `<cloud>-<name>` as an alias; any other
-   * footprint is named `<cloud>-<name>`, so that it can be built beside the serving one and later
-   * become it without a replacement.
-   * @default true
+   * What the footprint is to the stack (names.ts): the one serving `portage:provider` keeps the
+   * logical names stacks have always had; one `beside` it (a migration's target) is named
+   * `<cloud>-<name>`; one `leaving` (the source once a migration finishes) is renamed so, and its data
+   * is kept by a final snapshot instead of protection, so that the update completing the move deletes it.
+   * @default "serving"
    */
-  serving?: boolean;
+  role?: FootprintRole;
   /** Every provider of the footprint waits for it (the data guard), and so every cloud resource. */
   guard?: pulumi.Resource;
   /** Users' edits to the raw resources (stacks/transforms.ts). @default {} */
@@ -43,7 +44,7 @@ export interface Footprint<C extends Cloud = Cloud> {
   cloud: C;
   /** The spec resolved for this cloud. */
   spec: CloudSpec<C>;
-  serving: boolean;
+  role: FootprintRole;
   providers: Providers<C>;
   network: Network<C>;
   bucket: Bucket<C>;

@@ -16,6 +16,8 @@ export interface SecretsTransforms {
   gcp?: gcp.GcpSecretsTransforms;
 }
 
+const secretsType = "portage:secrets:Secrets";
+
 /** The values the stack generates for itself (secret): the same wherever the app runs. */
 export interface GeneratedSecrets {
   secretKeyBase: pulumi.Output<string>;
@@ -33,6 +35,15 @@ export interface SecretsArgs<C extends Cloud = Cloud> extends SecretsInputs<C> {
    * { reuse: serving.secrets.generated }
    */
   reuse?: GeneratedSecrets;
+  /**
+   * Names of Secrets components (top-level) whose generated values this one takes over when they are
+   * gone: a migration's target becomes the serving footprint while the source's values (sessions,
+   * the cluster's cookie) must stay, and Pulumi matches a resource by its name before its aliases.
+   * @default none
+   * @example
+   * { adopt: ["aws-secrets"] }
+   */
+  adopt?: string[];
   /**
    * Edits to the raw resources, per cloud: a partial merged over portage's arguments, or a function
    * that edits them in place; the callback's `name` tells the entry (`secrets-database-url`).
@@ -72,12 +83,15 @@ export class Secrets<C extends Cloud = Cloud> extends pulumi.ComponentResource {
   readonly generated: GeneratedSecrets;
 
   constructor(name: string, args: SecretsArgs<C>, opts?: pulumi.ComponentResourceOptions) {
-    super("portage:secrets:Secrets", name, {}, opts);
+    super(secretsType, name, {}, opts);
     const { spec } = args;
     this.cloud = args.cloud.cloud;
     const store = { provider: this.cloud, prefix: spec.prefix };
+    // The same value under another Secrets component's name, when that one has left the stack.
+    const adopted = (id: string) =>
+      (args.adopt ?? []).map((other) => ({ name: `${other}-${id}`, parent: pulumi.createUrn(other, secretsType) }));
     const generated = (id: string, length: number) =>
-      pulumi.secret(new random.RandomPassword(`${name}-${id}`, { length, special: false }, { parent: this }).result);
+      pulumi.secret(new random.RandomPassword(`${name}-${id}`, { length, special: false }, { parent: this, aliases: adopted(id) }).result);
 
     this.generated = args.reuse ?? {
       secretKeyBase: generated("secret-key-base", 64),

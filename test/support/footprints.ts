@@ -19,7 +19,7 @@ export function twoFootprints(other: Cloud, project = "test-project") {
     const both = { ...spec, clouds: withCloud(spec.clouds, resolved.cloud) };
     const guard = new DataGuard("data-guard", both);
     const serving = footprint(both.provider, both, { guard });
-    const second = footprint(other, both, { serving: false, guard, secrets: serving.secrets.generated });
+    const second = footprint(other, both, { role: "beside", guard, secrets: serving.secrets.generated });
     return { serving: serving.edge.url, second: second.edge.url };
   };
 }

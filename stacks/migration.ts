@@ -1,0 +1,75 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { ConfigError, type Cloud, type MigrationPhase, type MigrationSpec, type Spec } from "../components/config";
+import { footprint, type Footprint, type FootprintRole, type FootprintTransforms } from "../components/footprint";
+import { Vpn } from "../components/vpn";
+
+/**
+ * The phases of `portage:migration` this version of portage carries out on the real cloud. A phase is
+ * listed once everything it promises exists as stack resources (issue 11: the target footprint, the
+ * VPN, the replication and transfer jobs for replicate; the switch for cutover and rollback; the
+ * checks, the final snapshot and the removal for finish). Until then the program refuses it before
+ * any resource is created: an accepted input must work.
+ */
+export const builtPhases: readonly MigrationPhase[] = [];
+
+/** Refuses a migration phase this version does not build yet; says what to do instead. */
+export function refuseUnbuilt(migration: MigrationSpec | undefined): void {
+  if (!migration || builtPhases.includes(migration.phase)) return;
+  const built = builtPhases.length > 0 ? `it builds ${builtPhases.join(", ")}` : "it builds none yet";
+  throw new ConfigError([
+    `portage:migration: this version of portage validates a migration but does not build phase ${migration.phase} yet (${built}); remove the key (nothing was created or changed)`,
+  ]);
+}
+
+/**
+ * What each phase makes of the two footprints: the source's role, and whether the target answers
+ * (its edge is the one the outputs describe, the one the domain should resolve to). The target is
+ * always `beside`: it becomes the serving footprint by a rename when the user closes the migration
+ * (`portage:provider` set to the target, `portage:migration` dropped).
+ */
+const phases: Record<MigrationPhase, { source: FootprintRole; targetAnswers: boolean }> = {
+  replicate: { source: "serving", targetAnswers: false },
+  cutover: { source: "serving", targetAnswers: true },
+  rollback: { source: "serving", targetAnswers: false },
+  // The source stays until the update that closes the migration, unprotected, its data kept by a final snapshot.
+  finish: { source: "leaving", targetAnswers: true },
+  // The target stays until portage:migration is dropped: the source's replication is removed first.
+  cancel: { source: "serving", targetAnswers: false },
+};
+
+export interface MigrationFootprints {
+  migration: MigrationSpec;
+  source: Footprint;
+  target: Footprint;
+  /** The footprint whose edge takes the traffic in this phase: the outputs describe it. */
+  answering: Footprint;
+  /** Joins the two networks from replicate until the migration is closed (finish still needs it: portage-migrate finish). */
+  vpn: Vpn;
+}
+
+/**
+ * A stack moving between clouds: the source footprint on `portage:provider` and the target footprint
+ * on `portage:migration.to` beside it, in the other address space (config/ resolved it), sharing the
+ * values the stack generated (sessions and the cluster's cookie survive the move). The target fleet
+ * runs the current release against the target database, which stays frozen until cutover; it takes
+ * no traffic while the domain resolves to the source edge.
+ */
+export function migrationFootprints(
+  spec: Spec & { migration: MigrationSpec },
+  options: { guard: pulumi.Resource; transforms: FootprintTransforms },
+): MigrationFootprints {
+  const { migration } = spec;
+  const plan = phases[migration.phase];
+  const source = footprint(migration.from, spec, { ...options, role: plan.source });
+  const target = footprint(migration.to, spec, { ...options, role: "beside", secrets: source.secrets.generated });
+  const both = { [source.cloud]: source, [target.cloud]: target } as { aws: Footprint<"aws">; gcp: Footprint<"gcp"> };
+  // The target's first node runs the migration's database steps: it reaches both databases.
+  const jobNode = target.fleet.nodes.apply((nodes) => nodes[0]?.privateAddress ?? "");
+  const vpn = new Vpn("vpn", { spec, source: migration.from, ...both, jobNode });
+  return { migration, source, target, answering: plan.targetAnswers ? target : source, vpn };
+}
+
+/** The cloud whose footprint answers in a phase. */
+export function answeringCloud(migration: MigrationSpec): Cloud {
+  return phases[migration.phase].targetAnswers ? migration.to : migration.from;
+}
