@@ -88,7 +88,7 @@ export function createEdge(
       t.instance,
       name,
       {
-        ami: ubuntuImage(provider, parent),
+        ami: ubuntuImage(provider, parent, cloud.edge.machineType),
         instanceType: cloud.edge.machineType,
         primaryNetworkInterface: { networkInterfaceId: networkInterface.id },
         iamInstanceProfile: identity.profile.name,

@@ -85,7 +85,7 @@ export function createEdge(
           zoneAt(zones, 0),
         ),
         machineType: cloud.edge.machineType,
-        image: ubuntuImage(providers, parent),
+        image: ubuntuImage(providers, parent, cloud.edge.machineType),
         diskGb: edgeDiskGb,
         subnet: network.primary.subnet,
         networkTag: network.edgeTag,

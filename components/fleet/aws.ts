@@ -56,7 +56,7 @@ export function createFleet(
   );
   // Region by region (the order of cloud.nodes), with one image lookup per region.
   const nodes = net.regions.flatMap((region) => {
-    const image = ubuntuImage(region.provider, parent);
+    const image = ubuntuImage(region.provider, parent, cloud.fleet.machineType);
     return cloud.nodes.filter((node) => node.region === region.region).map((node) => createNode(node, region, image));
   });
   return { nodes };

@@ -49,7 +49,7 @@ export function createFleet(
   const bucket = args.bucket.handle;
   const opts = { parent, provider: providers.provider };
 
-  const image = ubuntuImage(providers, parent);
+  const image = ubuntuImage(providers, parent, cloud.fleet.machineType);
   const condition = secretCondition(spec, projectNumber(providers, parent), nodeSecretEnv, "node");
   // Region by region (the order of cloud.nodes), with one zone lookup per region.
   const nodes = network.regions.flatMap((region) => {

@@ -1,22 +1,31 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { machineArchitecture, type Architecture } from "../config/release-tarball";
 
 /** What every AWS VM shares, the edge and the nodes alike: the image and the hardening. */
 
 /** Canonical's account: the publisher of the official Ubuntu images. */
 export const canonicalOwner = "099720109477";
-export const ubuntuImageName = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*";
+/** Canonical's image names and EC2's architecture names, per CPU (https://documentation.ubuntu.com/aws/aws-how-to/instances/find-ubuntu-images/). */
+export const ubuntuImages: Record<Architecture, { name: string; architecture: string }> = {
+  x86_64: { name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*", architecture: "x86_64" },
+  arm64: { name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-*", architecture: "arm64" },
+};
 
-/** The newest Ubuntu 24.04 LTS amd64 image of the provider's region: one lookup per region. */
-export function ubuntuImage(provider: aws.Provider, parent: pulumi.Resource): pulumi.Output<string> {
+/**
+ * The newest Ubuntu 24.04 LTS image of the provider's region for the instance type's CPU (Graviton
+ * types get the arm64 image): one lookup per region and CPU.
+ */
+export function ubuntuImage(provider: aws.Provider, parent: pulumi.Resource, instanceType: string): pulumi.Output<string> {
+  const image = ubuntuImages[machineArchitecture("aws", instanceType)];
   return aws.ec2
     .getAmiOutput(
       {
         owners: [canonicalOwner],
         mostRecent: true,
         filters: [
-          { name: "name", values: [ubuntuImageName] },
-          { name: "architecture", values: ["x86_64"] },
+          { name: "name", values: [image.name] },
+          { name: "architecture", values: [image.architecture] },
           { name: "virtualization-type", values: ["hvm"] },
         ],
       },

@@ -1,15 +1,20 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import type { GcpProviders } from "../cloud";
+import { machineArchitecture, type Architecture } from "../config/release-tarball";
 
 /** What every GCP VM shares, the edge and the nodes alike: the image, the zones and the hardening. */
 
-/** Ubuntu 24.04 LTS (amd64) on both clouds: cloud-init reads the same user-data. */
-export const ubuntuImageFamily = { family: "ubuntu-2404-lts-amd64", project: "ubuntu-os-cloud" } as const;
+/** Ubuntu 24.04 LTS on both clouds (cloud-init reads the same user-data), per CPU (t2a, c4a, n4a: arm64). */
+export const ubuntuImageFamilies: Record<Architecture, { family: string; project: string }> = {
+  x86_64: { family: "ubuntu-2404-lts-amd64", project: "ubuntu-os-cloud" },
+  arm64: { family: "ubuntu-2404-lts-arm64", project: "ubuntu-os-cloud" },
+};
 
-/** The newest image of the family (one lookup per component, shared by its VMs). */
-export function ubuntuImage(providers: GcpProviders, parent: pulumi.Resource): pulumi.Output<string> {
-  return gcp.compute.getImageOutput({ ...ubuntuImageFamily }, { provider: providers.provider, parent }).selfLink;
+/** The newest image of the family for the machine type's CPU (one lookup per component, shared by its VMs). */
+export function ubuntuImage(providers: GcpProviders, parent: pulumi.Resource, machineType: string): pulumi.Output<string> {
+  const family = ubuntuImageFamilies[machineArchitecture("gcp", machineType)];
+  return gcp.compute.getImageOutput({ ...family }, { provider: providers.provider, parent }).selfLink;
 }
 
 /**
