@@ -1,3 +1,4 @@
+import { extendedSupport, rdsExtendedSupport } from "../config/lifecycle";
 import { hours, type CloudPrices } from "./types";
 
 /**
@@ -12,6 +13,8 @@ const price = {
     number
   >,
   dbStorageGbMonth: 0.115, // RDS gp3
+  /** vCPUs of each class: RDS Extended Support is billed per vCPU-hour. */
+  dbVcpus: { "db.t4g.micro": 2, "db.t4g.small": 2, "db.t4g.medium": 2, "db.m7g.large": 2, "db.m7g.xlarge": 4 } as Record<string, number>,
   natHour: 0.045,
   publicIpv4Hour: 0.005,
   privateZoneMonth: 0.5,
@@ -36,6 +39,16 @@ export const prices: CloudPrices<"aws"> = {
     const tier = cloud.database.tier;
     const db = price.db[tier] ?? unpriced(tier);
     add(`Postgres (${tier}${haNote}, ${spec.database.storageGb} GB)`, ha * (db * hours + spec.database.storageGb * price.dbStorageGbMonth));
+    // A version past RDS's standard support is billed Extended Support on top, standby included.
+    const extended = extendedSupport("aws", spec.database.version, new Date());
+    if (extended) {
+      const rate = extended.year >= 3 ? rdsExtendedSupport.yearThreePerVcpuHour : rdsExtendedSupport.perVcpuHour;
+      const vcpus = price.dbVcpus[tier] ?? unpriced(tier);
+      add(
+        `RDS Extended Support for Postgres ${spec.database.version} (since ${extended.since}, ${vcpus} vCPU${haNote})`,
+        ha * vcpus * rate * hours,
+      );
+    }
     add(`NAT gateway per region (${regions}), with its public address`, regions * (price.natHour + price.publicIpv4Hour) * hours);
     add("private DNS zone", price.privateZoneMonth);
   },
