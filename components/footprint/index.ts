@@ -44,10 +44,11 @@ export function footprint<C extends Cloud>(cloud: C, spec: Spec, options: Footpr
   const bucket = make(Bucket, "bucket", { ...on, leaving, transform: t.bucket });
   const database = make(Database, "database", { ...on, network, leaving, transform: t.database });
   // Cloud SQL's server CA goes to the bucket, for the nodes to verify the server (RDS's is public).
-  // One name in every role: a footprint that becomes the serving one must not replace (and so delete) it.
+  // Named after the database component, so that a renamed footprint aliases it instead of replacing it.
   if (cloud === "gcp") {
     const gcpProviders = providers as unknown as Providers<"gcp">;
-    publishServerCa("database", database as unknown as Database<"gcp">, bucket as unknown as Bucket<"gcp">, gcpProviders.handle.provider);
+    const { name } = componentName(cloud, role, "database");
+    publishServerCa(name, database as unknown as Database<"gcp">, bucket as unknown as Bucket<"gcp">, gcpProviders.handle.provider);
   }
   const edge = make(Edge, "edge", { ...on, network, transform: t.edge });
   const host = spec.edge.domain || edge.publicAddress;
