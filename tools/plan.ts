@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { clouds, parseStackConfig, type Cloud } from "../components/config";
 import { parseCommandLine, parseYamlFile, runMain } from "./cli";
-import { estimateMonthlyCost } from "./plan/costs";
+import { estimateMigrationCost, estimateMonthlyCost } from "./plan/costs";
 import { buildPlan, formatPlan } from "./plan/format";
 import { placeholderRelease, projectRoot, readStackFile, runStack, stackConfigMap, type StackRunOptions } from "./offline/stack";
 
@@ -66,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
     outputs: result.outputs,
     notes,
     cost: estimateMonthlyCost(spec),
+    ...(spec.migration ? { migrationCost: estimateMigrationCost(spec) } : {}),
   });
   process.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
   return 0;

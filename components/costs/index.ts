@@ -1,8 +1,10 @@
 import { servingCloud, type Cloud, type CloudSpec, type Spec } from "../config";
 import * as aws from "./aws";
 import * as gcp from "./gcp";
+import { migrationCost } from "./migration";
 import type { CloudPrices, CostEstimate, CostLine } from "./types";
 
+export { migrationPrices, vpnMonthly } from "./migration";
 export type { CostEstimate, CostLine } from "./types";
 
 const prices: { [C in Cloud]: CloudPrices<C> } = { aws: aws.prices, gcp: gcp.prices };
@@ -32,4 +34,9 @@ function estimateOn<C extends Cloud>(
   unpriced: (type: string) => number,
 ): void {
   prices[cloud.cloud].estimate(spec, cloud, add, unpriced);
+}
+
+/** What a migration in progress adds each month: the target footprint and the VPN (components/costs/migration.ts). */
+export function estimateMigrationCost(spec: Spec): CostEstimate {
+  return migrationCost(spec, estimateMonthlyCost);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadSpec, migrationPhases, type Cloud, type MigrationPhase } from "../../components/config";
 import { buildStack } from "../../stacks/program";
+import { aliasUrns } from "../../tools/offline/aliases";
 import { runOffline, Secret, type RecordedResource } from "../../tools/offline/run";
 import { runStack, stackConfigMap, type StackConfig } from "../../tools/offline/stack";
 import { bucketTypes, databaseTypes, reveal, validConfig, vmTypes } from "../support/stack";
@@ -148,5 +149,44 @@ describe.each([
       expect(out.migration!.sourceEdgeAddress).not.toBe(out.migration!.targetEdgeAddress);
       expect(out.edgeAddress).toBe(answering === to ? out.migration!.targetEdgeAddress : out.migration!.sourceEdgeAddress);
     });
+  });
+});
+
+describe.each([
+  ["aws", "gcp"],
+  ["gcp", "aws"],
+] as const)("closing a migration from %s to %s (after finish: portage:provider the target, no portage:migration)", async (from, to) => {
+  const finish = await runPhase(from, to, "finish");
+  const closed = await runStack({
+    overrides: { ...config(from, to), "portage:provider": to, "portage:addressSpace": "alternate" },
+    stackName: "prod",
+  });
+  const aliases = aliasUrns(closed.resources);
+  const answers = new Map(closed.resources.map((r) => [r.urn, r]));
+  for (const r of closed.resources) for (const a of aliases.get(r.urn) ?? []) if (!answers.has(a)) answers.set(a, r);
+  const byUrn = new Map(finish.resources.map((r) => [r.urn, r]));
+
+  it("evaluates", () => expect(closed.error).toBeUndefined());
+
+  it("the target becomes the serving footprint by renames: every resource it had answers, none replaced", () => {
+    const target = finish.resources.filter((r) => topName(byUrn, r).startsWith(`${to}-`));
+    expect(target.length).toBeGreaterThan(40);
+    for (const r of target) expect(answers.get(r.urn)?.type, r.urn).toBe(r.type);
+  });
+
+  it("the values the stack generated (sessions, the cluster's cookie, the edge password) are taken over from the leaving source", () => {
+    const generated = finish.resources.filter(
+      (r) => r.type === "random:index/randomPassword:RandomPassword" && r.name.startsWith(`${from}-secrets-`),
+    );
+    expect(generated.map((r) => r.name).sort()).toEqual(
+      ["edge-admin-password", "release-cookie", "secret-key-base"].map((id) => `${from}-secrets-${id}`),
+    );
+    for (const r of generated) expect(answers.get(r.urn)?.name, r.urn).toBe(r.name.replace(`${from}-`, ""));
+  });
+
+  it("the leaving source's database and bucket answer to nothing: the closing update deletes them (kept by their final snapshot)", () => {
+    const source = finish.resources.filter((r) => stateful.includes(r.type) && r.type.startsWith(`${from}:`));
+    expect(source.length).toBeGreaterThanOrEqual(2);
+    for (const r of source) expect(answers.get(r.urn), r.urn).toBeUndefined();
   });
 });

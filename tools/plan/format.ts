@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { RecordedResource } from "../offline/run";
 import { Secret } from "../offline/run";
 import type { Cloud } from "../../components/config";
-import { formatCost, type CostEstimate } from "./costs";
+import { formatCost, formatMigrationCost, type CostEstimate } from "./costs";
 
 /** A resource as the plan shows it. */
 export interface PlannedResource {
@@ -28,6 +28,8 @@ export interface Plan {
   notes: string[];
   /** The estimated monthly cost as configured, when the caller priced it. */
   cost?: CostEstimate;
+  /** What a migration in progress adds each month (the target footprint and the VPN). */
+  migrationCost?: CostEstimate;
 }
 
 /** Inputs that are noise in a review: the serialized code of dynamic providers. */
@@ -47,6 +49,7 @@ export function buildPlan(args: {
   outputs: unknown;
   notes?: string[];
   cost?: CostEstimate;
+  migrationCost?: CostEstimate;
 }): Plan {
   const byUrn = new Map(args.resources.map((r) => [r.urn, r]));
   const topOf = (r: RecordedResource): RecordedResource => {
@@ -76,6 +79,7 @@ export function buildPlan(args: {
     outputs: normalise(args.outputs),
     notes: args.notes ?? [],
     ...(args.cost ? { cost: args.cost } : {}),
+    ...(args.migrationCost ? { migrationCost: args.migrationCost } : {}),
   };
 }
 
@@ -140,6 +144,7 @@ export function formatPlan(plan: Plan): string {
   lines.push("", "outputs:");
   for (const line of flatten(plan.outputs as Record<string, unknown>)) lines.push(`  ${line}`);
   if (plan.cost) lines.push("", ...formatCost(plan.cost, plan.provider));
+  if (plan.migrationCost) lines.push("", ...formatMigrationCost(plan.migrationCost));
   return `${lines.join("\n")}\n`;
 }
 

@@ -1,0 +1,39 @@
+import { cloudSpec, type CloudSpec, type Spec } from "../config";
+import { hours, type CostEstimate } from "./types";
+
+/**
+ * What a migration adds while it runs, at list prices (checked in 2026):
+ * - AWS Site-to-Site VPN: $0.05 per connection-hour (aws.amazon.com/vpn/pricing), two connections;
+ * - Cloud VPN (HA VPN): $0.05 per tunnel-hour in the Americas (cloud.google.com/network-connectivity/docs/vpn/pricing), four tunnels;
+ * - data leaving each cloud through the VPN is billed as internet egress: AWS $0.09 per GB, first
+ *   10 TB (aws.amazon.com/ec2/pricing/on-demand, "Data Transfer"); Google $0.12 per GiB, first TiB,
+ *   Premium Tier from North America (cloud.google.com/vpc/network-pricing). The initial copy crosses
+ *   once, source to target; changes cross as they happen.
+ */
+export const migrationPrices = {
+  awsVpnConnectionHour: 0.05,
+  gcpVpnTunnelHour: 0.05,
+  egressPerGb: { aws: 0.09, gcp: 0.12 },
+} as const;
+
+/** A month of the VPN: two AWS connections and four HA VPN tunnels. */
+export function vpnMonthly(): number {
+  return (2 * migrationPrices.awsVpnConnectionHour + 4 * migrationPrices.gcpVpnTunnelHour) * hours;
+}
+
+/**
+ * What a migration in progress adds to the stack's monthly bill: the target footprint (from
+ * `estimate`, the same estimate the serving footprint gets) and the VPN, before traffic (egress per
+ * GB: `migrationPrices.egressPerGb` of the cloud the data leaves).
+ */
+export function migrationCost(spec: Spec, estimate: (spec: Spec, cloud: CloudSpec) => CostEstimate): CostEstimate {
+  const migration = spec.migration;
+  if (!migration) return { lines: [], total: 0, unpriced: [] };
+  const target = estimate(spec, cloudSpec(spec, migration.to));
+  const lines = [
+    ...target.lines.map((l) => ({ item: `target on ${migration.to}: ${l.item}`, monthly: l.monthly })),
+    { item: "VPN: 2 AWS Site-to-Site connections and 4 HA VPN tunnels", monthly: Math.round(vpnMonthly() * 100) / 100 },
+  ];
+  const total = Math.round(lines.reduce((sum, l) => sum + l.monthly, 0) * 100) / 100;
+  return { lines, total, unpriced: target.unpriced };
+}

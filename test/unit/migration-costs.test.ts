@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { parseStackConfig } from "../../components/config";
+import { estimateMigrationCost, estimateMonthlyCost, migrationPrices, vpnMonthly } from "../../components/costs";
+import { flattenConfig, projectRoot, validConfig } from "../../tools/offline/stack";
+import { formatMigrationCost } from "../../tools/plan/costs";
+
+const specOf = (overrides: Record<string, unknown>) =>
+  parseStackConfig(flattenConfig(validConfig(overrides)), { project: "portage", stack: "dev", cwd: projectRoot });
+
+describe("what a migration adds to the monthly bill", () => {
+  it("the VPN: two AWS connections and four HA VPN tunnels at $0.05 an hour each, 730 hours", () => {
+    expect(migrationPrices.awsVpnConnectionHour).toBe(0.05);
+    expect(migrationPrices.gcpVpnTunnelHour).toBe(0.05);
+    expect(vpnMonthly()).toBeCloseTo(219, 2);
+  });
+
+  it.each([
+    ["aws", "gcp"],
+    ["gcp", "aws"],
+  ] as const)("moving from %s to %s: the target footprint as priced on its cloud, plus the VPN", (from, to) => {
+    const spec = specOf({ "portage:provider": from, "portage:migration": { to, phase: "replicate" } });
+    const extra = estimateMigrationCost(spec);
+    const target = estimateMonthlyCost(spec, spec.clouds[to]);
+    expect(extra.lines.filter((l) => l.item.startsWith(`target on ${to}: `)).map((l) => l.monthly)).toEqual(
+      target.lines.map((l) => l.monthly),
+    );
+    expect(extra.lines.at(-1)).toEqual({ item: "VPN: 2 AWS Site-to-Site connections and 4 HA VPN tunnels", monthly: 219 });
+    expect(extra.total).toBeCloseTo(target.total + 219, 2);
+  });
+
+  it("npm run plan prints it under the stack's own estimate, with the egress prices", () => {
+    const spec = specOf({ "portage:provider": "aws", "portage:migration": { to: "gcp", phase: "replicate" } });
+    const lines = formatMigrationCost(estimateMigrationCost(spec));
+    expect(lines[0]).toMatch(
+      /^while the migration runs, on top: \$\d+\.\d\d a month, before traffic \(.*\$0\.09 per GB from AWS, \$0\.12 per GiB from Google Cloud\)$/,
+    );
+    expect(lines.map((l) => l.trim())).toContain("$219.00  VPN: 2 AWS Site-to-Site connections and 4 HA VPN tunnels");
+  });
+
+  it("a stack without a migration adds nothing", () => {
+    expect(estimateMigrationCost(specOf({}))).toEqual({ lines: [], total: 0, unpriced: [] });
+  });
+});
