@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildRelease } from "../lab/fleet/release";
+import { agentBenchmark, agentSettings } from "./agent";
 import { deployBenchmark, deploySettings } from "./deploy";
 import { edgeBenchmark, edgeSettings } from "./edge";
 import { handleInterrupts } from "./lib/cleanup";
@@ -14,14 +15,14 @@ import { regionsBenchmark, regionsSettings } from "./regions";
 import { rolloutBenchmark, rolloutSettings } from "./rollout";
 import { scaleBenchmark, scaleSettings } from "./scale";
 
-const sections = ["edge", "deploy", "rollout", "regions", "scale", "migration"] as const;
+const sections = ["edge", "deploy", "rollout", "agent", "regions", "scale", "migration"] as const;
 type Section = (typeof sections)[number];
 
-const usage = `usage: npm run bench [-- --quick] [-- --only edge,deploy,rollout,regions,scale,migration [--merge]]
+const usage = `usage: npm run bench [-- --quick] [-- --only edge,deploy,rollout,agent,regions,scale,migration [--merge]]
 
 Runs the benchmarks of the README ("Benchmarks") on this machine (as root, after
 bin/setup-test-machine), writes bench/results.json and the tables in the README.
-About 14 minutes on 2 cores; --quick about 7. Run it on a quiet machine: the figures are only as
+About 21 minutes on 2 cores; --quick about 11. Run it on a quiet machine: the figures are only as
 steady as the machine is idle. --only runs some sections and writes bench/work/results-<sections>.json; with --merge it also puts
 those sections into bench/results.json and the README (the other sections keep their own run).`;
 
@@ -54,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     log(`warning: the machine is busy (load ${load1}); the figures will be noisy. Stop other work and run again for figures to publish.`);
 
   const started = performance.now();
-  if (chosen.includes("deploy") || chosen.includes("rollout") || chosen.includes("regions")) {
+  if (["deploy", "rollout", "agent", "regions"].some((s) => chosen.includes(s as Section))) {
     // Built (or taken from the cache) before anything is measured: mix compiling is not part of a deploy.
     log("building the fixture release v1 and v2 (cached after the first run)");
     await buildRelease({ version: "1.0.0" });
@@ -70,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
     edge: async () => void (partial.edge = await edgeBenchmark(edgeSettings(quick), log)),
     deploy: async () => void (partial.deploy = await deployBenchmark(deploySettings(quick), log)),
     rollout: async () => void (partial.rollout = await rolloutBenchmark(rolloutSettings(), log)),
+    agent: async () => void (partial.agent = await agentBenchmark(agentSettings(quick), log)),
     regions: async () => void (partial.regions = await regionsBenchmark(regionsSettings(quick), log)),
     scale: async () => void (partial.scale = await scaleBenchmark(scaleSettings(quick), log)),
     migration: async () => void (partial.migration = await migrationBenchmark(migrationSettings(), log)),

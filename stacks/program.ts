@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadSpec, type Cloud, type MigrationPhase, type Spec } from "../components/config";
+import type { EdgeEntry } from "../components/edge";
 import type { NodeInfo } from "../components/fleet";
 import { footprint, type Footprint } from "../components/footprint";
 import { DataGuard } from "../components/guard";
@@ -9,8 +10,18 @@ import { transforms, type StackTransforms } from "./transforms";
 /** The stack outputs: the same names and shapes on every cloud. */
 export interface StackOutputs {
   provider: Cloud;
-  /** The edge's static public address. */
+  /** The primary region's first edge's static public address: the SSH bastion. */
   edgeAddress: pulumi.Output<string>;
+  /**
+   * Every edge, region by region (regional edges): point the domain at each region's address (one
+   * A record per region, or latency/geolocation records so users reach the nearest).
+   */
+  edges: pulumi.Output<{ name: string; region: string; publicAddress: string }[]>;
+  /**
+   * Where each region's users enter (what the domain's records point at): its balancer's static
+   * addresses when the region has several edges (`edge.count`), else its edge's.
+   */
+  entries: pulumi.Output<EdgeEntry[]>;
   /** Where the app answers: https://<domain>, or http://<edge address>. */
   url: pulumi.Output<string>;
   nodes: pulumi.Output<NodeInfo[]>;
@@ -71,6 +82,12 @@ function outputs(spec: Spec, answering: Footprint): StackOutputs {
   return {
     provider: answering.cloud,
     edgeAddress: edge.publicAddress,
+    edges: pulumi.all(
+      edge.members.map((m) =>
+        m.publicAddress.apply((publicAddress) => ({ name: m.spec.name, region: m.spec.region.region, publicAddress })),
+      ),
+    ),
+    entries: edge.entries,
     url: edge.url,
     nodes: fleet.nodes,
     database: pulumi.all([database.host, database.port]).apply(([host, port]) => ({ host, port, name: database.name })),

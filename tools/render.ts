@@ -74,7 +74,9 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
   const spec = parseStackConfig(flattenConfig(config), { project: "portage", stack: options.stack, cwd: projectRoot });
   const cloud = servingCloud(spec);
   const addresses = new Map(result.outputs.nodes.map((n) => [n.name, n.privateAddress]));
-  const routes = result.resources.find((r) => r.type === "command:remote:Command" && r.name.endsWith("edge-routes"));
+  // Each edge's routes push: the primary's is `<release>-edge-routes`, another's `<release>-edge-routes-<region>-<n>`.
+  const routesOf = (edge: string) =>
+    result.resources.find((r) => r.type === "command:remote:Command" && r.name.endsWith(`edge-routes${edge.slice("edge".length)}`));
 
   const vms: RenderedVm[] = [];
   for (const resource of result.resources) {
@@ -95,6 +97,9 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
         files: [userDataFile, ...files, ...bootEnvFiles(rt, addresses.get(name) ?? "<private address>", secrets)],
       });
     } else {
+      // The VM's logical name is the edge's (`edge`, `edge-<region>-<n>`), with `-vm` on GCP.
+      const edge = resource.name.replace(/-vm$/, "");
+      const routes = routesOf(edge);
       const pushed: VmFile[] = [];
       const stdin = routes ? (routes.inputs as { stdin?: unknown }).stdin : undefined;
       if (typeof stdin === "string") {
@@ -112,7 +117,7 @@ export async function render(options: RenderOptions): Promise<RenderedVm[]> {
         content: `EDGE_ADMIN_PASSWORD="${placeholder("EDGE_ADMIN_PASSWORD", password)}"\n`,
         mode: "0600",
       });
-      vms.push({ name: "edge", role: "edge", files: [userDataFile, ...files, ...pushed] });
+      vms.push({ name: edge, role: "edge", files: [userDataFile, ...files, ...pushed] });
     }
   }
 

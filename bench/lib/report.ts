@@ -1,3 +1,4 @@
+import type { AgentResults } from "../agent";
 import type { DeployResults, DeployRun } from "../deploy";
 import { ratioToDirect, type EdgeResults } from "../edge";
 import type { MigrationResults } from "../migration";
@@ -16,6 +17,7 @@ export interface Results {
   edge?: EdgeResults;
   deploy?: DeployResults;
   rollout?: RolloutResults;
+  agent?: AgentResults;
   regions?: RegionsResults;
   scale?: ScaleResults;
   migration?: MigrationResults;
@@ -73,6 +75,24 @@ export function targets(r: Omit<Results, "targets">): Target[] {
       `${round(batch3 / batch1, 2)}x (${batch3} s vs ${batch1} s)`,
       batch3 <= batch1 / 2,
     );
+  }
+  if (r.agent) {
+    const a = r.agent;
+    t(
+      "agent",
+      "desired version written -> an agent at rest starts it (slowest node)",
+      "< 5 s",
+      `${a.notice.atRest.max} s`,
+      a.notice.atRest.max < 5,
+    );
+    t(
+      "agent",
+      `${a.settings.nodes} nodes at ${a.settings.batchSize}: rollout time vs its batches' deploy times`,
+      "<= 1.10x",
+      `${a.rollout.ratio}x (${a.rollout.seconds} s vs ${a.rollout.sumOfBatches} s)`,
+      a.rollout.ratio <= 1.1,
+    );
+    t("agent", "failed requests during the rollout", "0", `${a.rollout.failed} of ${a.rollout.sent}`, a.rollout.failed === 0);
   }
   if (r.regions) {
     const g = r.regions;
@@ -160,6 +180,7 @@ export function formatResults(r: Results): string {
   if (r.edge) parts.push(edgeSection(r.edge));
   if (r.deploy) parts.push(deploySection(r.deploy));
   if (r.rollout) parts.push(rolloutSection(r.rollout));
+  if (r.agent) parts.push(agentSection(r.agent));
   if (r.regions) parts.push(regionsSection(r.regions));
   if (r.scale) parts.push(scaleSection(r.scale));
   if (r.migration) parts.push(migrationSection(r.migration));
@@ -267,6 +288,34 @@ function rolloutSection(o: RolloutResults): string {
         `${n(x.failed)} of ${n(x.sent)}`,
         `${x.latencyMs.p99} ms`,
       ]),
+    ),
+  );
+}
+
+function agentSection(a: AgentResults): string {
+  const st = a.settings;
+  return section(
+    `Rollout through the bucket: ${st.nodes} nodes, batches of ${st.batchSize}, agents polling every ${st.pollSeconds} s, ${st.rate} req/s through the edge`,
+    table(
+      ["what", "measured"],
+      [
+        [
+          "desired version written -> agent at rest starts (batch 1)",
+          `median ${a.notice.atRest.p50} s, slowest ${a.notice.atRest.max} s (${a.notice.atRest.samples} nodes)`,
+        ],
+        [
+          "same, nodes told their turn comes (later batches)",
+          `median ${a.notice.waiting.p50} s, slowest ${a.notice.waiting.max} s (${a.notice.waiting.samples} nodes)`,
+        ],
+        ["rollout time", `${a.rollout.seconds} s in ${a.rollout.batches} batches`],
+        ["each batch's deploy (its slowest node)", a.rollout.batchSeconds.map((x) => `${x} s`).join(", ")],
+        ["rollout time / sum of the batches' deploys", `${a.rollout.ratio}x (${a.rollout.sumOfBatches} s)`],
+        ["failed requests", `${n(a.rollout.failed)} of ${n(a.rollout.sent)} (p99 ${a.rollout.p99Ms} ms)`],
+        [
+          "an idle agent's inbox GETs",
+          `${a.polling.getsPerNodePerMinute} per minute: $${a.polling.usdPerNodeMonth} per node-month at $0.0004 per 1,000`,
+        ],
+      ],
     ),
   );
 }

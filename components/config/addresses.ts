@@ -9,7 +9,8 @@ import { providerRegions } from "./regions";
  * The default space, what every stack has used so far:
  *
  *     aws   10.(100+i).0.0/16 per region (i = the region's place in providerRegions.aws), a VPC each:
- *             10.x.0.0/24      public: the NAT gateway, and the edge in the primary region
+ *             10.x.0.0/24      public: the NAT gateway and the region's first edge
+ *             10.x.1-2.0/24    public, zone slots 2 and 3: the other edges (edge.count), one per zone
  *             10.x.64.0/18     nodes: one /20 per zone slot; nothing else lives there, so other
  *                              regions' security groups can trust the whole range as "fleet members"
  *             10.x.192.0/22    database (primary region only): one /24 per zone slot
@@ -55,7 +56,12 @@ export const zoneSlots = 3;
 /** An AWS region's VPC and its subnets. */
 export interface AwsRegionAddresses {
   vpc: string;
+  /** The first public subnet: the NAT gateway and the region's first edge. */
   public: string;
+  /** One public /24 per zone slot, the first being `public`: an edge each (edge.count), and its balancer's zone. */
+  edges: string[];
+  /** Every public subnet of the region (edges and the NAT gateway only): what other regions' rules name. */
+  edgeRange: string;
   nodeRange: string;
   /** One per zone slot. */
   nodes: string[];
@@ -98,6 +104,8 @@ const plans: { [C in Cloud]: Plan<C> } = {
         addresses: {
           vpc: `${net}.0.0/16`,
           public: `${net}.0.0/24`,
+          edges: slots.map((i) => `${net}.${i}.0/24`),
+          edgeRange: `${net}.0.0/22`,
           nodeRange: `${net}.64.0/18`,
           nodes: slots.map((i) => `${net}.${64 + 16 * i}.0/20`),
           databaseRange: `${net}.192.0/22`,

@@ -7,7 +7,7 @@ import { releaseProblems } from "./release-check";
 import { machineArchitecture } from "./release-tarball";
 import type { ProviderConfig } from "./sections/context";
 import { resolveDatabaseTier, resolveMachineType } from "./sizes";
-import type { Cloud, CloudAccounts, CloudSpec, NodeSpec, PortableSpec, RegionSpec } from "./spec";
+import type { Cloud, CloudAccounts, CloudSpec, EdgeSpec, NodeSpec, PortableSpec, RegionSpec } from "./spec";
 
 export interface CloudContext {
   /** Why this cloud is resolved, for messages: `portage:provider is aws`. */
@@ -75,6 +75,22 @@ export function resolveCloud<C extends Cloud>(
     Array.from({ length: region.nodes }, (_, index) => ({ name: `${region.key}-${index + 1}`, region, index })),
   );
 
+  // Regional edges: `edge.count` edges in every fleet region, named like nodes, each in its own zone.
+  const edges: EdgeSpec<C>[] = regions.flatMap((region) =>
+    Array.from({ length: spec.edge.count }, (_, index) => ({
+      name: `${region.key}-${index + 1}`,
+      region,
+      index,
+      first: region.primary && index === 0,
+    })),
+  );
+  if (cloud === "aws" && spec.edge.count > maxAwsEdgesPerRegion) {
+    problems.at(
+      "edge.count",
+      `${spec.edge.count} edges per region on aws need ${2 * spec.edge.count + 1} Elastic IPs in every region (an edge and a balancer address per zone, and the NAT gateway's), but an account gets 5 per region unless AWS raises the quota; use at most ${maxAwsEdgesPerRegion}`,
+    );
+  }
+
   const nodeType = resolveMachineType(spec.fleet.size, cloud, ctx.because);
   if (!nodeType.ok) problems.at("fleet.size", nodeType.reason);
   const edgeType = resolveMachineType(spec.edge.size, cloud, ctx.because);
@@ -109,6 +125,7 @@ export function resolveCloud<C extends Cloud>(
       regions,
       primary,
       nodes,
+      edges,
       fleet: { machineType: nodeType.type },
       edge: { machineType: edgeType.type },
       database: { tier: tier.type },
@@ -116,4 +133,22 @@ export function resolveCloud<C extends Cloud>(
       addresses: cloudAddresses(cloud, space),
     },
   };
+}
+
+/**
+ * Elastic IPs are limited to 5 per region and account by default
+ * (docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-eips): the NAT gateway's,
+ * and per zone an edge's and the Network Load Balancer's, so two edges per region at most.
+ */
+export const maxAwsEdgesPerRegion = 2;
+
+/** The certificate renewer edge's certbot answers HTTP-01 here for the other edges (node/haproxy.ts). */
+export const acmePort = 8888;
+
+/**
+ * Several HAProxy edges with a domain share one certificate (node/types.ts `sharedCertificate`): the
+ * first edge renews it, the others load it from the bucket and send it the ACME challenges.
+ */
+export function edgesShareCertificate(spec: Pick<PortableSpec, "edge">, cloud: Pick<CloudSpec, "edges">): boolean {
+  return spec.edge.kind === "haproxy" && spec.edge.domain !== "" && cloud.edges.length > 1;
 }

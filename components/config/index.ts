@@ -1,5 +1,5 @@
 export { cloudAddresses, defaultSpace, regionAddresses, zoneSlots, type AddressSpace } from "./addresses";
-export { maxSecretsPerCondition, resolveCloud, type CloudContext } from "./cloud";
+export { acmePort, edgesShareCertificate, maxSecretsPerCondition, resolveCloud, type CloudContext } from "./cloud";
 export { ConfigError } from "./errors";
 export { loadSpec, parseStackConfig } from "./load";
 export { cloudWords, portableRegions, providerRegions, resolveRegion } from "./regions";
@@ -12,6 +12,7 @@ export type {
   CloudSpec,
   CloudSpecs,
   EdgeKind,
+  EdgeSpec,
   MigrationPhase,
   MigrationSpec,
   NodeSpec,

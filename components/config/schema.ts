@@ -5,6 +5,9 @@ import { clouds, edgeKinds, migrationPhases } from "./clouds";
 /** The most nodes one region may have (fleet.nodesPerRegion, or a region's own `nodes`). */
 export const maxNodesPerRegion = 100;
 
+/** The most edges one region may have: each in its own zone (config/addresses.ts zoneSlots). */
+export const maxEdgesPerRegion = 3;
+
 /**
  * The stack config surface: every `portage:*` key, its fields, defaults and descriptions.
  * This is the one source for the program's defaults, the Pulumi.yaml declarations and the
@@ -78,8 +81,16 @@ export const edgeSchema = z
     domain: text("Public host name of the app; when set, the edge gets a Let's Encrypt certificate and redirects HTTP to HTTPS.", ""),
     acmeEmail: text("Contact e-mail for Let's Encrypt; required with a domain.", "", 254),
     size: text("Edge VM size: small, medium, large, or an explicit instance/machine type.", "small"),
+    count: z
+      .int()
+      .min(1)
+      .max(maxEdgesPerRegion)
+      .optional()
+      .describe(
+        "Edges in every fleet region, each in its own zone; 2 or more stand behind the region's layer-4 balancer (AWS Network Load Balancer / GCP passthrough Network Load Balancer). Left out: 2 in production, 1 otherwise.",
+      ),
   })
-  .describe("The edge VM: static public address, reverse proxy, SSH bastion.");
+  .describe("The edges (one group in every fleet region): static public addresses, reverse proxy, SSH bastion.");
 
 export const appSchema = z
   .strictObject({

@@ -37,6 +37,21 @@ export interface NodeSpec<C extends Cloud = Cloud> {
   index: number;
 }
 
+/**
+ * An edge VM: one in every fleet region ("regional edges"), so each region's users enter there. The
+ * primary region's first edge is the SSH bastion of rollouts and, when edges share a certificate, its
+ * renewer; it keeps the names a single-edge stack always had.
+ */
+export interface EdgeSpec<C extends Cloud = Cloud> {
+  /** `<region key>-<n>`, e.g. `london-1`, like nodes. */
+  name: string;
+  region: RegionSpec<C>;
+  /** 0-based position in its region's group; picks the zone. */
+  index: number;
+  /** The primary region's first edge: bastion, certificate renewer, the stack's legacy names. */
+  first: boolean;
+}
+
 /** Where each cloud's footprint lives, from the provider's own config keys (`aws:profile`, `gcp:project`). */
 export interface CloudAccounts {
   aws: { profile?: string };
@@ -51,6 +66,8 @@ export interface CloudSpec<C extends Cloud = Cloud> {
   primary: RegionSpec<C>;
   /** Every node, region by region. */
   nodes: NodeSpec<C>[];
+  /** Every edge, region by region; the first is the primary region's first. */
+  edges: EdgeSpec<C>[];
   fleet: { machineType: string };
   edge: { machineType: string };
   database: { tier: string };
@@ -110,6 +127,8 @@ export interface Spec {
     domain: string;
     acmeEmail: string;
     size: string;
+    /** Edges in every fleet region (`edge.count`, resolved: 2 in production, 1 otherwise). */
+    count: number;
     /** Private port of the edge's admin API (HAProxy stats / Traefik API), reachable from the fleet only. */
     adminPort: number;
   };

@@ -18,6 +18,10 @@ const price = {
   natHour: 0.045,
   publicIpv4Hour: 0.005,
   privateZoneMonth: 0.5,
+  // aws.amazon.com/elasticloadbalancing/pricing: per Network Load Balancer-hour, and at least one NLCU-hour
+  // (more with traffic: 800 new TCP connections/s, 100,000 active, or 1 GB/h each); health checks are free.
+  nlbHour: 0.0225,
+  nlcuHour: 0.006,
 };
 
 export const prices: CloudPrices<"aws"> = {
@@ -32,10 +36,18 @@ export const prices: CloudPrices<"aws"> = {
       `${nodes} node${nodes === 1 ? "" : "s"} (${cloud.fleet.machineType}, ${spec.fleet.diskGb} GB gp3)`,
       nodes * (vm(cloud.fleet.machineType) * hours + spec.fleet.diskGb * price.diskGbMonth),
     );
+    const edges = cloud.edges.length;
+    const perRegion = spec.edge.count;
     add(
-      `edge (${cloud.edge.machineType}, 8 GB gp3, Elastic IP)`,
-      vm(cloud.edge.machineType) * hours + 8 * price.diskGbMonth + price.publicIpv4Hour * hours,
+      `${edges === 1 ? "edge" : `${edges} edges, ${perRegion === 1 ? "one" : perRegion} per region`} (${cloud.edge.machineType}, 8 GB gp3, Elastic IP)`,
+      edges * (vm(cloud.edge.machineType) * hours + 8 * price.diskGbMonth + price.publicIpv4Hour * hours),
     );
+    if (perRegion > 1) {
+      add(
+        `Network Load Balancer per region (${regions}), ${perRegion} Elastic IPs each, before traffic`,
+        regions * (price.nlbHour + price.nlcuHour + perRegion * price.publicIpv4Hour) * hours,
+      );
+    }
     const tier = cloud.database.tier;
     const db = price.db[tier] ?? unpriced(tier);
     add(`Postgres (${tier}${haNote}, ${spec.database.storageGb} GB)`, ha * (db * hours + spec.database.storageGb * price.dbStorageGbMonth));

@@ -13,9 +13,12 @@ const price = {
   sqlSsdGbMonth: 0.17,
   natVmHour: 0.0014, // per VM, up to 32 VMs per gateway, then a flat $0.044/h
   natCapHour: 0.044,
-  staticIpHour: 0.005, // in use: the edge, and each NAT gateway's address
+  staticIpHour: 0.005, // in use: each edge, and each NAT gateway's address
   privateZoneMonth: 0.2,
   secretVersionMonth: 0.06,
+  // cloud.google.com/vpc/network-pricing#lb: a forwarding rule (the first five of a region) per hour; its
+  // static address counts as in use (staticIpHour); health checks are free; processed data is extra.
+  forwardingRuleHour: 0.025,
 };
 
 export const prices: CloudPrices<"gcp"> = {
@@ -29,10 +32,19 @@ export const prices: CloudPrices<"gcp"> = {
       `${nodes} node${nodes === 1 ? "" : "s"} (${cloud.fleet.machineType}, ${spec.fleet.diskGb} GB pd-balanced)`,
       nodes * (vm(cloud.fleet.machineType) * hours + spec.fleet.diskGb * price.diskGbMonth),
     );
+    const edges = cloud.edges.length;
+    const perRegion = spec.edge.count;
+    const regions = cloud.regions.length;
     add(
-      `edge (${cloud.edge.machineType}, 20 GB pd-balanced, static address)`,
-      vm(cloud.edge.machineType) * hours + 20 * price.diskGbMonth + price.staticIpHour * hours,
+      `${edges === 1 ? "edge" : `${edges} edges, ${perRegion === 1 ? "one" : perRegion} per region`} (${cloud.edge.machineType}, 20 GB pd-balanced, static address)`,
+      edges * (vm(cloud.edge.machineType) * hours + 20 * price.diskGbMonth + price.staticIpHour * hours),
     );
+    if (perRegion > 1) {
+      add(
+        `passthrough Network Load Balancer per region (${regions}): forwarding rule and static address, before traffic`,
+        regions * (price.forwardingRuleHour + price.staticIpHour) * hours,
+      );
+    }
     const tier = cloud.database.tier;
     const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
     const sqlHour = custom ? Number(custom[1]) * price.sqlVcpuHour + (Number(custom[2]) / 1024) * price.sqlGibHour : unpriced(tier);

@@ -23,7 +23,8 @@ export const maxRecordAddresses = 400;
 /**
  * A Route 53 private hosted zone (`cluster.zone`) associated with every region's VPC: the primary's at
  * creation, the others by one association each (so adding a region only adds one), with
- * `nodes.<zone>` (every node's private address, for cluster discovery) and `edge.<zone>`.
+ * `nodes.<zone>` (every node's private address, for cluster discovery) and `edge.<zone>` (every edge's,
+ * in every region: deploys drain a node on each of them).
  */
 export function createClusterDns(
   name: string,
@@ -80,7 +81,13 @@ export function createClusterDns(
     ...transform(
       t.record,
       `${name}-edge`,
-      { zoneId: zone.zoneId, name: spec.cluster.edgeName, type: "A", ttl: edgeTtl, records: [args.edge.privateAddress] },
+      {
+        zoneId: zone.zoneId,
+        name: spec.cluster.edgeName,
+        type: "A",
+        ttl: edgeTtl,
+        records: args.edge.members.map((e) => e.privateAddress),
+      },
       opts,
     ),
   );

@@ -16,7 +16,7 @@ export const maxAddressesPerName = 100;
 
 /**
  * A private Cloud DNS zone visible on the stack's VPC only, with `nodes.<zone>` (every node's private
- * address; TTL 10 s so discovery follows nodes coming and going) and `edge.<zone>` (the edge's).
+ * address; TTL 10 s so discovery follows nodes coming and going) and `edge.<zone>` (every edge's).
  */
 export function createClusterDns(
   name: string,
@@ -47,7 +47,12 @@ export function createClusterDns(
       ...transform(t.record, `${name}-${suffix}`, { managedZone: zone.name, name: `${fqdn}.`, type: "A", ttl: 10, rrdatas }, opts),
     );
   const nodes = record("nodes", spec.cluster.nodesName, discoveryAddresses(args.fleet.created));
-  const edge = record("edge", spec.cluster.edgeName, [args.edge.privateAddress]);
+  // Every edge of every region: deploys drain a node on each of them (EDGE_ADMIN_URL names this).
+  const edge = record(
+    "edge",
+    spec.cluster.edgeName,
+    args.edge.members.map((e) => e.privateAddress),
+  );
   return [zone, nodes, edge];
 }
 

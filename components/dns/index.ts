@@ -40,7 +40,7 @@ const build: {
 /**
  * The stack's private DNS zone (`cluster.zone`, Route53 private hosted zone associated with every
  * region's VPC / Cloud DNS private zone on the VPC) with `nodes.<zone>` resolving to every node's
- * private address (what dns_cluster or libcluster's DNSPoll poll) and `edge.<zone>` to the edge's.
+ * private address (what dns_cluster or libcluster's DNSPoll poll) and `edge.<zone>` to every edge's.
  *
  * @example
  * const dns = new ClusterDns("dns", { spec, cloud, providers, network, fleet, edge });

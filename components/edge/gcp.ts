@@ -1,46 +1,60 @@
 import * as gcp from "@pulumi/gcp";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { edgesShareCertificate, type RegionSpec } from "../config";
 import { createVmIdentity, grantSecretAccess, projectNumber, secretCondition } from "../identity/gcp";
 import { stackTags } from "../names";
 import { edgeSecretEnv } from "../secrets/names";
 import { transform, type Transform } from "../transform";
 import { hardenedVm, regionZones, ubuntuImage, vmIgnoreChanges, zoneAt } from "../vm/gcp";
-import type { EdgeAddresses, EdgeInputs } from "./types";
+import { createBalancer, type GcpBalancer, type GcpBalancerTransforms } from "./gcp-balancer";
+import { edgeMemberName, sharedCertificateKey } from "./names";
+import type { EdgeInputs, EdgeMember, EdgeUserData } from "./types";
 
 /** Per-resource escape hatches for the gcp edge (see components/transform.ts). */
-export interface GcpEdgeTransforms {
+export interface GcpEdgeTransforms extends GcpBalancerTransforms {
   address?: Transform<gcp.compute.AddressArgs>;
   instance?: Transform<gcp.compute.InstanceArgs>;
   serviceAccount?: Transform<gcp.serviceaccount.AccountArgs>;
   secretAccess?: Transform<gcp.projects.IAMMemberArgs>;
+  /** Edges sharing a certificate: their access to its bucket object. */
+  certificateAccess?: Transform<gcp.storage.BucketIAMMemberArgs>;
 }
 
-export interface GcpEdge extends EdgeAddresses {
+export interface GcpEdge extends EdgeMember {
   instance: gcp.compute.Instance;
   address: gcp.compute.Address;
+}
+
+export interface GcpEdges {
+  /** Every edge, region by region (`cloud.edges` order). */
+  members: GcpEdge[];
+  /** The passthrough Network Load Balancer of each region with several edges. */
+  balancers: (GcpBalancer & { region: RegionSpec<"gcp"> })[];
+  /** One service account for every edge. */
   serviceAccount: gcp.serviceaccount.Account;
   secretAccess: gcp.projects.IAMMember;
+  /** Edges sharing a certificate: get, create and delete on that one object. */
+  certificateAccess?: gcp.storage.BucketIAMMember;
 }
 
 /** Boot disk of the edge: the OS, HAProxy or Traefik and logs. */
 const edgeDiskGb = 20;
 
 /**
- * The edge VM in the primary region's subnet, in its first zone: the only VM with a public address
- * (a static one, kept across VM replacements), its own service account that reads the edge admin
- * password and nothing else.
+ * The edges: a VM in each fleet region's subnet, in the region's first zone; the only VMs with a
+ * public address (a static one, kept across VM replacements). One service account for all: reads the
+ * edge admin password and, when the edges share a certificate, that one bucket object.
  */
 export function createEdge(
   name: string,
-  args: EdgeInputs<"gcp"> & { userData: string },
+  args: EdgeInputs<"gcp"> & { userData: EdgeUserData },
   t: GcpEdgeTransforms = {},
   parent: pulumi.Resource,
-): GcpEdge {
+): GcpEdges {
   const { spec, cloud } = args;
   const network = args.network.handle;
   const providers = args.providers.handle;
   const opts = { parent, provider: providers.provider };
-  const primary = cloud.primary;
 
   const serviceAccount = createVmIdentity(
     `${name}-identity`,
@@ -58,52 +72,92 @@ export function createEdge(
     },
     opts,
   );
-
-  const address = new gcp.compute.Address(
-    ...transform(
-      t.address,
-      `${name}-address`,
-      {
-        description: `portage ${spec.prefix}: the edge's public address`,
-        region: primary.region,
-        addressType: "EXTERNAL",
-        networkTier: "PREMIUM",
-      },
-      opts,
-    ),
-  );
-
-  const instance = new gcp.compute.Instance(
-    ...transform(
-      t.instance,
-      `${name}-vm`,
-      hardenedVm({
-        role: "edge",
-        labels: stackTags(spec, "gcp"),
-        description: `portage ${spec.prefix}: the edge (${spec.edge.kind}), SSH bastion`,
-        zone: regionZones(providers, primary.region, { type: cloud.edge.machineType, key: "portage:edge.size" }, parent).apply((zones) =>
-          zoneAt(zones, 0),
+  // storage.objectUser holds get, create and delete (a put that replaces the object needs delete);
+  // the condition narrows it to the certificate's object (IAM conditions on Cloud Storage need uniform
+  // bucket-level access, which the bucket has: cloud.google.com/storage/docs/access-control/iam#conditions).
+  const certificateAccess = edgesShareCertificate(spec, cloud)
+    ? new gcp.storage.BucketIAMMember(
+        ...transform(
+          t.certificateAccess,
+          `${name}-certificate-access`,
+          {
+            bucket: args.bucket.handle.bucket.name,
+            role: "roles/storage.objectUser",
+            member: serviceAccount.member,
+            condition: {
+              title: "shared-edge-certificate",
+              description: "The edges' shared TLS certificate only",
+              expression: pulumi.interpolate`resource.name == "projects/_/buckets/${args.bucket.handle.bucket.name}/objects/${sharedCertificateKey(spec)}"`,
+            },
+          },
+          opts,
         ),
-        machineType: cloud.edge.machineType,
-        image: ubuntuImage(providers, parent, cloud.edge.machineType),
-        diskGb: edgeDiskGb,
-        subnet: network.primary.subnet,
-        networkTag: network.edgeTag,
-        userData: args.userData,
-        serviceAccount,
-        publicAddress: address.address,
-      }),
-      // The firewall and the grant on its secret exist before the edge's first boot.
-      { ...opts, ignoreChanges: vmIgnoreChanges, dependsOn: [...network.firewalls, secretAccess] },
-    ),
-  );
+      )
+    : undefined;
 
-  return {
-    instance,
-    address,
-    serviceAccount,
-    secretAccess,
-    publicAddress: address.address,
-    privateAddress: instance.networkInterfaces.apply((nics) => nics[0]?.networkIp ?? ""),
-  };
+  const members = cloud.edges.map((edge): GcpEdge => {
+    const id = edgeMemberName(name, edge);
+    const subnet = network.regions.find((r) => r.region.region === edge.region.region)?.subnet;
+    if (!subnet) throw new Error(`edge ${edge.name}: no subnet in ${edge.region.region}`);
+    const address = new gcp.compute.Address(
+      ...transform(
+        t.address,
+        `${id}-address`,
+        {
+          description: edge.first
+            ? `portage ${spec.prefix}: the edge's public address`
+            : `portage ${spec.prefix}: edge ${edge.name}'s public address`,
+          region: edge.region.region,
+          addressType: "EXTERNAL",
+          networkTier: "PREMIUM",
+        },
+        opts,
+      ),
+    );
+    const instance = new gcp.compute.Instance(
+      ...transform(
+        t.instance,
+        `${id}-vm`,
+        hardenedVm({
+          role: "edge",
+          labels: stackTags(spec, "gcp"),
+          description: edge.first
+            ? `portage ${spec.prefix}: the edge (${spec.edge.kind}), SSH bastion`
+            : `portage ${spec.prefix}: edge ${edge.name} (${spec.edge.kind})`,
+          zone: regionZones(providers, edge.region.region, { type: cloud.edge.machineType, key: "portage:edge.size" }, parent).apply(
+            (zones) => zoneAt(zones, edge.index),
+          ),
+          machineType: cloud.edge.machineType,
+          image: ubuntuImage(providers, parent, cloud.edge.machineType),
+          diskGb: edgeDiskGb,
+          subnet,
+          networkTag: network.edgeTag,
+          userData: args.userData(edge),
+          serviceAccount,
+          publicAddress: address.address,
+        }),
+        // The firewall and the grants its first boot uses (its secret, the shared certificate) exist first.
+        {
+          ...opts,
+          ignoreChanges: vmIgnoreChanges,
+          dependsOn: [...network.firewalls, secretAccess, ...(certificateAccess ? [certificateAccess] : [])],
+        },
+      ),
+    );
+    return {
+      spec: edge,
+      instance,
+      address,
+      publicAddress: address.address,
+      privateAddress: instance.networkInterfaces.apply((nics) => nics[0]?.networkIp ?? ""),
+    };
+  });
+  // A region with several edges gets its passthrough Network Load Balancer: the region's public entry.
+  const balancers = cloud.regions.flatMap((region) => {
+    const group = members.filter((m) => m.spec.region.region === region.region);
+    if (group.length < 2) return [];
+    const balancer = createBalancer(`${name}-${region.key}-balancer`, { spec, region, instances: group.map((m) => m.instance) }, t, opts);
+    return [{ region, ...balancer }];
+  });
+  return { members, balancers, serviceAccount, secretAccess, ...(certificateAccess ? { certificateAccess } : {}) };
 }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { zoneSlots, type NodeSpec } from "../config";
+import { edgesShareCertificate, zoneSlots, type NodeSpec } from "../config";
+import { sharedCertificateKey } from "../edge/names";
 import { createVmIdentity, parameterArn, policyDocument, type IdentityTransforms, type VmIdentity } from "../identity/aws";
 import { awsNames, stackTags } from "../names";
 import { packUserData } from "../node";
@@ -52,6 +53,17 @@ export function createFleet(
         Action: ["ssm:GetParameter", "ssm:GetParameters"],
         Resource: parameterArn(who, primary, `${awsNames.parameterPath(spec.prefix)}*`),
       },
+      // The edges' shared certificate (and its private key) is theirs alone.
+      ...(edgesShareCertificate(spec, cloud)
+        ? [
+            {
+              Sid: "NotTheEdgeCertificate",
+              Effect: "Deny" as const,
+              Action: "s3:GetObject",
+              Resource: `${arn}/${sharedCertificateKey(spec)}`,
+            },
+          ]
+        : []),
     ]),
   );
   // Region by region (the order of cloud.nodes), with one image lookup per region.

@@ -50,8 +50,8 @@ export function footprint<C extends Cloud>(cloud: C, spec: Spec, options: Footpr
     const { name } = componentName(cloud, role, "database");
     publishServerCa(name, database as unknown as Database<"gcp">, bucket as unknown as Bucket<"gcp">, gcpProviders.handle.provider);
   }
-  const edge = make(Edge, "edge", { ...on, network, transform: t.edge });
-  const host = spec.edge.domain || edge.publicAddress;
+  const edge = make(Edge, "edge", { ...on, network, bucket, transform: t.edge });
+  const host = spec.edge.domain || edge.entryAddress;
   // A serving footprint takes over the values a footprint of another cloud generated before it left.
   const adopt = role === "serving" ? clouds.filter((c) => c !== cloud).map((c) => componentName(c, "beside", "secrets").name) : [];
   const secrets = make(Secrets, "secrets", { ...on, databaseUrl: database.url, host, reuse: options.secrets, adopt, transform: t.secrets });

@@ -6,7 +6,7 @@ import { transform, type Transform } from "../transform";
 
 export interface PolicyStatement {
   Sid: string;
-  Effect: "Allow";
+  Effect: "Allow" | "Deny";
   Action: string | string[];
   Resource: string | string[];
 }

@@ -61,3 +61,15 @@ export function finalSnapshotIdentifier(prefix: string): string {
 export function databaseUser(app: string): string {
   return app.length <= 16 ? app : `${app.slice(0, 9)}_${hashOf(app)}`;
 }
+
+/**
+ * A Network Load Balancer's or target group's name, `<prefix>-<what>`: letters, digits and single
+ * hyphens, at most 32 (cut with a hash), never starting with "internal-"; unique per account and region.
+ */
+export function balancerName(prefix: string, what: string): string {
+  const clean = `${prefix}-${what}`
+    .replace(/[^A-Za-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return cut(/^internal-/i.test(clean) ? `p-${clean}` : clean, 32);
+}

@@ -55,6 +55,14 @@ export const rules = {
     pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u,
     doc: "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html",
   },
+  elbName: {
+    what: "Elastic Load Balancing name (load balancer or target group)",
+    min: 1,
+    max: 32,
+    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/,
+    refuses: [[(n) => n.startsWith("internal-"), 'no "internal-" prefix']],
+    doc: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html",
+  },
   ssmParameterName: {
     what: "SSM parameter name",
     min: 1,

@@ -1,18 +1,19 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { Spec } from "../config";
+import { acmePort, edgesShareCertificate, type CloudSpec, type Spec } from "../config";
 import { awsNames } from "../names";
 import { transform } from "../transform";
 import type { AwsNetworkTransforms } from "./aws-types";
 import type { AwsRegionVpc } from "./aws-types";
 
 export interface AwsSecurityGroups {
-  edge: aws.ec2.SecurityGroup;
+  /** By provider region: every fleet region has its edges. */
+  edges: Map<string, aws.ec2.SecurityGroup>;
   database: aws.ec2.SecurityGroup;
   /** By provider region. */
   nodes: Map<string, aws.ec2.SecurityGroup>;
-  /** The egress rules of the edge's group, and of each region's node group: what a first boot needs. */
-  egress: { edge: aws.vpc.SecurityGroupEgressRule[]; nodes: Map<string, aws.vpc.SecurityGroupEgressRule[]> };
+  /** The egress rules of each region's edge and node groups (by provider region): what a first boot needs. */
+  egress: { edges: Map<string, aws.vpc.SecurityGroupEgressRule[]>; nodes: Map<string, aws.vpc.SecurityGroupEgressRule[]> };
 }
 
 /** Who is on the other side of a rule: a group in the same VPC, or a range in a peered region. */
@@ -42,6 +43,7 @@ const anyone = (label = "anyone"): Peer => ({ cidr: "0.0.0.0/0", label });
 export function createFirewall(
   name: string,
   spec: Spec,
+  cloud: CloudSpec<"aws">,
   primary: AwsRegionVpc,
   regions: AwsRegionVpc[],
   parent: pulumi.Resource,
@@ -66,15 +68,27 @@ export function createFirewall(
       group(r, "node", `portage ${spec.prefix} nodes: app and SSH from the edge, Erlang ports from fleet members`),
     ]),
   );
-  const edge = group(primary, "edge", `portage ${spec.prefix} edge: HTTP(S) from anyone, SSH from admin ranges, admin API from nodes`);
+  // Every region has an edge group (regional edges); the primary's keeps the group it always had.
+  const edges = new Map(
+    regions.map((r) => [
+      r.region.region,
+      group(r, "edge", `portage ${spec.prefix} edge: HTTP(S) from anyone, SSH from admin ranges, admin API from nodes`),
+    ]),
+  );
   const database = group(primary, "database", `portage ${spec.prefix} database: Postgres from fleet members only`);
   const nodeGroup = (r: AwsRegionVpc) => nodes.get(r.region.region) as Group;
+  const edgeGroup = (r: AwsRegionVpc) => edges.get(r.region.region) as Group;
+  const shared = edgesShareCertificate(spec, cloud);
 
   // What one region sees of the others.
   const fleetFrom = (r: AwsRegionVpc): Peer[] =>
     regions.map((o) => (o === r ? { group: nodeGroup(o).sg, label: o.region.key } : { cidr: o.plan.nodeRange, label: o.region.key }));
-  const edgeFrom = (r: AwsRegionVpc): Peer =>
-    r === primary ? { group: edge.sg, label: "edge" } : { cidr: primary.plan.public, label: "edge" };
+  // Region e's edges as region r sees them: their group at home, their public subnet (edges and the
+  // NAT gateway only) across a peering. The primary's are "edge", as they always were.
+  const edgeLabel = (e: AwsRegionVpc) => (e === primary ? "edge" : `edge-${e.region.key}`);
+  const pairs = cloud.edges.length > regions.length;
+  const edgeFrom = (r: AwsRegionVpc, e: AwsRegionVpc = primary): Peer =>
+    r === e ? { group: edgeGroup(e).sg, label: edgeLabel(e) } : { cidr: pairs ? e.plan.edgeRange : e.plan.public, label: edgeLabel(e) };
   const databaseFrom = (r: AwsRegionVpc): Peer =>
     r === primary ? { group: database.sg, label: "database" } : { cidr: primary.plan.databaseRange, label: "database" };
 
@@ -122,78 +136,119 @@ export function createFirewall(
       },
     ]);
 
-  // Edge: the only thing reachable from the internet.
-  rules(
-    edge,
-    "ingress",
-    [
-      // IPv4 only: the VPC and the edge have no IPv6 address, so a ::/0 rule would let nothing in
-      // (config/admin-ranges.ts refuses IPv6 admin ranges for the same reason).
-      {
-        id: "http-v4",
-        protocol: "tcp",
-        ports: [80, 80],
-        peer: anyone(),
-        description: "HTTP from anyone (IPv4): the app, redirects and ACME challenges",
-      },
-      { id: "https-v4", protocol: "tcp", ports: [443, 443], peer: anyone(), description: "HTTPS from anyone (IPv4): the app" },
-      ...spec.access.adminCidrs.map((cidr): Rule => ({
-        id: `ssh-from-${cidr.replace(/[^0-9a-fA-F]+/g, "-")}`,
-        protocol: "tcp",
-        ports: [22, 22],
-        peer: { cidr, label: cidr },
-        description: `SSH from admin range ${cidr} (access.adminCidrs): operators and rollouts use the edge as bastion`,
-      })),
-      ...fleetFrom(primary).map((peer): Rule => ({
-        id: `admin-from-${peer.label}`,
-        protocol: "tcp",
-        ports: [adminPort, adminPort],
-        peer,
-        description: `Edge admin API from ${peer.label} nodes: deploys check and drain servers (basic auth)`,
-      })),
-    ],
-    t,
-  );
-  const edgeEgress = rules(
-    edge,
-    "egress",
-    [
-      ...fleetFrom(primary).flatMap((peer): Rule[] => [
-        ...appPorts.map((port): Rule => ({
-          id: `app-${port}-to-${peer.label}`,
-          protocol: "tcp",
-          ports: [port, port],
-          peer,
-          description: `App port ${port} to ${peer.label} nodes: traffic and health checks`,
-        })),
+  // Edges: the only things reachable from the internet. Every edge reaches every region's nodes (its
+  // own first, the others as backups); the primary's is the SSH bastion.
+  const edgeEgress = new Map<string, aws.vpc.SecurityGroupEgressRule[]>();
+  for (const e of regions) {
+    const edge = edgeGroup(e);
+    const bastion = e === primary;
+    rules(
+      edge,
+      "ingress",
+      [
+        // IPv4 only: the VPC and the edge have no IPv6 address, so a ::/0 rule would let nothing in
+        // (config/admin-ranges.ts refuses IPv6 admin ranges for the same reason).
         {
-          id: `ssh-to-${peer.label}`,
+          id: "http-v4",
+          protocol: "tcp",
+          ports: [80, 80],
+          peer: anyone(),
+          description: "HTTP from anyone (IPv4): the app, redirects and ACME challenges",
+        },
+        { id: "https-v4", protocol: "tcp", ports: [443, 443], peer: anyone(), description: "HTTPS from anyone (IPv4): the app" },
+        ...spec.access.adminCidrs.map((cidr): Rule => ({
+          id: `ssh-from-${cidr.replace(/[^0-9a-fA-F]+/g, "-")}`,
           protocol: "tcp",
           ports: [22, 22],
+          peer: { cidr, label: cidr },
+          description: `SSH from admin range ${cidr} (access.adminCidrs): operators and rollouts use the edge as bastion`,
+        })),
+        ...fleetFrom(e).map((peer): Rule => ({
+          id: `admin-from-${peer.label}`,
+          protocol: "tcp",
+          ports: [adminPort, adminPort],
           peer,
-          description: `SSH to ${peer.label} nodes: the edge is the bastion for rollouts and operators`,
-        },
-      ]),
-      ...internetOut("edge"),
-    ],
-    t,
-  );
+          description: `Edge admin API from ${peer.label} nodes: deploys check and drain servers (basic auth)`,
+        })),
+        // The renewer (the primary's edge) answers the ACME challenges that reach the other edges.
+        ...(shared && bastion
+          ? regions
+              .filter((o) => o !== primary || pairs)
+              .map((o): Rule => ({
+                id: `acme-from-${edgeLabel(o)}`,
+                protocol: "tcp",
+                ports: [acmePort, acmePort],
+                peer: edgeFrom(e, o),
+                description: `ACME HTTP-01 from the ${o.region.key} edges: the renewer of the shared certificate answers their challenges`,
+              }))
+          : []),
+      ],
+      t,
+    );
+    const out = rules(
+      edge,
+      "egress",
+      [
+        ...fleetFrom(e).flatMap((peer): Rule[] => [
+          ...appPorts.map((port): Rule => ({
+            id: `app-${port}-to-${peer.label}`,
+            protocol: "tcp",
+            ports: [port, port],
+            peer,
+            description: `App port ${port} to ${peer.label} nodes: traffic and health checks`,
+          })),
+          ...(bastion
+            ? [
+                {
+                  id: `ssh-to-${peer.label}`,
+                  protocol: "tcp",
+                  ports: [22, 22],
+                  peer,
+                  description: `SSH to ${peer.label} nodes: the edge is the bastion for rollouts and operators`,
+                } satisfies Rule,
+              ]
+            : []),
+        ]),
+        ...(shared && (!bastion || pairs)
+          ? [
+              {
+                id: "acme-to-renewer",
+                protocol: "tcp",
+                ports: [acmePort, acmePort],
+                peer: edgeFrom(e, primary),
+                description: "ACME HTTP-01 to the renewer edge: challenges of the shared certificate that reach this edge",
+              } satisfies Rule,
+            ]
+          : []),
+        ...internetOut("edge"),
+      ],
+      t,
+    );
+    edgeEgress.set(e.region.region, out);
+  }
 
   const nodeEgress = new Map<string, aws.vpc.SecurityGroupEgressRule[]>();
   for (const r of regions) {
     const node = nodeGroup(r);
     const fromEdge = edgeFrom(r);
+    // Every region's edges send to these nodes (their own region's first, the others' as backups).
+    const fromEdges = regions.map((e) => ({ peer: edgeFrom(r, e), id: e === primary ? "edge" : edgeLabel(e), of: e.region.key }));
     rules(
       node,
       "ingress",
       [
-        ...appPorts.map((port): Rule => ({
-          id: `app-${port}-from-edge`,
-          protocol: "tcp",
-          ports: [port, port],
-          peer: fromEdge,
-          description: `App port ${port} (blue/green) from the edge: traffic and health checks`,
-        })),
+        ...fromEdges.flatMap(({ peer, id, of }) =>
+          appPorts.map((port): Rule => ({
+            id: `app-${port}-from-${id}`,
+            protocol: "tcp",
+            ports: [port, port],
+            peer,
+            description:
+              id === "edge"
+                ? `App port ${port} (blue/green) from the edge: traffic and health checks`
+                : `App port ${port} (blue/green) from the ${of} edges: traffic and health checks`,
+          })),
+        ),
         {
           id: "ssh-from-edge",
           protocol: "tcp",
@@ -217,13 +272,14 @@ export function createFirewall(
           peer: databaseFrom(r),
           description: "Postgres to the database (TLS required by the server)",
         },
-        {
-          id: "edge-admin",
+        ...fromEdges.map(({ peer, id, of }): Rule => ({
+          id: id === "edge" ? "edge-admin" : `${id}-admin`,
           protocol: "tcp",
           ports: [adminPort, adminPort],
-          peer: fromEdge,
-          description: "Edge admin API: deploys check and drain servers",
-        },
+          peer,
+          description:
+            id === "edge" ? "Edge admin API: deploys check and drain servers" : `Admin API of the ${of} edges: deploys drain on every edge`,
+        })),
         ...internetOut("nodes"),
       ],
       t,
@@ -245,10 +301,10 @@ export function createFirewall(
   );
 
   return {
-    edge: edge.sg,
+    edges: new Map([...edges].map(([region, g]) => [region, g.sg])),
     database: database.sg,
     nodes: new Map([...nodes].map(([region, g]) => [region, g.sg])),
-    egress: { edge: edgeEgress, nodes: nodeEgress },
+    egress: { edges: edgeEgress, nodes: nodeEgress },
   };
 }
 

@@ -10,7 +10,7 @@ import type { AwsNetworkTransforms, AwsRegionVpc } from "./aws-types";
  * A full mesh of VPC peerings between the regions (peering is not transitive). Each pair is requested
  * from the region listed first and accepted in the other, so adding a region only adds pairs.
  * Routes to the peer's whole VPC go into every route table whose subnets talk across regions:
- * nodes (cluster, database, edge admin API), the primary's public table (the edge reaches every node)
+ * nodes (cluster, database, edge admin API), every public table (each region's edges reach every node)
  * and the primary's database table (replies to nodes in other regions).
  */
 export function createPeeringMesh(
@@ -66,8 +66,11 @@ export function createPeeringMesh(
 
 /** The route tables of a region that carry cross-region traffic. */
 function routeTables(r: AwsRegionVpc): [string, aws.ec2.RouteTable][] {
-  const tables: [string, aws.ec2.RouteTable][] = [["nodes", r.privateRoutes]];
-  if (r.region.primary) tables.push(["public", r.publicRoutes]);
+  // Every region's public table: its edges reach every region's nodes (backups) and the renewer edge.
+  const tables: [string, aws.ec2.RouteTable][] = [
+    ["nodes", r.privateRoutes],
+    ["public", r.publicRoutes],
+  ];
   if (r.databaseRoutes) tables.push(["database", r.databaseRoutes]);
   return tables;
 }

@@ -46,6 +46,8 @@ export function createRegionVpc(region: RegionSpec<"aws">, ctx: RegionContext): 
       ),
     );
   const publicSubnet = subnet("public", plan.public, 0);
+  // A region's edges stand in zones of their own: one public subnet per edge (the first is `public`).
+  const edgeSubnets = [publicSubnet, ...plan.edges.slice(1, spec.edge.count).map((cidr, i) => subnet(`public-${i + 2}`, cidr, i + 1))];
   const nodeSubnets = plan.nodes.map((cidr, slot) => subnet(`nodes-${slot + 1}`, cidr, slot));
   const databaseSubnets = region.primary ? plan.database.map((cidr, slot) => subnet(`database-${slot + 1}`, cidr, slot)) : [];
 
@@ -85,7 +87,7 @@ export function createRegionVpc(region: RegionSpec<"aws">, ctx: RegionContext): 
           ...transform(t.routeTableAssociation, `${base}-${id}-${i + 1}-routes`, { subnetId: s.id, routeTableId: table.id }, opts),
         ),
     );
-  const publicAssociations = associate([publicSubnet], publicRoutes, "public");
+  const publicAssociations = associate(edgeSubnets, publicRoutes, "public");
   const nodeAssociations = associate(nodeSubnets, privateRoutes, "nodes");
   if (databaseRoutes) associate(databaseSubnets, databaseRoutes, "database");
 
@@ -117,6 +119,7 @@ export function createRegionVpc(region: RegionSpec<"aws">, ctx: RegionContext): 
     internetGateway,
     natGateway,
     publicSubnet,
+    edgeSubnets,
     nodeSubnets,
     databaseSubnets,
     publicRoutes,
@@ -133,8 +136,11 @@ export function route(ctx: Pick<RegionContext, "provider" | "parent" | "t">, nam
 
 /** One lookup per region: standard zones (no Local or Wavelength Zones) that offer the region's VM types. */
 function regionZones(region: RegionSpec, cloud: CloudSpec<"aws">, opts: pulumi.InvokeOutputOptions): pulumi.Output<string[]> {
-  const needs: NeededType[] = [{ type: cloud.fleet.machineType, key: "portage:fleet.size" }];
-  if (region.primary) needs.push({ type: cloud.edge.machineType, key: "portage:edge.size" });
+  // Every region has edges (in the public subnets) and nodes; subnets keep their zone once made.
+  const needs: NeededType[] = [
+    { type: cloud.fleet.machineType, key: "portage:fleet.size" },
+    { type: cloud.edge.machineType, key: "portage:edge.size" },
+  ];
   const types = [...new Set(needs.map((n) => n.type))];
   const available = aws.getAvailabilityZonesOutput(
     { state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] },

@@ -35,8 +35,10 @@ export interface AwsRegionVpc {
   zones: pulumi.Output<string[]>;
   internetGateway: aws.ec2.InternetGateway;
   natGateway: aws.ec2.NatGateway;
-  /** The NAT gateway's and (primary region) the edge's subnet. */
+  /** The NAT gateway's and the region's first edge's subnet. */
   publicSubnet: aws.ec2.Subnet;
+  /** One per edge of the region (`edge.count`), each in its own zone slot; the first is `publicSubnet`. */
+  edgeSubnets: aws.ec2.Subnet[];
   /** One per zone slot; hold nothing but nodes. */
   nodeSubnets: aws.ec2.Subnet[];
   /** One per zone slot in the primary region (RDS needs two zones), empty elsewhere. */
@@ -51,7 +53,7 @@ export interface AwsRegionVpc {
    * endpoint): nodes depend on it, since cloud-init installs packages once, at first boot.
    */
   nodeEgress: pulumi.Resource[];
-  /** The public subnet's way out (internet gateway, default route, association): the edge's. */
+  /** The public subnets' way out (internet gateway, default route, associations): the edges'. */
   publicEgress: pulumi.Resource[];
 }
 
@@ -59,8 +61,12 @@ export interface AwsRegionVpc {
 export interface AwsRegionNetwork extends AwsRegionVpc {
   /** Every node of the region wears it. */
   nodeSecurityGroup: aws.ec2.SecurityGroup;
+  /** The region's edges wear it. */
+  edgeSecurityGroup: aws.ec2.SecurityGroup;
   /** Everything a node of the region needs to reach the internet and the bucket: routes and egress rules. */
   nodeBootDependencies: pulumi.Resource[];
+  /** Everything the region's edges need to reach the internet at first boot: routes and egress rules. */
+  edgeBootDependencies: pulumi.Resource[];
 }
 
 /** The aws network's handle: what the other aws implementations build on. */
@@ -68,9 +74,8 @@ export interface AwsNetwork {
   /** In the order of `fleet.regions`; the first is primary. */
   regions: AwsRegionNetwork[];
   primary: AwsRegionNetwork;
+  /** The primary region's edge group (`regions[i].edgeSecurityGroup` for each region's). */
   edgeSecurityGroup: aws.ec2.SecurityGroup;
-  /** Everything the edge needs to reach the internet at first boot: routes and egress rules. */
-  edgeBootDependencies: pulumi.Resource[];
   databaseSecurityGroup: aws.ec2.SecurityGroup;
   /** The primary region's database subnets, one per zone slot (RDS needs two zones or more). */
   databaseSubnets: aws.ec2.Subnet[];

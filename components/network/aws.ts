@@ -9,8 +9,8 @@ import type { NetworkInputs } from "./types";
 export type { AwsNetwork, AwsNetworkTransforms, AwsRegionNetwork } from "./aws-types";
 
 /**
- * A VPC per region (the region's /16 from config/addresses.ts): a public subnet (the NAT gateway, and
- * the edge in the primary region), node subnets per zone slot, database subnets in the primary region,
+ * A VPC per region (the region's /16 from config/addresses.ts): a public subnet (the NAT gateway and
+ * the region's edges), node subnets per zone slot, database subnets in the primary region,
  * a full mesh of peerings between regions with their routes, and the security groups.
  */
 export function createNetwork(name: string, args: NetworkInputs<"aws">, t: AwsNetworkTransforms = {}, parent: pulumi.Resource): AwsNetwork {
@@ -20,19 +20,20 @@ export function createNetwork(name: string, args: NetworkInputs<"aws">, t: AwsNe
   const primaryVpc = createRegionVpc(cloud.primary, context(providers.primary.provider));
   const vpcs = providers.regions.map((r) => (r === providers.primary ? primaryVpc : createRegionVpc(r.region, context(r.provider))));
   const peerings = createPeeringMesh(name, spec, vpcs, parent, t);
-  const groups = createFirewall(name, spec, primaryVpc, vpcs, parent, t);
+  const groups = createFirewall(name, spec, cloud, primaryVpc, vpcs, parent, t);
   const withGroup = (r: AwsRegionVpc): AwsRegionNetwork => ({
     ...r,
     nodeSecurityGroup: groups.nodes.get(r.region.region) as aws.ec2.SecurityGroup,
+    edgeSecurityGroup: groups.edges.get(r.region.region) as aws.ec2.SecurityGroup,
     nodeBootDependencies: [...r.nodeEgress, ...(groups.egress.nodes.get(r.region.region) ?? [])],
+    edgeBootDependencies: [...r.publicEgress, ...(groups.egress.edges.get(r.region.region) ?? [])],
   });
   const primary = withGroup(primaryVpc);
   const regions = vpcs.map((r) => (r === primaryVpc ? primary : withGroup(r)));
   return {
     regions,
     primary,
-    edgeSecurityGroup: groups.edge,
-    edgeBootDependencies: [...primary.publicEgress, ...groups.egress.edge],
+    edgeSecurityGroup: primary.edgeSecurityGroup,
     databaseSecurityGroup: groups.database,
     databaseSubnets: primary.databaseSubnets,
     peerings,

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
-import type { CloudSpec, Spec } from "../config";
+import { acmePort, edgesShareCertificate, type CloudSpec, type Spec } from "../config";
 import { transform } from "../transform";
 import type { GcpNetworkTransforms } from "./gcp-types";
 
@@ -100,6 +100,18 @@ export function createFirewall(name: string, args: FirewallInputs, opts: pulumi.
       },
     ],
   ];
+  if (edgesShareCertificate(spec, args.cloud)) {
+    rules.push([
+      "edge-acme",
+      {
+        description: `ACME HTTP-01 (port ${acmePort}) between edges: the shared certificate's renewer answers the challenges that reach the other edges`,
+        direction: "INGRESS",
+        sourceTags: [edgeTag],
+        targetTags: [edgeTag],
+        allows: [{ protocol: "tcp", ports: [String(acmePort)] }],
+      },
+    ]);
+  }
   return rules.map(
     ([suffix, ruleArgs]) =>
       new gcp.compute.Firewall(...transform(args.transform.firewall, `${name}-${suffix}`, { network: args.network.id, ...ruleArgs }, opts)),

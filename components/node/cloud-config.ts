@@ -12,13 +12,16 @@ export interface CloudConfig {
   snaps?: string[];
   /** Units enabled at boot; the last one is also started now (without blocking cloud-init). */
   enable: string[];
+  /** Units started now instead of the last enabled one. */
+  start?: string[];
 }
 
 /** AWS refuses user-data over 16 KB (counted gzipped, see packUserData). */
 export const userDataLimit = 16 * 1024;
 
 export function cloudConfig(c: CloudConfig): string {
-  const start = c.enable[c.enable.length - 1];
+  const last = c.enable[c.enable.length - 1];
+  const start = c.start ?? (last ? [last] : []);
   const doc = {
     users: [
       "default",
@@ -38,7 +41,7 @@ export function cloudConfig(c: CloudConfig): string {
     runcmd: [
       ["systemctl", "daemon-reload"],
       ["systemctl", "enable", ...c.enable],
-      ...(start ? [["systemctl", "start", "--no-block", start]] : []),
+      ...(start.length > 0 ? [["systemctl", "start", "--no-block", ...start]] : []),
     ],
   };
   return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;

@@ -1,23 +1,19 @@
 import type { SecretEnv } from "../secrets/names";
+import { reservedEnvPatterns } from "./app-env";
+import { envFile, envQuote } from "./env-file";
 import { stores } from "./stores";
 import type { NodeRuntime, VmFile } from "./types";
+
+export { envFile, envQuote } from "./env-file";
 
 /**
  * Env files: what the scripts read (`/etc/portage/node.env`) and what the release sees
  * (`/etc/<app>/env` and `/etc/<app>/<port>.env`, written at boot by portage-boot from
- * `/etc/portage/app.env` plus the secrets). Values are double-quoted with `\ " $ \`` escaped, which
- * bash `source` and systemd's EnvironmentFile= both read back verbatim (lib.sh quotes the same way).
+ * `/etc/portage/app.env`, the app's settings and the secrets).
  */
 
-export function envQuote(value: string): string {
-  if (/[\r\n]/.test(value)) throw new Error(`an env file value cannot contain a line break: ${JSON.stringify(value)}`);
-  return `"${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
-}
-
-export function envFile(entries: readonly (readonly [string, string | number])[], header?: string): string {
-  const lines = entries.map(([k, v]) => `${k}=${envQuote(String(v))}`);
-  return `${header ? `# ${header}\n` : ""}${lines.join("\n")}\n`;
-}
+/** In /etc/<app>/env, every value after this line is a secret (portage-agent redacts them from what it reports). */
+export const secretsMarker = "# secrets";
 
 /** Paths on a node (without PORTAGE_ROOT). */
 export const nodePaths = {
@@ -50,6 +46,17 @@ export function nodeSettings(rt: NodeRuntime): string {
       ["EDGE_KIND", rt.edge.kind],
       ["EDGE_ADMIN_URL", rt.edge.adminUrl],
       ["DATABASE_CA", rt.databaseCa ?? ""],
+      // Only for the features a runtime has, so that a stack without them keeps its user-data.
+      ...(rt.appSettings
+        ? ([
+            ["APP_ENV_REF", rt.appSettings.env],
+            ["APP_SECRETS_REF", rt.appSettings.secrets],
+            ["RESERVED_ENV", reservedEnvPatterns()],
+          ] as const)
+        : []),
+      ...(rt.agent?.pollSeconds ? ([["AGENT_POLL_SECONDS", rt.agent.pollSeconds]] as const) : []),
+      ...(rt.endpoints?.bucket ? ([["BUCKET_ENDPOINT", rt.endpoints.bucket]] as const) : []),
+      ...(rt.endpoints?.metadata ? ([["METADATA_URL", rt.endpoints.metadata]] as const) : []),
     ],
     "portage node settings (cloud-init writes this file; no secret in it)",
   );
@@ -78,17 +85,34 @@ export function appStaticEnv(rt: NodeRuntime): string {
  * The env files portage-boot writes at boot, rendered here for `npm run render` (with placeholders
  * for the secrets) and for the tests that compare them with what the script wrote.
  */
-export function bootEnvFiles(rt: NodeRuntime, address: string, secrets: Partial<Record<SecretEnv, string>>): VmFile[] {
+export function bootEnvFiles(
+  rt: NodeRuntime,
+  address: string,
+  secrets: Partial<Record<SecretEnv, string>>,
+  app: { env?: string; secrets?: string } = {},
+): VmFile[] {
   const value = (env: SecretEnv) => {
     const v = secrets[env];
     if (v === undefined) throw new Error(`no value for ${env}`);
     return v;
   };
-  const appSecrets = rt.secrets.entries.filter((e) => e.env !== "EDGE_ADMIN_PASSWORD");
+  const storeSecrets = rt.secrets.entries.filter((e) => e.env !== "EDGE_ADMIN_PASSWORD");
+  // The app's settings entries as portage-boot appends them: their lines, comments left out.
+  const lines = (entry = "") =>
+    entry
+      .split("\n")
+      .filter((l) => l && !l.startsWith("#"))
+      .map((l) => `${l}\n`)
+      .join("");
   const files: VmFile[] = [
     {
       path: nodePaths.appEnv(rt.app.name),
-      content: appStaticEnv(rt) + appSecrets.map((e) => `${e.env}=${envQuote(value(e.env))}\n`).join(""),
+      content:
+        appStaticEnv(rt) +
+        lines(app.env) +
+        `${secretsMarker}\n` +
+        storeSecrets.map((e) => `${e.env}=${envQuote(value(e.env))}\n`).join("") +
+        lines(app.secrets),
       mode: "0600",
     },
   ];

@@ -3,7 +3,7 @@ import { appStaticEnv, nodePaths, nodeSettings } from "./env";
 import { script } from "./scripts";
 import { stores } from "./stores";
 import type { NodeRuntime, VmFile } from "./types";
-import { appUnit, epmdUnit, nodeBootUnit } from "./units";
+import { agentUnit, appUnit, epmdUnit, nodeBootUnit } from "./units";
 
 /** Every file a node gets from its user-data. None is secret; none depends on the app version. */
 export function nodeFiles(rt: NodeRuntime): VmFile[] {
@@ -17,6 +17,7 @@ export function nodeFiles(rt: NodeRuntime): VmFile[] {
     appUnit(rt),
     epmdUnit(rt),
     nodeBootUnit(),
+    ...(rt.agent ? [script("portage-bucket"), script("portage-agent"), agentUnit()] : []),
   ];
 }
 
@@ -35,6 +36,7 @@ export function nodeUserData(rt: NodeRuntime): string {
     files: nodeFiles(rt),
     packages: tools.packages,
     snaps: tools.snaps,
-    enable: [`${rt.app.name}-epmd.service`, "portage-boot.service"],
+    enable: [`${rt.app.name}-epmd.service`, "portage-boot.service", ...(rt.agent ? ["portage-agent.service"] : [])],
+    ...(rt.agent ? { start: ["portage-boot.service", "portage-agent.service"] } : {}),
   });
 }

@@ -11,6 +11,8 @@ export const scriptPaths = {
   "portage-fetch": "/usr/local/bin/portage-fetch",
   "portage-boot": "/usr/local/bin/portage-boot",
   "portage-deploy": "/usr/local/bin/portage-deploy",
+  "portage-agent": "/usr/local/bin/portage-agent",
+  "portage-bucket": "/usr/local/bin/portage-bucket",
   "portage-edge-boot": "/usr/local/bin/portage-edge-boot",
   "portage-edge-apply": "/usr/local/bin/portage-edge-apply",
   "portage-edge-status": "/usr/local/bin/portage-edge-status",

@@ -46,6 +46,18 @@ export interface NodeRuntime {
    * server CA, which the stack puts there). Unset: none (a local fleet without a database).
    */
   databaseCa?: string;
+  /**
+   * The node runs `portage-agent`: deploys and jobs through the bucket (components/rollout).
+   * `pollSeconds` overrides the agent's default poll interval (2 s); the stack's inbox may too.
+   */
+  agent?: { pollSeconds?: number };
+  /**
+   * The store entries (refs) holding the app's own settings and secrets, `NAME="value"` lines each
+   * (components/node/app-env.ts). Fixed names: the user's names and values never reach user-data.
+   */
+  appSettings?: { env: string; secrets: string };
+  /** Stand-ins for the cloud's bucket API and metadata server (the local fleet); unset on a VM. */
+  endpoints?: { bucket?: string; metadata?: string };
 }
 
 export interface EdgeRuntime {

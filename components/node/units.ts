@@ -140,6 +140,36 @@ export function nodeBootUnit(): VmFile {
   );
 }
 
+/**
+ * `portage-agent.service`: deploys and jobs from the bucket. Never gives up (a node must stay
+ * deployable), backing off from 5 s to a minute when it keeps failing. KillMode=process: stopping or
+ * restarting the agent lets a deploy it started finish (the restarted agent resumes it), where the
+ * default would kill the deploy halfway through.
+ */
+export function agentUnit(): VmFile {
+  return unit(
+    "portage-agent.service",
+    `[Unit]
+Description=portage: carry out the stack's deploys and jobs from the bucket
+Wants=network-online.target
+After=network-online.target
+StartLimitIntervalSec=0
+
+[Service]
+Type=exec
+ExecStart=/usr/local/bin/portage-agent
+Restart=always
+RestartSec=5
+RestartSteps=5
+RestartMaxDelaySec=60
+KillMode=process
+
+[Install]
+WantedBy=multi-user.target
+`,
+  );
+}
+
 export function edgeBootUnit(rt: EdgeRuntime): VmFile {
   return bootUnit(
     "portage-edge-boot.service",

@@ -14,7 +14,7 @@ import * as aws from "./aws";
 import * as gcp from "./gcp";
 import type { BucketObjectArgs } from "./object";
 import { rollout } from "./rollout";
-import { edgeRoutesCommand } from "./routes";
+import { edgeRoutesCommands } from "./routes";
 
 export interface ReleaseArgs<C extends Cloud = Cloud> extends OnCloud<C> {
   /**
@@ -61,7 +61,7 @@ const objects: {
 
 /**
  * Ships `app.release` as `app.version`: uploads the tarball to `releases/<app>-<version>.tar.gz`,
- * pushes the edge's routes when the node list changes, rolls the fleet over in batches through the
+ * pushes every edge's routes when the node list changes, rolls the fleet over in batches through the
  * edge, and only then points `releases/current` at the new version (what booting nodes fetch).
  * Changing the version or the tarball touches only these resources: no VM, disk or database.
  *
@@ -73,7 +73,8 @@ export class Release<C extends Cloud = Cloud> extends pulumi.ComponentResource {
   readonly key: string;
   /** Hex sha256 of the tarball: a new build under the same version rolls out too. */
   readonly sha256: string;
-  readonly routes: command.remote.Command;
+  /** One per edge (the primary's first). */
+  readonly routes: command.remote.Command[];
   readonly deploys: command.remote.Command[];
   readonly pointer: pulumi.CustomResource;
 
@@ -94,14 +95,14 @@ export class Release<C extends Cloud = Cloud> extends pulumi.ComponentResource {
       { key: this.key, body: { file: spec.app.release }, sha256: this.sha256, contentType: "application/gzip" },
       { retainOnDelete: true },
     );
-    this.routes = edgeRoutesCommand(`${name}-edge-routes`, { spec, edge: args.edge, fleet: args.fleet }, { parent: this });
+    this.routes = edgeRoutesCommands(`${name}-edge-routes`, { spec, edge: args.edge, fleet: args.fleet }, { parent: this });
     this.deploys = rollout(name, {
       spec,
       edge: args.edge,
       fleet: args.fleet,
       version: this.version,
       sha256: this.sha256,
-      dependsOn: [artifact, this.routes, ...args.secrets.stored, ...args.dns.records],
+      dependsOn: [artifact, ...this.routes, ...args.secrets.stored, ...args.dns.records],
       parent: this,
     });
     const pointer = `${this.version} ${this.sha256}\n`;

@@ -12,12 +12,23 @@ export const ubuntuImages: Record<Architecture, { name: string; architecture: st
   arm64: { name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-*", architecture: "arm64" },
 };
 
+const images = new WeakMap<aws.Provider, Map<Architecture, pulumi.Output<string>>>();
+
 /**
  * The newest Ubuntu 24.04 LTS image of the provider's region for the instance type's CPU (Graviton
- * types get the arm64 image): one lookup per region and CPU.
+ * types get the arm64 image): one lookup per region and CPU, shared by the edges and the nodes.
  */
 export function ubuntuImage(provider: aws.Provider, parent: pulumi.Resource, instanceType: string): pulumi.Output<string> {
-  const image = ubuntuImages[machineArchitecture("aws", instanceType)];
+  const architecture = machineArchitecture("aws", instanceType);
+  const byCpu = images.get(provider) ?? new Map<Architecture, pulumi.Output<string>>();
+  images.set(provider, byCpu);
+  const found = byCpu.get(architecture) ?? lookUpImage(provider, parent, architecture);
+  byCpu.set(architecture, found);
+  return found;
+}
+
+function lookUpImage(provider: aws.Provider, parent: pulumi.Resource, architecture: Architecture): pulumi.Output<string> {
+  const image = ubuntuImages[architecture];
   return aws.ec2
     .getAmiOutput(
       {

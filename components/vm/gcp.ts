@@ -1,5 +1,5 @@
 import * as gcp from "@pulumi/gcp";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { GcpProviders } from "../cloud";
 import { machineArchitecture, type Architecture } from "../config/release-tarball";
 
@@ -11,10 +11,24 @@ export const ubuntuImageFamilies: Record<Architecture, { family: string; project
   arm64: { family: "ubuntu-2404-lts-arm64", project: "ubuntu-os-cloud" },
 };
 
-/** The newest image of the family for the machine type's CPU (one lookup per component, shared by its VMs). */
+/** Lookups made once per footprint (its providers) and shared by the edges and the nodes. */
+const lookups = new WeakMap<GcpProviders, Map<string, pulumi.Output<string[]> | pulumi.Output<string>>>();
+function once<T extends pulumi.Output<string[]> | pulumi.Output<string>>(providers: GcpProviders, key: string, look: () => T): T {
+  const cache = lookups.get(providers) ?? new Map<string, pulumi.Output<string[]> | pulumi.Output<string>>();
+  lookups.set(providers, cache);
+  const found = cache.get(key) ?? look();
+  cache.set(key, found);
+  return found as T;
+}
+
+/** The newest image of the family for the machine type's CPU (one lookup per footprint and CPU, shared by its VMs). */
 export function ubuntuImage(providers: GcpProviders, parent: pulumi.Resource, machineType: string): pulumi.Output<string> {
-  const family = ubuntuImageFamilies[machineArchitecture("gcp", machineType)];
-  return gcp.compute.getImageOutput({ ...family }, { provider: providers.provider, parent }).selfLink;
+  const architecture = machineArchitecture("gcp", machineType);
+  return once(
+    providers,
+    `image ${architecture}`,
+    () => gcp.compute.getImageOutput({ ...ubuntuImageFamilies[architecture] }, { provider: providers.provider, parent }).selfLink,
+  );
 }
 
 /**
@@ -31,8 +45,9 @@ export interface NeededMachine {
 
 /**
  * A region's zones that are up, are not AI zones and offer the machine type (one getMachineTypes
- * per zone), sorted so that a node's zone follows from its index alone. A type no zone offers is an
- * error naming the config key, before any VM is created.
+ * per zone), sorted so that a VM's zone follows from its index alone. A type no zone offers is an
+ * error naming the config key, before any VM is created. One zone lookup per region, one offering
+ * lookup per region and type, whatever the number of VMs.
  */
 export function regionZones(
   providers: GcpProviders,
@@ -41,15 +56,27 @@ export function regionZones(
   parent: pulumi.Resource,
 ): pulumi.Output<string[]> {
   const opts = { provider: providers.provider, parent };
-  return gcp.compute.getZonesOutput({ region, status: "UP" }, opts).names.apply(async (names) => {
-    const zones = generalZones(region, names);
-    const offered = await Promise.all(
-      zones.map(
-        async (zone) => (await gcp.compute.getMachineTypes({ zone, filter: `name = "${machine.type}"` }, opts)).machineTypes.length > 0,
-      ),
-    );
-    return zonesOffering(region, zones, offered, machine);
-  });
+  const zones = once(providers, `zones ${region}`, () =>
+    gcp.compute.getZonesOutput({ region, status: "UP" }, opts).names.apply((names) => generalZones(region, names)),
+  );
+  const offering = once(providers, `zones ${region} offering ${machine.type}`, () =>
+    zones.apply(async (list) => {
+      const offered = await Promise.all(
+        list.map(
+          async (zone) => (await gcp.compute.getMachineTypes({ zone, filter: `name = "${machine.type}"` }, opts)).machineTypes.length > 0,
+        ),
+      );
+      return list.filter((_, i) => offered[i]);
+    }),
+  );
+  return pulumi.all([zones, offering]).apply(([list, offered]) =>
+    zonesOffering(
+      region,
+      list,
+      list.map((zone) => offered.includes(zone)),
+      machine,
+    ),
+  );
 }
 
 /** The zones of a region that can hold general-purpose VMs (no AI zone), sorted. */

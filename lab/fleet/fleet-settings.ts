@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EdgeRuntime, NodeRuntime } from "../../components/node";
+import { settingsEntry } from "../../components/node/app-env";
 import { nodeSecretEnv, type SecretRef } from "../../components/secrets/names";
 
 /** What the local fleet runs: the fixture app on portage's default ports, a private zone, a `file` store. */
@@ -11,10 +12,33 @@ export const bucket = "hello-e2e-bucket";
 export const releasePrefix = "releases/";
 export const adminPort = 8404;
 
+/** The store entries of the app's own settings (portage:app.env, portage:app.secrets). */
+export const appSettingsRefs = { env: "hello-e2e-app-env", secrets: "hello-e2e-app-secrets" };
+
+/** The bucket region the S3 stand-in signs for (any region: the nodes and the stack must agree on it). */
+export const bucketRegion = "us-east-1";
+
+/** Writes the app's settings where the stack would (one store entry each). */
+export function writeAppSettings(storeDir: string, settings: { env: Record<string, string>; secrets: Record<string, string> }): void {
+  writeFileSync(join(storeDir, "secrets", appSettingsRefs.env), settingsEntry(settings.env), { mode: 0o600 });
+  writeFileSync(join(storeDir, "secrets", appSettingsRefs.secrets), settingsEntry(settings.secrets), { mode: 0o600 });
+}
+
+/**
+ * What the nodes of an agent fleet add: portage-agent, the app's settings, and the bucket through
+ * the S3 stand-in (`standIn`: its URL serves the bucket and IMDS) instead of the file store.
+ */
+export interface AgentRuntime {
+  pollSeconds?: number;
+  standIn: string;
+  appSettings: boolean;
+}
+
 /** The store (one file per secret, the bucket as a directory) and what the edge's and nodes' renderers take. */
 export function runtimes(
   storeDir: string,
   healthTimeoutSeconds: number,
+  agent?: AgentRuntime,
 ): { edge: EdgeRuntime; node: (name: string, address: string) => NodeRuntime } {
   const secrets: SecretRef[] = nodeSecretEnv.map((env) => ({ env, ref: `hello-e2e-${env.toLowerCase().replace(/_/g, "-")}` }));
   const values: Record<string, string> = {
@@ -54,6 +78,15 @@ export function runtimes(
       cluster: { nodesName: `nodes.${zone}`, epmdPort: 4369, distributionPorts: [9100, 9155] },
       edge: { kind: "haproxy", adminUrl: `http://edge.${zone}:${adminPort}` },
       deploy: { healthTimeoutSeconds },
+      // An agent fleet reads the bucket as an AWS VM does: S3 by curl, signed with IMDSv2 credentials.
+      ...(agent
+        ? {
+            releases: { provider: "aws" as const, location: bucketRegion, bucket, prefix: releasePrefix },
+            agent: agent.pollSeconds ? { pollSeconds: agent.pollSeconds } : {},
+            endpoints: { bucket: agent.standIn, metadata: agent.standIn },
+            ...(agent.appSettings ? { appSettings: appSettingsRefs } : {}),
+          }
+        : {}),
     }),
   };
 }

@@ -10,8 +10,17 @@ import {
   type EdgeRuntime,
   type NodeRuntime,
 } from "../../components/node";
+import {
+  runRollout,
+  s3Bucket,
+  type BatchSize,
+  type RolloutBucket,
+  type RolloutFailed,
+  type RolloutOutcome,
+} from "../../components/rollout";
+import { startBucketStandIn, type BucketStandIn } from "../bucket/standin";
 import { applyUserData } from "./cloud-init";
-import { adminPort, app, bucket, releasePrefix, runtimes, zone } from "./fleet-settings";
+import { adminPort, app, bucket, bucketRegion, releasePrefix, runtimes, writeAppSettings, zone } from "./fleet-settings";
 import { startDns, type Dns } from "./dns";
 import { serverStats, type ServerStat } from "./haproxy-api";
 import { createHost, exec, pathOnMachine, readFile, waitForUnit, type Host } from "./host";
@@ -37,6 +46,14 @@ export interface FleetOptions {
   initialRelease?: BuiltRelease;
   /** Keep the work directory (logs, overlays) after destroy(), for a post-mortem. */
   keepWorkDir?: boolean;
+  /**
+   * The nodes run portage-agent and `roll` deploys through the bucket, as `pulumi up` does: the
+   * bucket is the S3 stand-in (lab/bucket) on the bridge, which the nodes reach by curl with SigV4
+   * and IMDSv2 credentials, and the stack's side by the AWS SDK. Without it, the fleet is as before.
+   */
+  agent?: { pollSeconds?: number };
+  /** The app's own settings and secrets, as the store entries the stack writes (needs `agent`). */
+  appSettings?: { env: Record<string, string>; secrets: Record<string, string> };
 }
 
 export interface FleetNode {
@@ -75,6 +92,9 @@ export class Fleet {
     readonly edgeRuntime: EdgeRuntime,
     readonly nodes: FleetNode[],
     private readonly keepWorkDir: boolean,
+    /** The S3 stand-in and the stack's client of it (agent fleets). */
+    readonly standIn?: BucketStandIn,
+    readonly bucket?: RolloutBucket,
   ) {
     this.edgeUrl = `http://${edge.address}/`;
   }
@@ -92,6 +112,7 @@ export class Fleet {
     const nodeAddresses = Array.from({ length: opts.nodes ?? 3 }, (_, i) => `${plan.subnet}.${11 + i}`);
     await createBridge(plan);
     let dns: Dns | undefined;
+    let standIn: BucketStandIn | undefined;
     try {
       dns = await startDns({
         address: bridgeAddress(plan),
@@ -101,7 +122,14 @@ export class Fleet {
       });
       for (const entry of readdirSync(workDir)) if (entry !== "dns") rmSync(join(workDir, entry), { recursive: true, force: true });
       const storeDir = join(workDir, "store");
-      const rt = runtimes(storeDir, opts.healthTimeoutSeconds ?? 20);
+      if (opts.agent)
+        standIn = await startBucketStandIn({ dir: join(storeDir, "releases"), host: bridgeAddress(plan), region: bucketRegion });
+      const rt = runtimes(
+        storeDir,
+        opts.healthTimeoutSeconds ?? 20,
+        standIn && { ...opts.agent, standIn: standIn.url, appSettings: opts.appSettings !== undefined },
+      );
+      if (opts.appSettings) writeAppSettings(storeDir, opts.appSettings);
       const newHost = async (name: string, address: string) => {
         const netns = await createNamespace(plan, name, address);
         const host = await createHost({ name, address, netns, dir: join(workDir, "hosts", name), dnsServer: bridgeAddress(plan) });
@@ -114,11 +142,13 @@ export class Fleet {
         const name = `local-${i + 1}`;
         nodes.push({ host: await newHost(name, address), name, address, runtime: rt.node(name, address) });
       }
-      const fleet = new Fleet(plan, workDir, storeDir, dns, edge, rt.edge, nodes, opts.keepWorkDir ?? false);
+      const client = standIn && s3Bucket({ bucket, region: bucketRegion, endpoint: standIn.url, credentials: standIn.operator });
+      const fleet = new Fleet(plan, workDir, storeDir, dns, edge, rt.edge, nodes, opts.keepWorkDir ?? false, standIn, client);
       await fleet.boot(opts.initialRelease);
       return fleet;
     } catch (e) {
       // Nothing may outlive a failed start; the work directory stays for its logs.
+      await standIn?.close();
       await dns?.stop();
       await removeNetwork(plan);
       throw new Error(`the local fleet did not start (logs kept in ${workDir}): ${e instanceof Error ? e.message : String(e)}`);
@@ -182,6 +212,46 @@ export class Fleet {
     return results;
   }
 
+  /**
+   * What `pulumi up` does with the agent (components/rollout): the tarball into the bucket, the
+   * rollout through the bucket (migration, then batches), the pointer only after it succeeded.
+   * Resolves with the outcome, or with the error the rollout stopped with.
+   */
+  async roll(
+    release: BuiltRelease,
+    opts: { batchSize?: BatchSize; migrate?: string | null; pollSeconds?: number; log?: (line: string) => void } = {},
+  ): Promise<{ outcome: RolloutOutcome; error?: RolloutFailed }> {
+    if (!this.bucket) throw new Error("roll() needs a fleet created with `agent`");
+    this.publish(release);
+    const log = opts.log ?? (() => undefined);
+    try {
+      const outcome = await runRollout(
+        this.bucket,
+        {
+          version: release.version,
+          sha256: release.sha256,
+          nodes: this.nodes.map((n) => n.name),
+          batchSize: opts.batchSize ?? 1,
+          ...(opts.migrate === null ? {} : { migrate: { command: opts.migrate ?? "" } }),
+          ...(opts.pollSeconds ? { pollSeconds: opts.pollSeconds } : {}),
+          timeouts: { pickupSeconds: 120, deploySeconds: 600, migrateSeconds: 300 },
+        },
+        { log, checkEveryMs: 250 },
+      );
+      this.setPointer(release);
+      return { outcome };
+    } catch (e) {
+      const error = e as RolloutFailed;
+      if (!error.outcome) throw e;
+      return { outcome: error.outcome, error };
+    }
+  }
+
+  /** Changes the app's settings and secrets in the store, as `pulumi up` does before it rolls them out. */
+  setAppSettings(settings: { env: Record<string, string>; secrets: Record<string, string> }): void {
+    writeAppSettings(this.storeDir, settings);
+  }
+
   /** The edge's routes for these nodes, pushed and applied as the release component does (portage-edge-apply, routes on stdin). */
   applyRoutes(nodes: readonly FleetNode[]): Promise<RunResult> {
     const [file] = edgeRoutesFiles(this.routes(nodes));
@@ -242,12 +312,15 @@ export class Fleet {
   }
 
   private waitForBoot(host: Host, unit: string): Promise<void> {
-    return waitForUnit(host, unit, () => this.logs(host));
+    // Each check runs the systemctl shim (a node process): a large fleet checks less often, or the
+    // checks alone would starve the boots they wait for.
+    return waitForUnit(host, unit, () => this.logs(host), 250 * Math.max(1, Math.ceil(this.nodes.length / 4)));
   }
 
   /** Stops everything the fleet started and removes its namespaces, bridge and files. */
   async destroy(): Promise<void> {
     for (const host of [this.edge, ...this.nodes.map((n) => n.host)]) await killNamespace(host.netns);
+    await this.standIn?.close();
     await this.dns.stop();
     await removeNetwork(this.plan);
     if (!this.keepWorkDir) rmSync(this.workDir, { recursive: true, force: true });

@@ -112,7 +112,7 @@ export function pathOnMachine(host: Host, path: string): string {
 }
 
 /** Until a oneshot unit (a boot script) is no longer activating; throws with `details()` unless it ended active. */
-export async function waitForUnit(host: Host, unit: string, details: () => string = () => ""): Promise<void> {
+export async function waitForUnit(host: Host, unit: string, details: () => string = () => "", everyMs = 250): Promise<void> {
   const state = await waitFor(
     `${host.name}: ${unit} to finish`,
     async () => {
@@ -120,7 +120,7 @@ export async function waitForUnit(host: Host, unit: string, details: () => strin
       return s === "activating" ? undefined : s;
     },
     300_000,
-    250,
+    everyMs,
   );
   if (state !== "active") throw new Error(`${host.name}: ${unit} is ${state}\n${details()}`);
 }

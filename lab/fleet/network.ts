@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { must, run } from "./run";
 
 /**
@@ -27,7 +28,7 @@ export async function createBridge(plan: NetworkPlan): Promise<void> {
 /** A network namespace with `eth0` at `address`/24 on the bridge, and loopback up (epmd listens there). */
 export async function createNamespace(plan: NetworkPlan, host: string, address: string): Promise<string> {
   const ns = namespaceName(plan, host);
-  const outside = `${plan.prefix}-${host}`.slice(0, 15);
+  const outside = vethName(plan, host);
   const inside = `${outside.slice(0, 14)}p`;
   await must("ip", ["netns", "add", ns]);
   await must("ip", ["link", "add", outside, "type", "veth", "peer", "name", inside]);
@@ -39,6 +40,21 @@ export async function createNamespace(plan: NetworkPlan, host: string, address: 
   await inNs("link", "set", "eth0", "up");
   await inNs("link", "set", "lo", "up");
   return ns;
+}
+
+/**
+ * The bridge side of a host's veth pair: `<prefix>-<host>`, or, when that is over 14 characters
+ * (interface names hold 15, and the namespace side adds a "p"), `<prefix>-<hash of the host>`, so
+ * that `local-1` and `local-10` never cut to the same name.
+ */
+export function vethName(plan: NetworkPlan, host: string): string {
+  const name = `${plan.prefix}-${host}`;
+  return name.length <= 14
+    ? name
+    : `${plan.prefix}-${createHash("sha256")
+        .update(host)
+        .digest("hex")
+        .slice(0, 13 - plan.prefix.length)}`;
 }
 
 /** Process ids running in a network namespace (what `ip netns pids` reports). */

@@ -13,6 +13,8 @@ export interface ReleaseBuild {
   version: string;
   /** "fail": the release's health check answers 503, for a deploy that must be refused. */
   health?: "ok" | "fail";
+  /** "fail": its bin/migrate fails, for a rollout that must stop before any switch. */
+  migrate?: "ok" | "fail";
 }
 
 export interface BuiltRelease {
@@ -28,8 +30,9 @@ export interface BuiltRelease {
  */
 export async function buildRelease(build: ReleaseBuild): Promise<BuiltRelease> {
   const health = build.health ?? "ok";
-  const key = createHash("sha256").update(sourceHash()).update(`\0${build.version}\0${health}`).digest("hex").slice(0, 16);
-  const dir = join(releaseCacheDir, `${build.version}-${health}-${key}`);
+  const migrate = build.migrate ?? "ok";
+  const key = createHash("sha256").update(sourceHash()).update(`\0${build.version}\0${health}\0${migrate}`).digest("hex").slice(0, 16);
+  const dir = join(releaseCacheDir, `${build.version}-${health}${migrate === "fail" ? "-migrate-fail" : ""}-${key}`);
   const tarball = join(dir, `hello-${build.version}.tar.gz`);
   if (!existsSync(tarball)) {
     mkdirSync(releaseCacheDir, { recursive: true });
@@ -38,7 +41,14 @@ export async function buildRelease(build: ReleaseBuild): Promise<BuiltRelease> {
     try {
       await must("mix", ["release", "--overwrite", "--quiet"], {
         cwd: fixtureDir,
-        env: { ...process.env, MIX_ENV: "prod", MIX_BUILD_PATH: buildPath, HELLO_VERSION: build.version, HELLO_HEALTH: health },
+        env: {
+          ...process.env,
+          MIX_ENV: "prod",
+          MIX_BUILD_PATH: buildPath,
+          HELLO_VERSION: build.version,
+          HELLO_HEALTH: health,
+          HELLO_MIGRATE: migrate,
+        },
         timeoutMs: 300_000,
       });
       mkdirSync(dir, { recursive: true });

@@ -88,8 +88,8 @@ export function install(root: string, files: VmFile[]): void {
   }
 }
 
-/** A stand-in release tarball in the file store; returns its sha256. */
-export function publishRelease(store: string, version: string, opts: { healthy: boolean }): string {
+/** A stand-in release tarball in the file store; returns its sha256. `files`: more files in it (a `bin/migrate`). */
+export function publishRelease(store: string, version: string, opts: { healthy: boolean; files?: Record<string, string> }): string {
   const dir = scratchDir(`release-${version}`);
   mkdirSync(join(dir, "bin"));
   mkdirSync(join(dir, "erts-0.0", "bin"), { recursive: true });
@@ -100,6 +100,7 @@ export function publishRelease(store: string, version: string, opts: { healthy: 
     mode: 0o755,
   });
   writeFileSync(join(dir, "erts-0.0", "bin", "epmd"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+  for (const [path, content] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, path), content, { mode: 0o755 });
   const key = join(store, bucket, "releases", `${app}-${version}.tar.gz`);
   mkdirSync(dirname(key), { recursive: true });
   execFileSync("tar", ["-czf", key, "-C", dir, "."]);

@@ -62,6 +62,18 @@ describe("cloud-init schema accepts every user-data", () => {
     expect(r.status).toBe(0);
   });
 
+  it("node aws with the agent and the app's settings", () => {
+    const dir = scratchDir("cloud-init");
+    const file = join(dir, "user-data.yaml");
+    writeFileSync(
+      file,
+      nodeUserData({ ...nodeRt("aws"), agent: {}, appSettings: { env: "/portage/x/APP_ENV", secrets: "/portage/x/APP_SECRETS" } }),
+    );
+    const r = spawnSync("cloud-init", ["schema", "--config-file", file], { encoding: "utf8" });
+    expect(`${r.stdout}${r.stderr}`).toContain("Valid cloud-config");
+    expect(r.status).toBe(0);
+  });
+
   it("cloud-init schema rejects a malformed user-data (the check can fail)", () => {
     const dir = scratchDir("cloud-init");
     const file = join(dir, "user-data.yaml");
@@ -104,6 +116,15 @@ describe("systemd-analyze verify accepts the units", () => {
     const files = nodeFiles(nodeRt("aws"));
     const r = verifyUnits(files, ["hello@4000.service", "hello-epmd.service", "portage-boot.service"]);
     expect(r.output).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it("node with the agent: portage-agent.service (its back-off keys are systemd 254's; the VMs run Ubuntu 24.04's 255)", () => {
+    const r = verifyUnits(nodeFiles({ ...nodeRt("aws"), agent: {} }), ["portage-agent.service"]);
+    const version = Number(/systemd (\d+)/.exec(spawnSync("systemctl", ["--version"], { encoding: "utf8" }).stdout)?.[1]);
+    // Older systemd ignores them, with a warning: Debian 12's 252 here.
+    const tooOld = version < 254 ? /^.*Unknown key 'Restart(Steps|MaxDelaySec)' in section \[Service\], ignoring\.$/gm : /$^/;
+    expect(r.output.replace(tooOld, "").trim()).toBe("");
     expect(r.status).toBe(0);
   });
 

@@ -17,8 +17,10 @@ describe("npm run render", () => {
   it.each(["aws", "gcp"] as const)("writes every file each VM of the prod stack gets (%s), secrets as placeholders", async (provider) => {
     const out = scratchDir("render");
     const vms = await render({ stack: "prod", provider, out });
-    expect(vms.map((v) => v.name).sort()).toEqual(["edge", "london-1", "london-2", "virginia-1", "virginia-2"]);
-    expect(readdirSync(out).sort()).toEqual(["edge", "london-1", "london-2", "virginia-1", "virginia-2"]);
+    // prod: two regions, an edge pair in each (the primary region's first edge keeps the name `edge`).
+    const names = ["edge", "edge-london-1", "edge-london-2", "edge-virginia-2", "london-1", "london-2", "virginia-1", "virginia-2"];
+    expect(vms.map((v) => v.name).sort()).toEqual(names);
+    expect(readdirSync(out).sort()).toEqual(names);
 
     const node = join(out, "virginia-1");
     for (const path of [
@@ -40,6 +42,10 @@ describe("npm run render", () => {
     // The edge's routes are the file the rollout pushes: every node on both ports.
     const routes = readFileSync(join(out, "edge/etc/haproxy/haproxy.cfg"), "utf8");
     expect(routes.match(/^ {4}server /gm)).toHaveLength(8 + 1);
+    // Every edge of every region gets its own routes push.
+    for (const edge of names.filter((n) => n.startsWith("edge"))) {
+      expect(statSync(join(out, edge, "etc/haproxy/haproxy.cfg")).isFile(), edge).toBe(true);
+    }
 
     // No generated secret in any rendered file.
     const run = await runStack({ stack: "prod", provider, overrides: { "portage:app": { release: placeholderRelease } } });

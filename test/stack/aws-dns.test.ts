@@ -35,11 +35,11 @@ describe("aws private DNS for cluster discovery", () => {
     expect(record.inputs).toMatchObject({ name: "nodes.dev.hello.internal", type: "A", ttl: 10, records: addresses });
   });
 
-  it("edge.<zone> resolves to the edge's private address", () => {
+  it("edge.<zone> resolves to every region's edge's private address", () => {
     expect(one(run, A.record, "dns-edge").inputs).toMatchObject({
       name: "edge.dev.hello.internal",
       type: "A",
-      records: [fakeAddress("edge")],
+      records: [fakeAddress("edge"), fakeAddress("edge-london-1"), fakeAddress("edge-tokyo-1")],
     });
   });
 });

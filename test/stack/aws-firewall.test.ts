@@ -61,6 +61,24 @@ describe("aws security groups, two regions: every rule, and nothing else", () =>
     );
   });
 
+  it("london's edge: the same public entry and admin API; app ports to every node, no SSH to nodes (the bastion is virginia's)", () => {
+    expect(rulesOf(run, "network-london-edge")).toEqual(
+      [
+        "in tcp 80 0.0.0.0/0",
+        "in tcp 443 0.0.0.0/0",
+        "in tcp 22 203.0.113.10/32",
+        "in tcp 22 198.51.100.0/24",
+        "in tcp 8404 sg:network-london-node",
+        "in tcp 8404 10.100.64.0/18",
+        "out tcp 4000 sg:network-london-node",
+        "out tcp 4001 sg:network-london-node",
+        "out tcp 4000 10.100.64.0/18",
+        "out tcp 4001 10.100.64.0/18",
+        ...internetOut,
+      ].sort(),
+    );
+  });
+
   it("nodes in the primary region: app ports and SSH from the edge only, epmd and distribution from fleet members only", () => {
     expect(rulesOf(run, "network-virginia-node")).toEqual(
       [
@@ -75,14 +93,17 @@ describe("aws security groups, two regions: every rule, and nothing else", () =>
         "out tcp 9100-9155 sg:network-virginia-node",
         "out tcp 4369 10.122.64.0/18",
         "out tcp 9100-9155 10.122.64.0/18",
+        "in tcp 4000 10.122.0.0/24",
+        "in tcp 4001 10.122.0.0/24",
         "out tcp 5432 sg:network-virginia-database",
         "out tcp 8404 sg:network-virginia-edge",
+        "out tcp 8404 10.122.0.0/24",
         ...internetOut,
       ].sort(),
     );
   });
 
-  it("nodes in another region: security groups cannot cross regions, so the rules name the primary's edge subnet and the node ranges", () => {
+  it("nodes in another region: security groups cannot cross regions, so the rules name the primary's edge subnet and the node ranges; their own region's edges by group", () => {
     expect(rulesOf(run, "network-london-node")).toEqual(
       [
         "in tcp 4000 10.100.0.0/24",
@@ -96,8 +117,11 @@ describe("aws security groups, two regions: every rule, and nothing else", () =>
         "out tcp 9100-9155 sg:network-london-node",
         "out tcp 4369 10.100.64.0/18",
         "out tcp 9100-9155 10.100.64.0/18",
+        "in tcp 4000 sg:network-london-edge",
+        "in tcp 4001 sg:network-london-edge",
         "out tcp 5432 10.100.192.0/22",
         "out tcp 8404 10.100.0.0/24",
+        "out tcp 8404 sg:network-london-edge",
         ...internetOut,
       ].sort(),
     );
@@ -109,11 +133,13 @@ describe("aws security groups, two regions: every rule, and nothing else", () =>
     );
   });
 
-  it("nothing is open to 0.0.0.0/0 or ::/0 except 80 and 443 on the edge; no rule names an IPv6 range the VPC does not have", () => {
+  it("nothing is open to 0.0.0.0/0 or ::/0 except 80 and 443 on the edges; no rule names an IPv6 range the VPC does not have", () => {
     expect(all(run, A.ingress).filter((r) => r.inputs.cidrIpv6 !== undefined)).toEqual([]);
     const open = all(run, A.ingress).filter(openToAll);
     expect(open.map((r) => `${String(r.inputs.securityGroupId)} ${ruleText(r)}`).sort()).toEqual(
-      ["in tcp 80 0.0.0.0/0", "in tcp 443 0.0.0.0/0"].map((t) => `${idOf("network-virginia-edge")} ${t}`).sort(),
+      ["network-virginia-edge", "network-london-edge"]
+        .flatMap((g) => ["in tcp 80 0.0.0.0/0", "in tcp 443 0.0.0.0/0"].map((t) => `${idOf(g)} ${t}`))
+        .sort(),
     );
   });
 
@@ -135,6 +161,7 @@ describe("aws security groups, two regions: every rule, and nothing else", () =>
         .sort(),
     ).toEqual(
       [
+        ["network-london-edge", idOf("network-london-vpc"), "edge"],
         ["network-london-node", idOf("network-london-vpc"), "node"],
         ["network-virginia-database", idOf("network-virginia-vpc"), "database"],
         ["network-virginia-edge", idOf("network-virginia-vpc"), "edge"],

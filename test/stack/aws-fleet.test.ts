@@ -36,13 +36,13 @@ describe("aws fleet and edge", () => {
     }
   });
 
-  it("nodes have no public address (CKV_AWS_88); the edge's Elastic IP is the stack's only public address", () => {
+  it("nodes have no public address (CKV_AWS_88); the edges' Elastic IPs (one per region) are the stack's only public addresses", () => {
     for (const n of nodeInstances(run)) {
       expect(n.inputs.associatePublicIpAddress).toBe(false);
       expect(String(n.inputs.subnetId)).not.toContain("public");
     }
     const addresses = all(run, A.eip).map((e) => e.name);
-    expect(addresses.filter((n) => !n.endsWith("-nat-address"))).toEqual(["edge-address"]);
+    expect(addresses.filter((n) => !n.endsWith("-nat-address"))).toEqual(["edge-address", "edge-london-1-address"]);
   });
 
   it("nodes spread over the zones round-robin, by their index in the region", () => {
@@ -74,8 +74,8 @@ describe("aws fleet and edge", () => {
 
   it("Ubuntu 24.04 LTS amd64 from Canonical, looked up once per region; a newer image never replaces a running VM", () => {
     const lookups = run.invokes.filter((i) => i.token === "aws:ec2/getAmi:getAmi");
-    // One per fleet region, one for the edge.
-    expect(lookups).toHaveLength(3);
+    // One per fleet region, shared by its edge and its nodes.
+    expect(lookups).toHaveLength(2);
     for (const l of lookups) {
       expect(l.inputs).toMatchObject({ owners: ["099720109477"], mostRecent: true });
       expect(l.inputs.filters).toEqual(

@@ -125,8 +125,8 @@ describe("aws network: a VPC per region, peered in a full mesh", () => {
     for (const from of keys) {
       for (const to of keys.filter((k) => k !== from)) {
         expect(has(`network-${from}-nodes-routes`, to), `${from} nodes -> ${to}`).toBe(true);
-        // The edge (primary public subnet) reaches every node; the database answers every node.
-        expect(has(`network-${from}-public-routes`, to), `${from} public -> ${to}`).toBe(from === "virginia");
+        // Every region's edges (its public subnet) reach every node; the database answers every node.
+        expect(has(`network-${from}-public-routes`, to), `${from} public -> ${to}`).toBe(true);
         expect(has(`network-${from}-database-routes`, to), `${from} database -> ${to}`).toBe(from === "virginia");
       }
     }
@@ -135,8 +135,8 @@ describe("aws network: a VPC per region, peered in a full mesh", () => {
       const accepter = one(run, A.accepter, `${String(r.inputs.vpcPeeringConnectionId).replace(/-id$/, "")}-accept`);
       expect(r.options.dependsOn).toContain(accepter.urn);
     }
-    // nodes: 3 regions x 2 peers; public and database tables of the primary: 2 x 2.
-    expect(peeringRoutes).toHaveLength(10);
+    // nodes and public: 3 regions x 2 peers each; the primary's database table: 2.
+    expect(peeringRoutes).toHaveLength(14);
   });
 
   it("the primary region has a free S3 gateway endpoint on the node route table (release downloads skip the NAT charge)", () => {
@@ -152,13 +152,16 @@ describe("aws network: a VPC per region, peered in a full mesh", () => {
 });
 
 describe("aws network at its limit: 10 regions", () => {
+  const regions = ["virginia", "ohio", "oregon", "california", "montreal", "london", "frankfurt", "paris", "tokyo", "sydney"];
   let run: Run;
+  /** The largest config validation accepts: 10 regions, the most admin ranges, edge pairs sharing a certificate. */
+  let largest: Run;
   beforeAll(async () => {
-    run = await runAws({
-      "portage:fleet": {
-        regions: ["virginia", "ohio", "oregon", "california", "montreal", "london", "frankfurt", "paris", "tokyo", "sydney"],
-        nodesPerRegion: 1,
-      },
+    run = await runAws({ "portage:fleet": { regions, nodesPerRegion: 1 } });
+    largest = await runAws({
+      "portage:fleet": { regions, nodesPerRegion: 1 },
+      "portage:edge": { domain: "app.example.com", acmeEmail: "ops@example.com", count: 2 },
+      "portage:access": { ...access, adminCidrs: Array.from({ length: maxAdminRanges }, (_, i) => `198.51.${i}.0/24`) },
     });
   });
 
@@ -180,18 +183,13 @@ describe("aws network at its limit: 10 regions", () => {
     return count;
   };
 
-  it(`with the largest config validation accepts (10 regions, ${maxAdminRanges} admin ranges), every security group stays within AWS's default 60 rules inbound and 60 outbound`, async () => {
-    const largest = await runAws({
-      "portage:fleet": {
-        regions: ["virginia", "ohio", "oregon", "california", "montreal", "london", "frankfurt", "paris", "tokyo", "sydney"],
-        nodesPerRegion: 1,
-      },
-      "portage:access": { ...access, adminCidrs: Array.from({ length: maxAdminRanges }, (_, i) => `198.51.${i}.0/24`) },
-    });
+  it(`with the largest config validation accepts (10 regions, ${maxAdminRanges} admin ranges, edge pairs sharing a certificate), every security group stays within AWS's default 60 rules inbound and 60 outbound`, () => {
     const count = rulesPerGroup(largest);
     expect(count.size).toBeGreaterThan(20);
-    const edgeIn = [...count].find(([k]) => k.startsWith("in ") && k.includes("edge"))?.[1] ?? 0;
-    expect(edgeIn).toBe(60);
+    // The renewer's group is the fullest: HTTP, HTTPS, the admin ranges, the admin API from each
+    // region's nodes, ACME from each other region's edges and from its own pair.
+    expect(count.get(`in ${idOf("network-virginia-edge")}`)).toBe(60);
+    expect(2 + maxAdminRanges + 10 + 9 + 1).toBe(60);
     for (const [group, n] of count) expect(n, group).toBeLessThanOrEqual(60);
   });
 
@@ -209,7 +207,7 @@ describe("aws network at its limit: 10 regions", () => {
 });
 
 describe("address plan and zone choice", () => {
-  it("splits a region's /16 into a public /24, node /20s inside one /18, database /24s, all disjoint", () => {
+  it("splits a region's /16 into public /24s (one per edge zone) inside a /22, node /20s inside one /18, database /24s, all disjoint", () => {
     const found = regionAddresses("aws", "ap-east-1");
     if (!found.ok) throw new Error(found.reason);
     const plan = found.addresses;
@@ -217,6 +215,8 @@ describe("address plan and zone choice", () => {
     expect(plan).toEqual({
       vpc: "10.105.0.0/16",
       public: "10.105.0.0/24",
+      edges: ["10.105.0.0/24", "10.105.1.0/24", "10.105.2.0/24"],
+      edgeRange: "10.105.0.0/22",
       nodeRange: "10.105.64.0/18",
       nodes: ["10.105.64.0/20", "10.105.80.0/20", "10.105.96.0/20"],
       databaseRange: "10.105.192.0/22",
@@ -225,6 +225,8 @@ describe("address plan and zone choice", () => {
     for (const n of plan.nodes) expect(inside(n, plan.nodeRange)).toBe(true);
     for (const d of plan.database) expect(inside(d, plan.databaseRange)).toBe(true);
     expect(overlaps(plan.public, plan.nodeRange)).toBe(false);
+    for (const e of plan.edges) expect(inside(e, plan.edgeRange)).toBe(true);
+    expect(overlaps(plan.edgeRange, plan.nodeRange)).toBe(false);
     expect(overlaps(plan.nodeRange, plan.databaseRange)).toBe(false);
   });
 

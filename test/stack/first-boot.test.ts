@@ -33,16 +33,26 @@ describe("aws: nodes and the edge boot after their way out exists", async () => 
     }
   });
 
-  it("the edge depends on the internet gateway, the public default route, its association and its egress rules", () => {
-    const edge = one(run, A.instance, "edge");
-    const needs = [
-      ...inRegion(A.igw, "us-east-1"),
-      ...inRegion(A.route, "us-east-1").filter((r) => r.name.endsWith("-public-to-internet")),
-      ...inRegion(A.association, "us-east-1").filter((r) => r.name.startsWith("network-virginia-public-")),
-      ...all(run, A.egress).filter((r) => r.name.startsWith("network-virginia-edge-out-")),
-    ];
-    expect(needs.length).toBeGreaterThan(5);
-    expect(edge.options.dependsOn).toEqual(expect.arrayContaining(urnsOf(needs)));
+  it("every edge of every region depends on its region's internet gateway, public default route, public associations and edge egress rules (edge.count 2)", async () => {
+    const pairs = await runAws({ "portage:fleet": { regions: ["virginia", "london"] }, "portage:edge": { count: 2 } });
+    const within = (type: string, region: string) => all(pairs, type).filter((r) => regionOf(pairs, r) === region);
+    const edges = all(pairs, A.instance).filter((r) => r.name.startsWith("edge"));
+    expect(edges.map((e) => e.name)).toEqual(["edge", "edge-virginia-2", "edge-london-1", "edge-london-2"]);
+    for (const edge of edges) {
+      const region = regionOf(pairs, edge);
+      const key = region === "us-east-1" ? "virginia" : "london";
+      const needs = [
+        ...within(A.igw, region),
+        ...within(A.route, region).filter((r) => r.name.endsWith("-public-to-internet")),
+        ...within(A.association, region).filter((r) => r.name.startsWith(`network-${key}-public-`)),
+        ...within(A.egress, region).filter((r) => r.name.startsWith(`network-${key}-edge-out-`)),
+      ];
+      expect(needs.filter((r) => r.type === A.igw).length, edge.name).toBe(1);
+      // Both edge subnets' associations: each edge stands in its own zone's public subnet.
+      expect(needs.filter((r) => r.type === A.association).length, edge.name).toBe(2);
+      expect(needs.filter((r) => r.type === A.egress).length, edge.name).toBeGreaterThan(3);
+      expect(edge.options.dependsOn, edge.name).toEqual(expect.arrayContaining(urnsOf(needs)));
+    }
   });
 });
 
@@ -61,10 +71,14 @@ describe("gcp: nodes and the edge boot after their way out exists", async () => 
     }
   });
 
-  it("the edge depends on the firewall rules and its grant on its secret", () => {
-    const edge = one(run, T.instance, "edge-vm");
-    const grant = all(run, T.projectMember).filter((r) => r.name.startsWith("edge"));
+  it("every edge of every region depends on the firewall rules and its grant on its secret (edge.count 2)", async () => {
+    const pairs = await runGcp({ "portage:fleet": { regions: ["virginia", "london"] }, "portage:edge": { count: 2 } });
+    const edges = all(pairs, T.instance).filter((r) => r.name.startsWith("edge"));
+    expect(edges.map((e) => e.name)).toEqual(["edge-vm", "edge-virginia-2-vm", "edge-london-1-vm", "edge-london-2-vm"]);
+    const grant = all(pairs, T.projectMember).filter((r) => r.name.startsWith("edge"));
     expect(grant.length).toBe(1);
-    expect(edge.options.dependsOn).toEqual(expect.arrayContaining([...urnsOf(all(run, T.firewall)), ...urnsOf(grant)]));
+    for (const edge of edges) {
+      expect(edge.options.dependsOn, edge.name).toEqual(expect.arrayContaining([...urnsOf(all(pairs, T.firewall)), ...urnsOf(grant)]));
+    }
   });
 });

@@ -33,10 +33,13 @@ describe("gcp fleet and edge VMs", async () => {
     }
   });
 
-  it("CKV_GCP_40: nodes have no public address; the edge alone has one, its static address", () => {
+  it("CKV_GCP_40: nodes have no public address; the edges alone have one each, a static address in their region", () => {
     for (const node of nodes) expect(at(node, "networkInterfaces", 0, "accessConfigs")).toEqual([]);
     expect(at(edge, "networkInterfaces", 0, "accessConfigs")).toEqual([{ natIp: run.outputs?.edgeAddress, networkTier: "PREMIUM" }]);
-    expect(one(run, T.address).inputs).toMatchObject({ region: "us-east4", addressType: "EXTERNAL" });
+    expect(all(run, T.address).map((a) => [a.name, a.inputs.region, a.inputs.addressType])).toEqual([
+      ["edge-address", "us-east4", "EXTERNAL"],
+      ["edge-london-1-address", "europe-west2", "EXTERNAL"],
+    ]);
   });
 
   it("the edge is in the primary region's subnet, first zone, on the edge tag; nodes on the node tag", () => {
@@ -98,7 +101,7 @@ describe("gcp fleet and edge VMs", async () => {
     expect(edge.inputs.labels).toEqual({ "portage-role": "edge" });
   });
 
-  it("zones are looked up once per region and the image once per component, not per node", () => {
+  it("zones are looked up once per region and the image once, shared by the edges and the nodes", () => {
     const zoneLookups = run.invokes.filter((i) => i.token === "gcp:compute/getZones:getZones");
     expect(zoneLookups.every((i) => i.inputs.status === "UP")).toBe(true);
     expect(zoneLookups.length).toBeLessThanOrEqual(3);

@@ -88,8 +88,8 @@ describe.each([
         run.resources.filter((r) => types.includes(r.type) && r.type.startsWith(`${to}:`) && topName(byUrn, r).startsWith(`${to}-`));
       expect(targetOf(databaseTypes)).toHaveLength(1);
       expect(targetOf(bucketTypes).length).toBeGreaterThanOrEqual(1);
-      // Two regions of two nodes, and the edge: the target fleet runs the release beside the source's.
-      expect(targetOf(vmTypes)).toHaveLength(5);
+      // Two regions of two nodes, and an edge pair in each (production): the target fleet runs the release beside the source's.
+      expect(targetOf(vmTypes)).toHaveLength(8);
     });
 
     it("nothing of the source is replaced or deleted: every resource it had is there, same type, same inputs", () => {

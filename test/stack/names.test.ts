@@ -58,6 +58,8 @@ function checks(r: RecordedResource): Check[] {
       [autoName(r), rules.securityGroupName],
       [i.description, rules.securityGroupDescription],
     ],
+    "aws:lb/loadBalancer:LoadBalancer": () => [[i.name, rules.elbName]],
+    "aws:lb/targetGroup:TargetGroup": () => [[i.name, rules.elbName]],
     "aws:route53/zone:Zone": () => [[i.name, "dns"]],
     "aws:route53/record:Record": () => [[i.name, "dns"]],
     "gcp:secretmanager/secret:Secret": () => [[i.secretId, rules.secretManagerId]],
@@ -83,7 +85,10 @@ function checks(r: RecordedResource): Check[] {
     "gcp:projects/iAMMember:IAMMember": () => [[i.condition?.title, rules.iamConditionTitle]],
   };
   const own = byType[r.type]?.() ?? [];
-  const computeNamed = /^gcp:compute\/(network|subnetwork|router|routerNat|address|globalAddress):/.test(r.type);
+  const computeNamed =
+    /^gcp:compute\/(network|subnetwork|router|routerNat|address|globalAddress|regionHealthCheck|instanceGroup|regionBackendService|forwardingRule):/.test(
+      r.type,
+    );
   return [
     ...own,
     ...(computeNamed ? [[autoName(r), rules.gcpResourceName] as Check] : []),
@@ -117,10 +122,10 @@ describe.each([
     }),
   });
 
-  it("evaluates: 30 nodes on each cloud", () => {
+  it("evaluates: 30 nodes and an edge pair per region (production: 20) on each cloud", () => {
     expect(run.error).toBeUndefined();
     const vms = run.resources.filter((r) => r.type === "aws:ec2/instance:Instance" || r.type === "gcp:compute/instance:Instance");
-    expect(vms).toHaveLength(2 * 31);
+    expect(vms).toHaveLength(2 * (30 + 20));
   });
 
   it("every name, label and tag passes its cloud's rule", () => {
@@ -142,6 +147,8 @@ describe("the rules catch the names the clouds refuse", () => {
         [rules.gcpServiceAccountId, "hello"],
         [rules.iamName, "x".repeat(65)],
         [rules.rdsSnapshotIdentifier, "hello--final"],
+        [rules.elbName, "x".repeat(33)],
+        [rules.elbName, "internal-hello-dev"],
       ] as const
     ).map(([rule, name]) => ({ what: rule.what, rule: rule as NameRule, name })),
   )("$what: $name is refused, with the rule's source", ({ rule, name }) => {

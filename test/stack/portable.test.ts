@@ -14,10 +14,10 @@ describe("one config, either cloud: the same topology and the same outputs", asy
     expect(runs[provider]?.error).toBeUndefined();
   });
 
-  it.each(clouds)("%s: two nodes in each region, one edge, one database, one bucket", (provider) => {
+  it.each(clouds)("%s: two nodes and an edge in each region, one database, one bucket", (provider) => {
     const resources = runs[provider]?.resources ?? [];
     expect(nodeVms(resources)).toHaveLength(4);
-    expect(ofTypes(resources, vmTypes)).toHaveLength(5);
+    expect(ofTypes(resources, vmTypes)).toHaveLength(6);
     expect(ofTypes(resources, databaseTypes)).toHaveLength(1);
     expect(ofTypes(resources, bucketTypes)).toHaveLength(1);
   });

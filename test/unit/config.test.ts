@@ -125,6 +125,34 @@ const cases: Case[] = [
     message: 'portage:edge.kind: "nginx" is not allowed; use haproxy or traefik',
   },
   {
+    what: "traefik edges in several regions with a domain (they cannot share one certificate)",
+    overrides: {
+      "portage:fleet": { regions: ["virginia", "london"] },
+      "portage:edge": { kind: "traefik", domain: "app.example.com", acmeEmail: "ops@example.com" },
+    },
+    message: 'portage:edge.kind: "traefik" with portage:edge.domain "app.example.com" and 2 fleet regions of 1 edge',
+  },
+  {
+    what: "edge.count of 0",
+    overrides: { "portage:edge": { count: 0 } },
+    message: "portage:edge.count: 0 is too small; the minimum is 1",
+  },
+  {
+    what: "more edges per region than zone slots",
+    overrides: { "portage:provider": "gcp", "portage:edge": { count: 4 } },
+    message: "portage:edge.count: 4 is too large; the maximum is 3",
+  },
+  {
+    what: "three edges per region on aws (Elastic IP quota)",
+    overrides: { "portage:edge": { count: 3 } },
+    message: "portage:edge.count: 3 edges per region on aws need 7 Elastic IPs in every region",
+  },
+  {
+    what: "traefik edges in a pair with a domain",
+    overrides: { "portage:edge": { kind: "traefik", domain: "app.example.com", acmeEmail: "ops@example.com", count: 2 } },
+    message: 'portage:edge.kind: "traefik" with portage:edge.domain "app.example.com" and 1 fleet region of 2 edges',
+  },
+  {
     what: "a domain with a scheme",
     overrides: { "portage:edge": { domain: "https://app.example.com", acmeEmail: "ops@example.com" } },
     message: 'portage:edge.domain: "https://app.example.com" is not a host name',

@@ -47,6 +47,14 @@ describe("aws names", () => {
     });
   });
 
+  it("Network Load Balancer and target group names: <prefix>-<region>[-<port>], within 32, never internal-", () => {
+    expect(awsNames.balancerName("hello-prod", "virginia")).toBe("hello-prod-virginia");
+    expect(awsNames.balancerName("hello-prod", "london-443")).toBe("hello-prod-london-443");
+    expect(awsNames.balancerName("internal-prod", "virginia")).toBe("p-internal-prod-virginia");
+    for (const region of ["virginia", "sao-paulo", "ap-southeast-1", "johannesburg"])
+      each((prefix) => valid(rules.elbName, awsNames.balancerName(prefix, `${region}-443`)));
+  });
+
   it("SSM parameters live under /portage/<prefix>/", () => {
     expect(secretName("hello-dev", "aws", "DATABASE_URL")).toBe("/portage/hello-dev/DATABASE_URL");
     each((prefix) => valid(rules.ssmParameterName, secretName(prefix, "aws", "EDGE_ADMIN_PASSWORD")));

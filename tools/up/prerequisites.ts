@@ -19,7 +19,7 @@ export const gcpNeeds: GcpNeed[] = [
     modules: ["compute"],
     api: "compute.googleapis.com",
     roles: [
-      { role: "roles/compute.admin", title: "Compute Admin", why: "the network, firewall, NAT, addresses and VMs" },
+      { role: "roles/compute.admin", title: "Compute Admin", why: "the network, firewall, NAT, addresses, VMs and load balancers" },
       // Attaching a service account to a VM needs iam.serviceAccounts.actAs on it:
       // https://cloud.google.com/compute/docs/access/iam#the_serviceaccountuser_role
       { role: "roles/iam.serviceAccountUser", title: "Service Account User", why: "to run each VM as its own service account" },
@@ -95,6 +95,11 @@ export const awsNeeds: AwsNeed[] = [
   { modules: ["s3"], service: "S3 (s3:*)", why: "the bucket, its settings and the release objects" },
   { modules: ["ssm"], service: "SSM Parameter Store (ssm:*Parameter*)", why: "the app's secrets" },
   { modules: ["route53"], service: "Route 53 (route53:*)", why: "the private zone the nodes find each other in" },
+  {
+    modules: ["lb"],
+    service: "Elastic Load Balancing (elasticloadbalancing:*)",
+    why: "the Network Load Balancer of each region with several edges (edge.count)",
+  },
 ];
 
 /** The README's prerequisites for GCP: the enable line and the roles, as a table. */

@@ -28,5 +28,18 @@ export function edgeSection({ raw, problems }: SectionInput): Spec["edge"] {
       `is set but portage:edge.domain is empty, so no certificate is requested; set the domain or clear the e-mail`,
     );
   }
-  return { ...edge, adminPort: reservedPorts.edgeAdmin };
+  // Every fleet region gets an edge; several edges share one certificate, which only the HAProxy
+  // edge can do (node/edge.ts: Traefik keeps its own ACME store, and Let's Encrypt's validation
+  // request may reach any edge).
+  const regions = raw.fleet.regions.length;
+  const perRegion = edge.count ?? (raw.production ? 2 : 1);
+  if (edge.kind === "traefik" && edge.domain !== "" && regions * perRegion > 1) {
+    problems.at(
+      "edge.kind",
+      `"traefik" with portage:edge.domain ${shown(edge.domain)} and ${regions} fleet region${regions === 1 ? "" : "s"} of ${perRegion} edge${perRegion === 1 ? "" : "s"} (portage:edge.count${edge.count === undefined ? ", 2 in production" : ""}): several edges share one certificate only with "haproxy"; use kind "haproxy", or one region with edge.count 1, or no domain`,
+    );
+  }
+  // A production stack is not left on one edge per region unless it asks to be.
+  const count = edge.count ?? (raw.production ? 2 : 1);
+  return { ...edge, count, adminPort: reservedPorts.edgeAdmin };
 }

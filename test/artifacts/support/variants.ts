@@ -35,9 +35,17 @@ export function nodeRt(provider: Provider, stack: "dev" | "prod" = "prod", overr
   return nodeRuntime(spec, cloud, node, `${spec.prefix}-releases-0a1b2c3`);
 }
 
+/** The prod stack's edge; Traefik with a domain as a single edge (several edges share a certificate with HAProxy only). */
 export function edgeRt(provider: Provider, kind: EdgeKind, domain: boolean): EdgeRuntime {
+  const single = kind === "traefik" && domain;
   const spec = stackSpec("prod", provider, {
-    "portage:edge": { kind, domain: domain ? "app.example.com" : "", acmeEmail: domain ? "ops@example.com" : "" },
+    "portage:edge": {
+      kind,
+      domain: domain ? "app.example.com" : "",
+      acmeEmail: domain ? "ops@example.com" : "",
+      ...(single ? { count: 1 } : {}),
+    },
+    ...(single ? { "portage:fleet": { regions: ["virginia"] } } : {}),
   });
   return edgeRuntime(spec, servingCloud(spec));
 }
