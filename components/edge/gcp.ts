@@ -140,9 +140,11 @@ export function createEdge(
           description: edge.first
             ? `portage ${spec.prefix}: the edge (${spec.edge.kind}), SSH bastion`
             : `portage ${spec.prefix}: edge ${edge.name} (${spec.edge.kind})`,
-          zone: regionZones(providers, edge.region.region, parent).apply((zones) => zoneAt(zones, edge.index)),
+          zone: regionZones(providers, edge.region.region, { type: cloud.edge.machineType, key: "portage:edge.size" }, parent).apply(
+            (zones) => zoneAt(zones, edge.index),
+          ),
           machineType: cloud.edge.machineType,
-          image: ubuntuImage(providers, parent),
+          image: ubuntuImage(providers, parent, cloud.edge.machineType),
           diskGb: edgeDiskGb,
           subnet,
           networkTag: network.edgeTag,
@@ -150,7 +152,18 @@ export function createEdge(
           serviceAccount: identity.serviceAccount,
           publicAddress: address.address,
         }),
-        { ...opts, ignoreChanges: vmIgnoreChanges },
+        // The firewall and the grants its first boot uses (its secret, its agent's, the shared certificate) exist first.
+        {
+          ...opts,
+          ignoreChanges: vmIgnoreChanges,
+          dependsOn: [
+            ...network.firewalls,
+            identity.secretAccess,
+            identity.agentAccess.read,
+            identity.agentAccess.results,
+            ...(identity.certificateAccess ? [identity.certificateAccess] : []),
+          ],
+        },
       ),
     );
     return {

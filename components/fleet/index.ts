@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Cloud, CloudSpec, NodeSpec, Spec } from "../config";
+import { databaseCaSource } from "../database/ca";
 import { nodeUserData, type NodeRuntime } from "../node";
 import { secretRef, secretRefs } from "../secrets/names";
 import { storeLocation } from "../secrets/store";
@@ -100,5 +101,6 @@ export function nodeRuntime(spec: Spec, cloud: CloudSpec, node: NodeSpec, bucket
       env: secretRef({ provider: cloud.cloud, prefix: spec.prefix }, "APP_ENV").ref,
       secrets: secretRef({ provider: cloud.cloud, prefix: spec.prefix }, "APP_SECRETS").ref,
     },
+    databaseCa: databaseCaSource(cloud),
   };
 }
