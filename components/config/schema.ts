@@ -132,8 +132,13 @@ export const accessSchema = z
       .array(z.string().max(64))
       .default([])
       .describe("Addresses (CIDR) allowed to SSH to the edge, for people (`npm run ops -- ssh`); rollouts need none, so it may be empty."),
-    // An RSA key of OpenSSH's largest size (16384 bits) with a long comment is about 3,000 characters.
-    sshPublicKey: text("The operator's SSH public key, installed for the admin user on the edge and the nodes.", "", 4096),
+    // An RSA key of OpenSSH's largest size (16384 bits) with a long comment is about 3,000 characters
+    // (config/ssh-keys.ts then refuses it over portage's 8192 bits, with the reason).
+    sshPublicKey: text(
+      "The operator's SSH public key, installed for the admin user on the edge and the nodes (ed25519, ECDSA, or RSA of 1024-8192 bits).",
+      "",
+      4096,
+    ),
   })
   .describe("Who may reach the servers.");
 

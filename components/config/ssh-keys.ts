@@ -11,8 +11,15 @@ import { createPrivateKey, createPublicKey, type JsonWebKey } from "node:crypto"
 export type PublicKeyCheck = { ok: true; blob: Buffer; type: string } | { ok: false; reason: string };
 export type PrivateKeyCheck = { ok: true; publicBlob: Buffer } | { ok: false; reason: string };
 
-/** OpenSSH refuses RSA keys below 1024 bits (RequiredRSASize, OpenSSH 9.1+) and above 16384 (SSH_RSA_MAXIMUM_MODULUS_SIZE). */
-export const rsaBits = { min: 1024, max: 16384 } as const;
+/**
+ * OpenSSH refuses RSA keys below 1024 bits (RequiredRSASize, OpenSSH 9.1+) and above 16384
+ * (SSH_RSA_MAXIMUM_MODULUS_SIZE). portage takes up to 8192: the key is in every VM's user-data, and
+ * a node's (with its agent) must fit AWS's 16 KB gzipped for every accepted config
+ * (test/unit/user-data-bound.test.ts); a 16384-bit key alone is 2.8 KB of incompressible base64.
+ */
+export const rsaBits = { min: 1024, max: 8192 } as const;
+/** The largest RSA key OpenSSH itself takes. */
+const opensshRsaMax = 16384;
 /** A comment longer than this is not one ssh-keygen wrote; it only makes every VM's user-data bigger. */
 export const maxKeyComment = 256;
 
@@ -66,8 +73,13 @@ export function checkPublicKey(line: string): PublicKeyCheck {
       const bits = bitLength(n);
       if (bits < rsaBits.min)
         return { ok: false, reason: `it is a ${bits}-bit RSA key; OpenSSH refuses RSA keys under ${rsaBits.min} bits` };
+      if (bits > opensshRsaMax)
+        return { ok: false, reason: `it is a ${bits}-bit RSA key; OpenSSH refuses RSA keys over ${opensshRsaMax} bits` };
       if (bits > rsaBits.max)
-        return { ok: false, reason: `it is a ${bits}-bit RSA key; OpenSSH refuses RSA keys over ${rsaBits.max} bits` };
+        return {
+          ok: false,
+          reason: `it is a ${bits}-bit RSA key; portage takes RSA keys up to ${rsaBits.max} bits (the key is in every VM's user-data, which AWS limits to 16 KB): use an ed25519 key (ssh-keygen -t ed25519)`,
+        };
     } else if (type === "ssh-ed25519") {
       if (wire.string().length !== 32) throw new Error("not an ed25519 key");
     } else {

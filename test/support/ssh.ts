@@ -23,13 +23,18 @@ export function ed25519Pair(comment = "you@example.com"): { publicKey: string; p
   };
 }
 
-/**
- * The longest public key line config accepts: an RSA key of OpenSSH's largest size with the longest
- * comment. The modulus is random (no private key exists): random bytes are what compresses worst.
- */
-export function largestPublicKey(): string {
-  const n = randomBytes(rsaBits.max / 8);
+/** An RSA public key line of `bits` bits and `comment`. The modulus is random (no private key exists). */
+export function rsaPublicKey(bits: number, comment = "you@example.com"): string {
+  const n = randomBytes(bits / 8);
   n[0] = (n[0] ?? 0) | 0x80;
   const blob = wire(["ssh-rsa", Buffer.from([1, 0, 1]), Buffer.concat([Buffer.from([0]), n])]);
-  return `ssh-rsa ${blob.toString("base64")} ${"c".repeat(maxKeyComment)}`;
+  return `ssh-rsa ${blob.toString("base64")} ${comment}`;
+}
+
+/**
+ * The longest public key line config accepts: an RSA key of portage's largest size with the longest
+ * comment. Random bytes are what compresses worst.
+ */
+export function largestPublicKey(): string {
+  return rsaPublicKey(rsaBits.max, "c".repeat(maxKeyComment));
 }

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig, resolveCloud } from "../../components/config";
 import { placeholderReleaseFor } from "../../tools/offline/release-fixture";
-import { ed25519Pair } from "../support/ssh";
+import { ed25519Pair, rsaPublicKey } from "../support/ssh";
 import { placeholderRelease, runStack, stackConfigMap, type StackConfig } from "../../tools/offline/stack";
 
 /** A valid minimal config; each case breaks one thing. */
@@ -346,6 +346,11 @@ const cases: Case[] = [
       },
     },
     message: "it says ssh-rsa but its key part is a ssh-ed25519 key",
+  },
+  {
+    what: "an RSA key OpenSSH takes but too large for every VM's user-data to fit AWS's 16 KB",
+    overrides: { "portage:access": { adminCidrs: ["203.0.113.10/32"], sshPublicKey: rsaPublicKey(16384) } },
+    message: "it is a 16384-bit RSA key; portage takes RSA keys up to 8192 bits",
   },
   {
     what: "a public key cut short",
