@@ -7,4 +7,5 @@ export * from "./data-plane";
 export { migrationEnvEntry, migrationEnvName, postgresUrl, type MigrationEnvEntry } from "./env";
 export { bucketRef, migrationStep, stepArgv, toolPrefix, uploadTool, type MigrationStepArgs, type MigrationTool } from "./job";
 export { Migration, type MigrationArgs } from "./migration";
-export { bucketTransfer, footprintPrefixes, transferEverySeconds, type BucketTransfer } from "./transfer";
+export { bucketCopyEveryHours } from "./schedule";
+export { bucketTransfer, footprintPrefixes, type BucketTransfer } from "./transfer";

@@ -6,6 +6,7 @@ import { awsNames, gcpNames } from "../names";
 import { releasePrefix } from "../release";
 import { agentsPrefix } from "../rollout";
 import { toolPrefix } from "./job";
+import { bucketCopyEveryHours } from "./schedule";
 
 /**
  * What the bucket copy leaves out: what portage keeps in each footprint's bucket for that footprint
@@ -14,9 +15,6 @@ import { toolPrefix } from "./job";
  * would roll the target onto the source's state. The app's own objects are everything else.
  */
 export const footprintPrefixes: readonly string[] = [releasePrefix, agentsPrefix, "edge/", toolPrefix];
-
-/** How often the copy runs again until cutover: what the last pass has left to copy is at most this much writing. */
-export const transferEverySeconds = 3600;
 
 export interface BucketTransfer {
   /** The job (STS) or task (DataSync) that copies the source bucket into the target's. */
@@ -120,7 +118,7 @@ function s3ToGcs(
       // No start time: the first pass runs when the job is created, then every hour.
       schedule: {
         scheduleStartDate: { year: today.getUTCFullYear(), month: today.getUTCMonth() + 1, day: today.getUTCDate() },
-        repeatInterval: `${transferEverySeconds}s`,
+        repeatInterval: `${bucketCopyEveryHours.gcp * 3600}s`,
       },
       status: "ENABLED",
     },
@@ -131,7 +129,7 @@ function s3ToGcs(
 }
 
 /**
- * GCP -> AWS: an AWS DataSync task in Enhanced mode, agentless, scheduled every hour until cutover.
+ * GCP -> AWS: an AWS DataSync task in Enhanced mode, agentless, scheduled every 6 hours until cutover.
  * Its source is an object-storage location on storage.googleapis.com (Cloud Storage's XML API, S3
  * compatible) read with an HMAC key of a service account that may only read the source bucket; its
  * destination an S3 location written through a role DataSync assumes (confused deputy guarded by
@@ -260,7 +258,7 @@ function gcsToS3(
       },
       excludes: { filterType: "SIMPLE_PATTERN", value: footprintPrefixes.map((p) => `/${p}*`).join("|") },
       // DataSync runs a schedule at most once an hour.
-      schedule: { scheduleExpression: "rate(1 hour)" },
+      schedule: { scheduleExpression: `rate(${bucketCopyEveryHours.aws} hours)` },
     },
     awsOpts,
   );

@@ -279,11 +279,11 @@ describe.each([
         expect(sink.map((g) => g.role).sort()).toEqual(["roles/storage.legacyBucketWriter", "roles/storage.objectViewer"]);
       });
     else
-      it("the bucket: an agentless DataSync task (Enhanced mode) copies the GCS bucket into the S3 one every hour, reading with an HMAC key kept secret", () => {
+      it("the bucket: an agentless DataSync task (Enhanced mode) copies the GCS bucket into the S3 one every 6 hours, reading with an HMAC key kept secret", () => {
         const task = inputs(the("migration", "aws:datasync/task:Task"));
         const fromLocation = the("migration", "aws:datasync/locationObjectStorage:LocationObjectStorage");
         const into = inputs(the("migration", "aws:datasync/s3Location:S3Location"));
-        expect(task).toMatchObject({ taskMode: "ENHANCED", schedule: { scheduleExpression: "rate(1 hour)" } });
+        expect(task).toMatchObject({ taskMode: "ENHANCED", schedule: { scheduleExpression: "rate(6 hours)" } });
         expect(task.sourceLocationArn).toMatch(/:location\/loc-/);
         expect(task.destinationLocationArn).toMatch(/:location\/loc-/);
         expect(task.sourceLocationArn).not.toBe(task.destinationLocationArn);
