@@ -81,6 +81,11 @@ export const edgeSchema = z
     domain: text("Public host name of the app; when set, the edge gets a Let's Encrypt certificate and redirects HTTP to HTTPS.", ""),
     acmeEmail: text("Contact e-mail for Let's Encrypt; required with a domain.", "", 254),
     size: text("Edge VM size: small, medium, large, or an explicit instance/machine type.", "small"),
+    dnsZone: text(
+      "A public DNS zone you already have on the provider (Route 53 hosted zone / Cloud DNS managed zone), by its domain name: portage writes edge.domain's records there, with several regions latency-based (Route 53) or geolocation (Cloud DNS) records with a health check per region. Empty: you create the record yourself.",
+      "",
+      253,
+    ),
     count: z
       .int()
       .min(1)

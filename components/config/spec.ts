@@ -126,6 +126,8 @@ export interface Spec {
     kind: EdgeKind;
     domain: string;
     acmeEmail: string;
+    /** The public zone portage writes `domain`'s records in (its domain name, no trailing dot); empty: none. */
+    dnsZone: string;
     size: string;
     /** Edges in every fleet region (`edge.count`, resolved: 2 in production, 1 otherwise). */
     count: number;

@@ -22,6 +22,10 @@ const price = {
   // (more with traffic: 800 new TCP connections/s, 100,000 active, or 1 GB/h each); health checks are free.
   nlbHour: 0.0225,
   nlcuHour: 0.006,
+  // aws.amazon.com/route53/pricing: a health check of an AWS endpoint $0.50 a month, each optional
+  // feature $1.00 (HTTPS and the 10 s interval are two); queries $0.40 per million, latency-based $0.60.
+  healthCheckMonth: 0.5,
+  healthCheckFeatureMonth: 1,
 };
 
 export const prices: CloudPrices<"aws"> = {
@@ -63,5 +67,13 @@ export const prices: CloudPrices<"aws"> = {
     }
     add(`NAT gateway per region (${regions}), with its public address`, regions * (price.natHour + price.publicIpv4Hour) * hours);
     add("private DNS zone", price.privateZoneMonth);
+    if (spec.edge.dnsZone !== "") {
+      add(
+        regions === 1
+          ? `public A record in ${spec.edge.dnsZone} (queries $0.40 per million)`
+          : `public latency records in ${spec.edge.dnsZone}: a Route 53 health check per region (${regions}), HTTPS every 10 s (queries $0.60 per million)`,
+        regions === 1 ? 0 : regions * (price.healthCheckMonth + 2 * price.healthCheckFeatureMonth),
+      );
+    }
   },
 };

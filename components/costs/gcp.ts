@@ -58,5 +58,15 @@ export const prices: CloudPrices<"gcp"> = {
       cloud.regions.reduce((sum, region) => sum + natPerRegion(region.nodes), 0) * hours,
     );
     add("private DNS zone and 5 secrets", price.privateZoneMonth + 5 * price.secretVersionMonth);
+    if (spec.edge.dnsZone !== "") {
+      // cloud.google.com/dns/pricing: no monthly fee for a record set; its queries are billed, $0.40
+      // per million, $0.70 for a routing policy's; the health check it uses is not billed separately.
+      add(
+        regions === 1
+          ? `public A record in ${spec.edge.dnsZone} (queries $0.40 per million)`
+          : `public geolocation record in ${spec.edge.dnsZone} with a health check of every region's entry (queries $0.70 per million)`,
+        0,
+      );
+    }
   },
 };

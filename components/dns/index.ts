@@ -7,6 +7,7 @@ import type { ClusterDnsInputs } from "./types";
 export type { AwsClusterDnsTransforms } from "./aws";
 export type { GcpClusterDnsTransforms } from "./gcp";
 export type { ClusterDnsInputs } from "./types";
+export { PublicDns, publicTtl, awsHealthCheck, gcpHealthCheck, type PublicDnsArgs, type PublicDnsTransforms } from "./public";
 
 /** Edits to the raw resources, per cloud (see components/transform.ts). */
 export interface ClusterDnsTransforms {

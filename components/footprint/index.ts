@@ -3,7 +3,7 @@ import { Bucket } from "../bucket";
 import { Providers } from "../cloud";
 import { clouds, cloudSpec, type Cloud, type Spec } from "../config";
 import { Database } from "../database";
-import { ClusterDns } from "../dns";
+import { ClusterDns, PublicDns } from "../dns";
 import { Edge } from "../edge";
 import { Fleet } from "../fleet";
 import { Network } from "../network";
@@ -49,7 +49,10 @@ export function footprint<C extends Cloud>(cloud: C, spec: Spec, options: Footpr
   const secrets = make(Secrets, "secrets", { ...on, databaseUrl: database.url, host, reuse: options.secrets, adopt, transform: t.secrets });
   const fleet = make(Fleet, "fleet", { ...on, network, bucket, transform: t.fleet });
   const dns = make(ClusterDns, "dns", { ...on, network, fleet, edge, transform: t.dns });
+  // The zone is on the serving cloud; config/ refuses edge.dnsZone while a migration builds another footprint.
+  const publicDns =
+    role === "serving" && spec.edge.dnsZone !== "" ? make(PublicDns, "public-dns", { ...on, edge, transform: t.publicDns }) : undefined;
   const release = make(Release, "release", { ...on, bucket, fleet, edge, secrets, dns });
 
-  return { cloud, spec: at, role, providers, network, bucket, database, edge, secrets, fleet, dns, release };
+  return { cloud, spec: at, role, providers, network, bucket, database, edge, secrets, fleet, dns, publicDns, release };
 }

@@ -3,7 +3,7 @@ import type { Bucket, BucketTransforms } from "../bucket";
 import type { Providers } from "../cloud";
 import type { Cloud, CloudSpec } from "../config";
 import type { Database, DatabaseTransforms } from "../database";
-import type { ClusterDns, ClusterDnsTransforms } from "../dns";
+import type { ClusterDns, ClusterDnsTransforms, PublicDns, PublicDnsTransforms } from "../dns";
 import type { Edge, EdgeTransforms } from "../edge";
 import type { Fleet, FleetTransforms } from "../fleet";
 import type { Network, NetworkTransforms } from "../network";
@@ -20,6 +20,7 @@ export interface FootprintTransforms {
   secrets?: SecretsTransforms;
   fleet?: FleetTransforms;
   dns?: ClusterDnsTransforms;
+  publicDns?: PublicDnsTransforms;
 }
 
 export interface FootprintOptions {
@@ -53,5 +54,7 @@ export interface Footprint<C extends Cloud = Cloud> {
   secrets: Secrets<C>;
   fleet: Fleet<C>;
   dns: ClusterDns<C>;
+  /** `edge.domain`'s public records, when `edge.dnsZone` names the zone (the serving footprint only). */
+  publicDns?: PublicDns<C>;
   release: Release<C>;
 }

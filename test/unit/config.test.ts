@@ -168,6 +168,35 @@ const cases: Case[] = [
     message: 'portage:edge.acmeEmail: "ops-at-example" is not an e-mail address',
   },
   {
+    what: "a DNS zone that does not hold the domain",
+    overrides: { "portage:edge": { domain: "app.example.com", acmeEmail: "ops@example.com", dnsZone: "example.org" } },
+    message:
+      'portage:edge.dnsZone: "example.org" does not hold portage:edge.domain "app.example.com"; the zone must be the domain or a parent of it ("app.example.com", "example.com")',
+  },
+  {
+    what: "a DNS zone that only shares the domain's last letters",
+    overrides: { "portage:edge": { domain: "app.myexample.com", acmeEmail: "ops@example.com", dnsZone: "example.com" } },
+    message: 'portage:edge.dnsZone: "example.com" does not hold portage:edge.domain "app.myexample.com"',
+  },
+  {
+    what: "a DNS zone without a domain",
+    overrides: { "portage:edge": { dnsZone: "example.com" } },
+    message: 'portage:edge.dnsZone: is "example.com", but portage:edge.domain is empty: there is no record to write',
+  },
+  {
+    what: "a DNS zone given as a provider's zone id",
+    overrides: { "portage:edge": { domain: "app.example.com", acmeEmail: "ops@example.com", dnsZone: "Z0123456789ABC" } },
+    message: 'portage:edge.dnsZone: "Z0123456789ABC" is not a zone\'s domain name; write it like "example.com"',
+  },
+  {
+    what: "a DNS zone while the stack moves to the other cloud",
+    overrides: {
+      "portage:edge": { domain: "app.example.com", acmeEmail: "ops@example.com", dnsZone: "example.com" },
+      "portage:migration": { to: "gcp", phase: "replicate" },
+    },
+    message: "portage:edge.dnsZone: is set while portage:migration moves the stack to the other cloud",
+  },
+  {
     what: "an app name Elixir cannot release",
     overrides: { "portage:app": { name: "Hello-App" } },
     message: 'portage:app.name: "Hello-App" is not a release name',

@@ -12,6 +12,7 @@ describe("what a cloud account needs, checked against what the stack creates", (
         "portage:production": true,
         "portage:database": { highAvailability: true },
         "portage:fleet": { regions: ["virginia", "london"] },
+        "portage:edge": { domain: "app.example.com", acmeEmail: "ops@example.com", dnsZone: "example.com" },
       }),
       runOn("gcp", { "portage:edge": { kind: "traefik", domain: "shop.example.com", acmeEmail: "ops@example.com" } }),
     ]);
@@ -28,7 +29,11 @@ describe("what a cloud account needs, checked against what the stack creates", (
   }, 120_000);
 
   it("AWS: every resource and lookup of the stack belongs to a service the deployer's policy lists", async () => {
-    const run = await runOn("aws", { "portage:production": true, "portage:fleet": { regions: ["virginia", "london"] } });
+    const run = await runOn("aws", {
+      "portage:production": true,
+      "portage:fleet": { regions: ["virginia", "london"] },
+      "portage:edge": { domain: "app.example.com", acmeEmail: "ops@example.com", dnsZone: "example.com" },
+    });
     const tokens = [...run.resources.map((x) => x.type), ...run.invokes.map((i) => i.token)].filter((t) => t.startsWith("aws:"));
     const modules = [...new Set(tokens.map(moduleOf))].sort();
     const covered = awsNeeds.flatMap((n) => n.modules);

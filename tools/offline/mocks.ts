@@ -82,6 +82,8 @@ export function computedState(type: string, name: string, inputs: State, region:
         address: inputs.addressType === "INTERNAL" ? fakeAddress(name) : fakePublicAddress(name),
         selfLink: `https://www.googleapis.com/compute/v1/${name}`,
       };
+    case "gcp:compute/healthCheck:HealthCheck":
+      return { selfLink: `https://www.googleapis.com/compute/v1/projects/p/global/healthChecks/${name}` };
     case "gcp:compute/network:Network":
     case "gcp:compute/subnetwork:Subnetwork":
     case "gcp:compute/globalAddress:GlobalAddress":
@@ -159,6 +161,36 @@ export function invokeResult(token: string, inputs: State, region: string): Stat
         subjectId: "104242424242424242424",
         member: "serviceAccount:project-123456789@storage-transfer-service.iam.gserviceaccount.com",
         id: "p",
+      };
+    // Route 53 finds any zone; the Cloud DNS project holds example.com twice, public and private (the
+    // lookup must pass over the private one).
+    case "aws:route53/getZone:getZone": {
+      const zoneId = `Z${hash(String(inputs.name)).slice(0, 12).toUpperCase()}`;
+      return { zoneId, name: inputs.name, id: zoneId, privateZone: false };
+    }
+    case "gcp:dns/getManagedZones:getManagedZones":
+      return {
+        managedZones: [
+          {
+            name: "example-com-internal",
+            dnsName: "example.com.",
+            visibility: "private",
+            id: "1",
+            managedZoneId: "1",
+            description: "",
+            nameServers: [],
+          },
+          {
+            name: "example-com",
+            dnsName: "example.com.",
+            visibility: "public",
+            id: "2",
+            managedZoneId: "2",
+            description: "",
+            nameServers: [],
+          },
+        ],
+        id: String(inputs.project ?? "p"),
       };
     case "gcp:organizations/getProject:getProject":
       return { number: "123456789", projectId: String(inputs.projectId ?? "p"), id: "p" };

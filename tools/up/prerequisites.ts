@@ -59,7 +59,13 @@ export const gcpNeeds: GcpNeed[] = [
   {
     modules: ["dns"],
     api: "dns.googleapis.com",
-    roles: [{ role: "roles/dns.admin", title: "DNS Administrator", why: "the private zone the nodes find each other in" }],
+    roles: [
+      {
+        role: "roles/dns.admin",
+        title: "DNS Administrator",
+        why: "the private zone the nodes find each other in; with edge.dnsZone, the domain's record set in your public zone (its health check is compute's)",
+      },
+    ],
   },
   {
     modules: ["storage"],
@@ -94,7 +100,11 @@ export const awsNeeds: AwsNeed[] = [
   { modules: ["rds"], service: "RDS (rds:*)", why: "the Postgres instance, its parameter and subnet groups" },
   { modules: ["s3"], service: "S3 (s3:*)", why: "the bucket, its settings and the release objects" },
   { modules: ["ssm"], service: "SSM Parameter Store (ssm:*Parameter*)", why: "the app's secrets" },
-  { modules: ["route53"], service: "Route 53 (route53:*)", why: "the private zone the nodes find each other in" },
+  {
+    modules: ["route53"],
+    service: "Route 53 (route53:*)",
+    why: "the private zone the nodes find each other in; with edge.dnsZone, the domain's records and health checks in your public hosted zone",
+  },
   {
     modules: ["lb"],
     service: "Elastic Load Balancing (elasticloadbalancing:*)",

@@ -39,7 +39,38 @@ export function edgeSection({ raw, problems }: SectionInput): Spec["edge"] {
       `"traefik" with portage:edge.domain ${shown(edge.domain)} and ${regions} fleet region${regions === 1 ? "" : "s"} of ${perRegion} edge${perRegion === 1 ? "" : "s"} (portage:edge.count${edge.count === undefined ? ", 2 in production" : ""}): several edges share one certificate only with "haproxy"; use kind "haproxy", or one region with edge.count 1, or no domain`,
     );
   }
+  const dnsZone = edge.dnsZone.replace(/\.$/, "");
+  if (dnsZone !== "") dnsZoneProblems(dnsZone, edge.domain, raw.migration !== undefined, problems);
   // A production stack is not left on one edge per region unless it asks to be.
   const count = edge.count ?? (raw.production ? 2 : 1);
-  return { ...edge, count, adminPort: reservedPorts.edgeAdmin };
+  return { ...edge, dnsZone, count, adminPort: reservedPorts.edgeAdmin };
+}
+
+/**
+ * `edge.dnsZone` is the domain name of a public zone (Route 53 hosted zone / Cloud DNS managed zone)
+ * that holds `edge.domain`: the domain itself or a parent of it. Whether the zone exists is the
+ * provider's lookup, in the preview (components/dns/public-*.ts).
+ */
+function dnsZoneProblems(zone: string, domain: string, migrating: boolean, problems: SectionInput["problems"]): void {
+  const key = "edge.dnsZone";
+  if (!patterns.domain.test(zone)) {
+    problems.at(key, `${shown(zone)} is not a zone's domain name; write it like "example.com" (the zone that holds edge.domain)`);
+  } else if (domain === "") {
+    problems.at(key, `is ${shown(zone)}, but portage:edge.domain is empty: there is no record to write; set the domain or clear the zone`);
+  } else if (domain !== zone && !domain.endsWith(`.${zone}`)) {
+    const parents = domain
+      .split(".")
+      .map((_, i, labels) => labels.slice(i).join("."))
+      .slice(0, -1);
+    problems.at(
+      key,
+      `${shown(zone)} does not hold portage:edge.domain ${shown(domain)}; the zone must be the domain or a parent of it (${parents.map((p) => shown(p)).join(", ")})`,
+    );
+  }
+  if (migrating) {
+    problems.at(
+      key,
+      `is set while portage:migration moves the stack to the other cloud, whose footprint cannot write this cloud's zone; take the records over by hand first (pulumi state delete the public-dns resources, then clear edge.dnsZone: the records stay), README "Public DNS"`,
+    );
+  }
 }

@@ -43,6 +43,7 @@ export function edgeRt(provider: Provider, kind: EdgeKind, domain: boolean): Edg
       kind,
       domain: domain ? "app.example.com" : "",
       acmeEmail: domain ? "ops@example.com" : "",
+      dnsZone: domain ? "example.com" : "",
       ...(single ? { count: 1 } : {}),
     },
     ...(single ? { "portage:fleet": { regions: ["virginia"] } } : {}),
