@@ -25,6 +25,8 @@ export function createNetwork(name: string, args: NetworkInputs<"aws">, t: AwsNe
     ...r,
     nodeSecurityGroup: groups.nodes.get(r.region.region) as aws.ec2.SecurityGroup,
     edgeSecurityGroup: groups.edges.get(r.region.region) as aws.ec2.SecurityGroup,
+    nodeBootDependencies: [...r.nodeEgress, ...(groups.egress.nodes.get(r.region.region) ?? [])],
+    edgeBootDependencies: [...r.publicEgress, ...(groups.egress.edges.get(r.region.region) ?? [])],
   });
   const primary = withGroup(primaryVpc);
   const regions = vpcs.map((r) => (r === primaryVpc ? primary : withGroup(r)));
