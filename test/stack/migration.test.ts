@@ -153,6 +153,12 @@ describe.each([
       expect(out.migration).toMatchObject({ from, to, phase, answering });
       expect(out.migration!.sourceEdgeAddress).not.toBe(out.migration!.targetEdgeAddress);
       expect(out.edgeAddress).toBe(answering === to ? out.migration!.targetEdgeAddress : out.migration!.sourceEdgeAddress);
+      if (phase === "finish")
+        expect(out.migration!.next).toBe(
+          `set portage:provider ${to}, portage:addressSpace alternate and portage:fleet.regions ["virginia","london"], drop portage:migration, then pulumi up: ` +
+            "the target becomes the serving footprint (renamed, nothing replaced), the source and the VPN are deleted (the source database's final snapshot is kept)",
+        );
+      else expect(out.migration!.next).toBeUndefined();
     });
   });
 
