@@ -41,7 +41,9 @@ export function createVmIdentity(
 
 /** The project's number: Secret Manager's resource names (what IAM conditions see) use it, not the id. */
 export function projectNumber(providers: GcpProviders, parent: pulumi.Resource): pulumi.Output<string> {
-  return gcp.organizations.getProjectOutput({ projectId: providers.project }, { provider: providers.provider, parent }).number;
+  return providers.apis.apply(
+    () => gcp.organizations.getProjectOutput({ projectId: providers.project }, { provider: providers.provider, parent }).number,
+  );
 }
 
 /** An IAM condition that matches the named secrets of the stack, and no other. */

@@ -198,6 +198,14 @@ export function invokeResult(token: string, inputs: State, region: string): Stat
         ],
         id: String(inputs.project ?? "p"),
       };
+    // A project named fresh-* is new: only the APIs GCP turns on for every project are on (storage,
+    // serviceusage); a disabled one reads with no id, as the provider answers.
+    case "gcp:projects/getProjectService:getProjectService": {
+      const project = String(inputs.project ?? "p");
+      const service = String(inputs.service);
+      const on = !project.startsWith("fresh-") || ["storage.googleapis.com", "serviceusage.googleapis.com"].includes(service);
+      return on ? { id: `${project}/${service}`, project, service } : { project, service };
+    }
     case "gcp:organizations/getProject:getProject":
       return { number: "123456789", projectId: String(inputs.projectId ?? "p"), id: "p" };
     default:
