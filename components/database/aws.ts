@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { awsNames } from "../names";
 import { transform, type Transform } from "../transform";
 import { rdsReplicationParameters } from "./replication";
+import { orderableClass } from "./aws-orderable";
 import type { DatabaseCredentials, DatabaseEndpoint, DatabaseInputs } from "./types";
 
 /** Per-resource escape hatches for the aws database (see components/transform.ts). */
@@ -84,7 +85,12 @@ export function createDatabase(
         // call (ModifyDBInstance: a major upgrade with a custom group must name one of the new family).
         allowMajorVersionUpgrade: true,
         applyImmediately: true,
-        instanceClass: cloud.database.tier,
+        // Checked in preview: RDS offers the class for the version in the region (aws-orderable.ts).
+        instanceClass: orderableClass(
+          { instanceClass: cloud.database.tier, version: db.version, region: cloud.primary.region },
+          args.providers.handle.primary.provider,
+          parent,
+        ),
         allocatedStorage: db.storageGb,
         storageType: "gp3",
         storageEncrypted: true,

@@ -1,4 +1,8 @@
 import { createHash } from "node:crypto";
+import { providerRegions } from "../../components/config/regions";
+
+/** The stand-in account has enabled every region but one opt-in region: me-south-1 (Bahrain). */
+export const regionNotEnabled = "me-south-1";
 
 /**
  * What the mock clouds answer: outputs a real provider computes (ids, ARNs, addresses, emails),
@@ -160,6 +164,25 @@ export function invokeResult(token: string, inputs: State, region: string): Stat
       const zones = ["a", "b", "c"].map((z) => `${region}${z}`);
       const pairs = types.flatMap((type) => zones.map((zone) => [type, zone] as const));
       return { instanceTypes: pairs.map(([t]) => t), locations: pairs.map(([, z]) => z), id: region };
+    }
+    case "aws:index/getRegions:getRegions":
+      return { names: providerRegions.aws.filter((r) => r !== regionNotEnabled), id: "aws" };
+    // RDS offers every Postgres major (its newest minor: .4) and every class but the stand-ins db.x9.*.
+    case "aws:rds/getEngineVersion:getEngineVersion": {
+      const version = `${String(inputs.version)}.4`;
+      return { engine: "postgres", version, versionActual: version, id: version };
+    }
+    case "aws:rds/getOrderableDbInstance:getOrderableDbInstance": {
+      const instanceClass = String(inputs.instanceClass);
+      if (instanceClass.startsWith("db.x9.")) throw new Error("no RDS Orderable DB Instance found matching criteria; try different search");
+      return {
+        engine: "postgres",
+        engineVersion: inputs.engineVersion,
+        instanceClass,
+        storageType: "gp3",
+        multiAzCapable: true,
+        id: instanceClass,
+      };
     }
     case "gcp:compute/getMachineTypes:getMachineTypes": {
       const name = /name = "([^"]+)"/.exec(String(inputs.filter ?? ""))?.[1] ?? "";
