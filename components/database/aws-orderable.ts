@@ -38,6 +38,7 @@ export async function orderableProblem(q: OrderableQuery, provider: aws.Provider
       opts,
     );
   } catch (error) {
+    if (severalOptions(error)) return undefined;
     return classProblem(q, version, reasonOf(error));
   }
   return undefined;
@@ -64,4 +65,12 @@ function reasonOf(error: unknown): string {
     .map((l) => l.trim().replace(/^\* /, ""))
     .filter((l) => l !== "");
   return lines.at(-1) ?? "";
+}
+
+/**
+ * The data source's refusal to choose among several options of the class (network types, storage
+ * autoscaling, ...): the class is offered (terraform-provider-aws, rds orderable_instance_data_source).
+ */
+export function severalOptions(error: unknown): boolean {
+  return /multiple (\(\d+\) )?RDS DB Instance Classes/.test(error instanceof Error ? error.message : String(error));
 }

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { disabledRegionsProblem, readEnabledRegions } from "../../components/cloud/aws";
 import { apiProblems, readApis } from "../../components/cloud/gcp-apis";
-import { orderableProblem } from "../../components/database/aws-orderable";
+import { orderableProblem, severalOptions } from "../../components/database/aws-orderable";
 import { regionNotEnabled } from "../../tools/offline/mocks";
 import { gcpApis, gcpEnableCommand } from "../../components/cloud/prerequisites";
 import { runOffline } from "../../tools/offline/run";
@@ -117,6 +117,12 @@ describe("aws: the database class, checked in preview", () => {
       storageType: "gp3",
     });
     expect(one(run, A.db).inputs.instanceClass).toBe("db.m7g.large");
+  });
+
+  it("takes the data source's refusal to choose among several options of a class as offered, and nothing else", () => {
+    expect(severalOptions(new Error("multiple (3) RDS DB Instance Classes match the criteria; try a different search: {...}"))).toBe(true);
+    expect(severalOptions(new Error("multiple RDS DB Instance Classes ([db.m7g.large db.m7g.large]) match the criteria"))).toBe(true);
+    expect(severalOptions(new Error("no RDS DB Instance Classes match the criteria; try a different search"))).toBe(false);
   });
 
   it("refuses a class RDS does not offer, naming the key, the class, the version and the command that lists the classes", async () => {

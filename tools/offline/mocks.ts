@@ -183,7 +183,8 @@ export function invokeResult(token: string, inputs: State, region: string): Stat
     }
     case "aws:rds/getOrderableDbInstance:getOrderableDbInstance": {
       const instanceClass = String(inputs.instanceClass);
-      if (instanceClass.startsWith("db.x9.")) throw new Error("no RDS Orderable DB Instance found matching criteria; try different search");
+      // The provider's message (the mock runtime does not pass it on).
+      if (instanceClass.startsWith("db.x9.")) throw new Error("no RDS DB Instance Classes match the criteria; try a different search");
       return {
         engine: "postgres",
         engineVersion: inputs.engineVersion,
