@@ -1,4 +1,4 @@
-import { nodeSecretEnv } from "../secrets/names";
+import { nodeSecretEnv, replicaSecretEnv } from "../secrets/names";
 import { envQuote } from "./env-file";
 
 /**
@@ -21,6 +21,7 @@ export const reservedEnvNames: readonly string[] = [
   "CLUSTER_BASENAMES",
   // the stack's secret store (secrets/names.ts)
   ...nodeSecretEnv,
+  replicaSecretEnv,
   // /etc/<app>/<port>.env and the release's unit (units.ts)
   "PORT",
   "RELEASE_NODE",

@@ -17,7 +17,11 @@ const passwordHolders: Record<string, string> = { "aws:rds/instance:Instance": "
 describe.each(clouds)("%s: generated secrets stay in the secret store", async (provider) => {
   const run = await runStack({
     provider,
-    overrides: validConfig({ "portage:fleet": { regions: ["virginia", "london"], nodesPerRegion: 2 } }),
+    // With a read replica: its URL holds the database password too.
+    overrides: validConfig({
+      "portage:fleet": { regions: ["virginia", "london"], nodesPerRegion: 2 },
+      "portage:database": { replicas: ["london"] },
+    }),
   });
   const generated = run.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
   // The mock random provider returns a known value per resource: search for exactly those.
