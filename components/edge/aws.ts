@@ -126,7 +126,7 @@ export function createEdge(
         t.instance,
         id,
         {
-          ami: ubuntuImage(provider, parent),
+          ami: ubuntuImage(provider, parent, cloud.edge.machineType),
           instanceType: cloud.edge.machineType,
           primaryNetworkInterface: { networkInterfaceId: networkInterface.id },
           iamInstanceProfile: identity.profile.name,
@@ -137,8 +137,9 @@ export function createEdge(
           volumeTags: { ...stackTags(spec, "aws"), ...labels },
           tags: labels,
         },
-        // The interface can serve one instance at a time: a replacement stops the old edge first.
-        { ...at, ...vmOptions, deleteBeforeReplace: true, dependsOn: [association] },
+        // The interface can serve one instance at a time: a replacement stops the old edge first. The
+        // region's way out (routes, egress rules) exists before its first boot installs packages.
+        { ...at, ...vmOptions, deleteBeforeReplace: true, dependsOn: [association, ...net.edgeBootDependencies] },
       ),
     );
     return { spec: edge, instance, address, networkInterface, publicAddress: address.publicIp, privateAddress: instance.privateIp };

@@ -124,9 +124,11 @@ export function createEdge(
           description: edge.first
             ? `portage ${spec.prefix}: the edge (${spec.edge.kind}), SSH bastion`
             : `portage ${spec.prefix}: edge ${edge.name} (${spec.edge.kind})`,
-          zone: regionZones(providers, edge.region.region, parent).apply((zones) => zoneAt(zones, edge.index)),
+          zone: regionZones(providers, edge.region.region, { type: cloud.edge.machineType, key: "portage:edge.size" }, parent).apply(
+            (zones) => zoneAt(zones, edge.index),
+          ),
           machineType: cloud.edge.machineType,
-          image: ubuntuImage(providers, parent),
+          image: ubuntuImage(providers, parent, cloud.edge.machineType),
           diskGb: edgeDiskGb,
           subnet,
           networkTag: network.edgeTag,
@@ -134,7 +136,12 @@ export function createEdge(
           serviceAccount,
           publicAddress: address.address,
         }),
-        { ...opts, ignoreChanges: vmIgnoreChanges },
+        // The firewall and the grants its first boot uses (its secret, the shared certificate) exist first.
+        {
+          ...opts,
+          ignoreChanges: vmIgnoreChanges,
+          dependsOn: [...network.firewalls, secretAccess, ...(certificateAccess ? [certificateAccess] : [])],
+        },
       ),
     );
     return {

@@ -68,7 +68,7 @@ export function createFleet(
   );
   // Region by region (the order of cloud.nodes), with one image lookup per region.
   const nodes = net.regions.flatMap((region) => {
-    const image = ubuntuImage(region.provider, parent);
+    const image = ubuntuImage(region.provider, parent, cloud.fleet.machineType);
     return cloud.nodes.filter((node) => node.region === region.region).map((node) => createNode(node, region, image));
   });
   return { nodes };
@@ -108,7 +108,8 @@ export function createFleet(
           volumeTags: { ...stackTags(spec, "aws"), ...labels },
           tags: labels,
         },
-        { provider, parent, ...vmOptions },
+        // First boot installs packages once: the node's way out exists before it starts.
+        { provider, parent, ...vmOptions, dependsOn: region.nodeBootDependencies },
       ),
     );
     return { spec: node, privateAddress: instance.privateIp, instance, identity };

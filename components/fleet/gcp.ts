@@ -49,7 +49,7 @@ export function createFleet(
   const bucket = args.bucket.handle;
   const opts = { parent, provider: providers.provider };
 
-  const image = ubuntuImage(providers, parent);
+  const image = ubuntuImage(providers, parent, cloud.fleet.machineType);
   const number = projectNumber(providers, parent);
   const condition = secretCondition(spec, number, nodeSecretEnv, "node");
   // A region with a read replica: its nodes' condition also names the replica's URL.
@@ -64,7 +64,7 @@ export function createFleet(
   );
   // Region by region (the order of cloud.nodes), with one zone lookup per region.
   const nodes = network.regions.flatMap((region) => {
-    const zones = regionZones(providers, region.region.region, parent);
+    const zones = regionZones(providers, region.region.region, { type: cloud.fleet.machineType, key: "portage:fleet.size" }, parent);
     return cloud.nodes.filter((node) => node.region === region.region).map((node) => createNode(node, region, zones));
   });
 
@@ -101,7 +101,10 @@ export function createFleet(
           userData: args.userData(node),
           serviceAccount,
         }),
-        { ...opts, ignoreChanges: vmIgnoreChanges },
+        // First boot installs packages once: the region's Cloud NAT, the firewall and the node's grant
+        // on its secrets exist before it starts (the bucket's grant names every node, so it comes after:
+        // portage-boot retries what IAM has not propagated yet).
+        { ...opts, ignoreChanges: vmIgnoreChanges, dependsOn: [region.nat, ...network.firewalls, secretAccess] },
       ),
     );
     const privateAddress = instance.networkInterfaces.apply((nics) => nics[0]?.networkIp ?? "");

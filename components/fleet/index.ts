@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Cloud, CloudSpec, NodeSpec, Spec } from "../config";
+import { databaseCaSource } from "../database/ca";
 import { nodeUserData, type NodeRuntime } from "../node";
 import { replicaSecretRef, secretRefs, type SecretRef } from "../secrets/names";
 import { storeLocation } from "../secrets/store";
@@ -93,6 +94,7 @@ export function nodeRuntime(spec: Spec, cloud: CloudSpec, node: NodeSpec, bucket
     cluster: { nodesName: spec.cluster.nodesName, epmdPort: spec.cluster.epmdPort, distributionPorts: spec.cluster.distributionPorts },
     edge: { kind: spec.edge.kind, adminUrl: `http://${spec.cluster.edgeName}:${spec.edge.adminPort}` },
     deploy: { healthTimeoutSeconds: spec.rollout.healthTimeoutSeconds },
+    databaseCa: databaseCaSource(cloud),
   };
 }
 

@@ -3,6 +3,7 @@ import { Bucket } from "../bucket";
 import { Providers } from "../cloud";
 import { clouds, cloudSpec, type Cloud, type Spec } from "../config";
 import { Database } from "../database";
+import { publishServerCa } from "../database/ca";
 import { ClusterDns, PublicDns } from "../dns";
 import { Edge } from "../edge";
 import { Fleet } from "../fleet";
@@ -42,6 +43,13 @@ export function footprint<C extends Cloud>(cloud: C, spec: Spec, options: Footpr
   const network = make(Network, "network", { ...on, transform: t.network });
   const bucket = make(Bucket, "bucket", { ...on, leaving, transform: t.bucket });
   const database = make(Database, "database", { ...on, network, leaving, transform: t.database });
+  // Cloud SQL's server CA goes to the bucket, for the nodes to verify the server (RDS's is public).
+  // Named after the database component, so that a renamed footprint aliases it instead of replacing it.
+  if (cloud === "gcp") {
+    const gcpProviders = providers as unknown as Providers<"gcp">;
+    const { name } = componentName(cloud, role, "database");
+    publishServerCa(name, database as unknown as Database<"gcp">, bucket as unknown as Bucket<"gcp">, gcpProviders.handle.provider);
+  }
   const edge = make(Edge, "edge", { ...on, network, bucket, transform: t.edge });
   const host = spec.edge.domain || edge.entryAddress;
   // A serving footprint takes over the values a footprint of another cloud generated before it left.

@@ -14,6 +14,8 @@ export interface AwsSecurityGroups {
   replicas: Map<string, aws.ec2.SecurityGroup>;
   /** By provider region. */
   nodes: Map<string, aws.ec2.SecurityGroup>;
+  /** The egress rules of each region's edge and node groups (by provider region): what a first boot needs. */
+  egress: { edges: Map<string, aws.vpc.SecurityGroupEgressRule[]>; nodes: Map<string, aws.vpc.SecurityGroupEgressRule[]> };
 }
 
 /** Who is on the other side of a rule: a group in the same VPC, or a range in a peered region. */
@@ -144,6 +146,7 @@ export function createFirewall(
 
   // Edges: the only things reachable from the internet. Every edge reaches every region's nodes (its
   // own first, the others as backups); the primary's is the SSH bastion.
+  const edgeEgress = new Map<string, aws.vpc.SecurityGroupEgressRule[]>();
   for (const e of regions) {
     const edge = edgeGroup(e);
     const bastion = e === primary;
@@ -190,7 +193,7 @@ export function createFirewall(
       ],
       t,
     );
-    rules(
+    const out = rules(
       edge,
       "egress",
       [
@@ -229,8 +232,10 @@ export function createFirewall(
       ],
       t,
     );
+    edgeEgress.set(e.region.region, out);
   }
 
+  const nodeEgress = new Map<string, aws.vpc.SecurityGroupEgressRule[]>();
   for (const r of regions) {
     const node = nodeGroup(r);
     const fromEdge = edgeFrom(r);
@@ -263,7 +268,7 @@ export function createFirewall(
       ],
       t,
     );
-    rules(
+    const out = rules(
       node,
       "egress",
       [
@@ -298,6 +303,7 @@ export function createFirewall(
       ],
       t,
     );
+    nodeEgress.set(r.region.region, out);
   }
 
   rules(
@@ -336,10 +342,13 @@ export function createFirewall(
     replicas: new Map([...replicas].map(([region, g]) => [region, g.sg])),
     database: database.sg,
     nodes: new Map([...nodes].map(([region, g]) => [region, g.sg])),
+    egress: { edges: edgeEgress, nodes: nodeEgress },
   };
 }
 
-function rules(group: Group, direction: "ingress" | "egress", list: Rule[], t: AwsNetworkTransforms): void {
+/** Creates the rules; returns the egress ones (what a VM's first boot waits for). */
+function rules(group: Group, direction: "ingress" | "egress", list: Rule[], t: AwsNetworkTransforms): aws.vpc.SecurityGroupEgressRule[] {
+  const egress: aws.vpc.SecurityGroupEgressRule[] = [];
   for (const rule of list) {
     const name = `${group.label}-${direction === "ingress" ? "in" : "out"}-${rule.id}`;
     const args = {
@@ -352,6 +361,7 @@ function rules(group: Group, direction: "ingress" | "egress", list: Rule[], t: A
     };
     const opts = { provider: group.provider, parent: group.parent };
     if (direction === "ingress") new aws.vpc.SecurityGroupIngressRule(...transform(t.ingressRule, name, args, opts));
-    else new aws.vpc.SecurityGroupEgressRule(...transform(t.egressRule, name, args, opts));
+    else egress.push(new aws.vpc.SecurityGroupEgressRule(...transform(t.egressRule, name, args, opts)));
   }
+  return egress;
 }

@@ -4,7 +4,7 @@ import { zoneSlots, type CloudSpec, type RegionSpec, type Spec } from "../config
 import { awsNames } from "../names";
 import { transform } from "../transform";
 import type { AwsNetworkTransforms, AwsRegionVpc } from "./aws-types";
-import { slotZones } from "./aws-zones";
+import { slotZones, type NeededType } from "./aws-zones";
 
 export interface RegionContext {
   name: string;
@@ -71,46 +71,46 @@ export function createRegionVpc(region: RegionSpec<"aws">, ctx: RegionContext): 
   const publicRoutes = routeTable("public");
   const privateRoutes = routeTable("nodes");
   const databaseRoutes = holdsDatabase ? routeTable("database") : undefined;
-  route(ctx, `${base}-public-to-internet`, {
+  const publicToInternet = route(ctx, `${base}-public-to-internet`, {
     routeTableId: publicRoutes.id,
     destinationCidrBlock: "0.0.0.0/0",
     gatewayId: internetGateway.id,
   });
-  route(ctx, `${base}-nodes-to-internet`, {
+  const nodesToInternet = route(ctx, `${base}-nodes-to-internet`, {
     routeTableId: privateRoutes.id,
     destinationCidrBlock: "0.0.0.0/0",
     natGatewayId: natGateway.id,
   });
 
   const associate = (subnets: aws.ec2.Subnet[], table: aws.ec2.RouteTable, id: string) =>
-    subnets.forEach(
+    subnets.map(
       (s, i) =>
         new aws.ec2.RouteTableAssociation(
           ...transform(t.routeTableAssociation, `${base}-${id}-${i + 1}-routes`, { subnetId: s.id, routeTableId: table.id }, opts),
         ),
     );
-  associate(edgeSubnets, publicRoutes, "public");
-  associate(nodeSubnets, privateRoutes, "nodes");
+  const publicAssociations = associate(edgeSubnets, publicRoutes, "public");
+  const nodeAssociations = associate(nodeSubnets, privateRoutes, "nodes");
   if (databaseRoutes) associate(databaseSubnets, databaseRoutes, "database");
 
-  if (region.primary) {
-    // The bucket lives here: nodes fetch releases through a free gateway endpoint instead of paying
-    // the NAT gateway's per-GB charge.
-    new aws.ec2.VpcEndpoint(
-      ...transform(
-        t.s3Endpoint,
-        `${base}-s3`,
-        {
-          vpcId: vpc.id,
-          serviceName: `com.amazonaws.${region.region}.s3`,
-          vpcEndpointType: "Gateway",
-          routeTableIds: [privateRoutes.id],
-          tags: label("s3"),
-        },
-        opts,
-      ),
-    );
-  }
+  // The bucket lives in the primary region: nodes fetch releases through a free gateway endpoint
+  // instead of paying the NAT gateway's per-GB charge.
+  const bucketEndpoint = region.primary
+    ? new aws.ec2.VpcEndpoint(
+        ...transform(
+          t.s3Endpoint,
+          `${base}-s3`,
+          {
+            vpcId: vpc.id,
+            serviceName: `com.amazonaws.${region.region}.s3`,
+            vpcEndpointType: "Gateway",
+            routeTableIds: [privateRoutes.id],
+            tags: label("s3"),
+          },
+          opts,
+        ),
+      )
+    : undefined;
 
   return {
     region,
@@ -127,6 +127,8 @@ export function createRegionVpc(region: RegionSpec<"aws">, ctx: RegionContext): 
     publicRoutes,
     privateRoutes,
     databaseRoutes,
+    nodeEgress: [natGateway, nodesToInternet, ...nodeAssociations, ...(bucketEndpoint ? [bucketEndpoint] : [])],
+    publicEgress: [internetGateway, publicToInternet, ...publicAssociations],
   };
 }
 
@@ -136,8 +138,12 @@ export function route(ctx: Pick<RegionContext, "provider" | "parent" | "t">, nam
 
 /** One lookup per region: standard zones (no Local or Wavelength Zones) that offer the region's VM types. */
 function regionZones(region: RegionSpec, cloud: CloudSpec<"aws">, opts: pulumi.InvokeOutputOptions): pulumi.Output<string[]> {
-  // Every region has edges (in slot 0's public subnet) and nodes; subnets keep their zone once made.
-  const types = [...new Set([cloud.fleet.machineType, cloud.edge.machineType])];
+  // Every region has edges (in the public subnets) and nodes; subnets keep their zone once made.
+  const needs: NeededType[] = [
+    { type: cloud.fleet.machineType, key: "portage:fleet.size" },
+    { type: cloud.edge.machineType, key: "portage:edge.size" },
+  ];
+  const types = [...new Set(needs.map((n) => n.type))];
   const available = aws.getAvailabilityZonesOutput(
     { state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] },
     opts,
@@ -147,7 +153,6 @@ function regionZones(region: RegionSpec, cloud: CloudSpec<"aws">, opts: pulumi.I
     opts,
   );
   return pulumi.all([available.names, offerings]).apply(([names, offered]) => {
-    if (names.length === 0) throw new Error(`${region.region} lists no available zone`);
-    return slotZones([...names].sort(), offered, types).slice(0, zoneSlots);
+    return slotZones(region.region, [...names].sort(), offered, needs).slice(0, zoneSlots);
   });
 }

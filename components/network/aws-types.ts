@@ -48,6 +48,13 @@ export interface AwsRegionVpc {
   privateRoutes: aws.ec2.RouteTable;
   /** Primary and replica regions: the database subnets, with no route out of the stack's networks. */
   databaseRoutes?: aws.ec2.RouteTable;
+  /**
+   * A node subnet's way out (NAT gateway, default route, route table associations, the bucket's
+   * endpoint): nodes depend on it, since cloud-init installs packages once, at first boot.
+   */
+  nodeEgress: pulumi.Resource[];
+  /** The public subnets' way out (internet gateway, default route, associations): the edges'. */
+  publicEgress: pulumi.Resource[];
 }
 
 /** A region's network as the other components use it. */
@@ -58,6 +65,10 @@ export interface AwsRegionNetwork extends AwsRegionVpc {
   edgeSecurityGroup: aws.ec2.SecurityGroup;
   /** A region with a read replica (database.replicas): the replica wears it (the primary's is `AwsNetwork.databaseSecurityGroup`). */
   replicaSecurityGroup?: aws.ec2.SecurityGroup;
+  /** Everything a node of the region needs to reach the internet and the bucket: routes and egress rules. */
+  nodeBootDependencies: pulumi.Resource[];
+  /** Everything the region's edges need to reach the internet at first boot: routes and egress rules. */
+  edgeBootDependencies: pulumi.Resource[];
 }
 
 /** The aws network's handle: what the other aws implementations build on. */

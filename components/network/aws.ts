@@ -27,6 +27,8 @@ export function createNetwork(name: string, args: NetworkInputs<"aws">, t: AwsNe
     nodeSecurityGroup: groups.nodes.get(r.region.region) as aws.ec2.SecurityGroup,
     edgeSecurityGroup: groups.edges.get(r.region.region) as aws.ec2.SecurityGroup,
     replicaSecurityGroup: groups.replicas.get(r.region.region),
+    nodeBootDependencies: [...r.nodeEgress, ...(groups.egress.nodes.get(r.region.region) ?? [])],
+    edgeBootDependencies: [...r.publicEgress, ...(groups.egress.edges.get(r.region.region) ?? [])],
   });
   const primary = withGroup(primaryVpc);
   const regions = vpcs.map((r) => (r === primaryVpc ? primary : withGroup(r)));

@@ -19,6 +19,7 @@ export const reservedEnvNames: readonly string[] = [
   "ERL_EPMD_PORT",
   "DNS_CLUSTER_QUERY",
   "CLUSTER_BASENAMES",
+  "DATABASE_CA_FILE",
   // the stack's secret store (secrets/names.ts)
   ...nodeSecretEnv,
   replicaSecretEnv,

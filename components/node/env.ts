@@ -19,6 +19,8 @@ export const secretsMarker = "# secrets";
 export const nodePaths = {
   settings: "/etc/portage/node.env",
   appStatic: "/etc/portage/app.env",
+  /** Readable by the app user (/etc/<app> is root's only). */
+  databaseCa: "/etc/portage/database-ca.pem",
   edgeAdmin: "/etc/portage/edge-admin.env",
   appEnv: (app: string) => `/etc/${app}/env`,
   portEnv: (app: string, port: number) => `/etc/${app}/${port}.env`,
@@ -43,6 +45,7 @@ export function nodeSettings(rt: NodeRuntime): string {
       ["RELEASE_PREFIX", rt.releases.prefix],
       ["EDGE_KIND", rt.edge.kind],
       ["EDGE_ADMIN_URL", rt.edge.adminUrl],
+      ["DATABASE_CA", rt.databaseCa ?? ""],
       // Only for the features a runtime has, so that a stack without them keeps its user-data.
       ...(rt.appSettings
         ? ([
@@ -73,6 +76,8 @@ export function appStaticEnv(rt: NodeRuntime): string {
     ["ERL_EPMD_PORT", rt.cluster.epmdPort],
     ["DNS_CLUSTER_QUERY", rt.cluster.nodesName],
     ["CLUSTER_BASENAMES", rt.app.ports.map((p) => `${rt.app.name}-${p}`).join(",")],
+    // The server's CA, written by portage-boot: what the app verifies the database with.
+    ...(rt.databaseCa ? ([["DATABASE_CA_FILE", nodePaths.databaseCa]] as const) : []),
   ]);
 }
 

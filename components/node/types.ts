@@ -41,6 +41,12 @@ export interface NodeRuntime {
   edge: { kind: EdgeKind; /** e.g. http://edge.dev.hello.internal:8404 */ adminUrl: string };
   deploy: { healthTimeoutSeconds: number };
   /**
+   * Where the database server's CA comes from, so that the app can verify the server
+   * (`DATABASE_CA_FILE`): an https URL (RDS's regional bundle) or a key of the bucket (Cloud SQL's
+   * server CA, which the stack puts there). Unset: none (a local fleet without a database).
+   */
+  databaseCa?: string;
+  /**
    * The node runs `portage-agent`: deploys and jobs through the bucket (components/rollout).
    * `pollSeconds` overrides the agent's default poll interval (2 s); the stack's inbox may too.
    */

@@ -1,30 +1,42 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { machineArchitecture, type Architecture } from "../config/release-tarball";
 
 /** What every AWS VM shares, the edge and the nodes alike: the image and the hardening. */
 
 /** Canonical's account: the publisher of the official Ubuntu images. */
 export const canonicalOwner = "099720109477";
-export const ubuntuImageName = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*";
+/** Canonical's image names and EC2's architecture names, per CPU (https://documentation.ubuntu.com/aws/aws-how-to/instances/find-ubuntu-images/). */
+export const ubuntuImages: Record<Architecture, { name: string; architecture: string }> = {
+  x86_64: { name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*", architecture: "x86_64" },
+  arm64: { name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-*", architecture: "arm64" },
+};
 
-const images = new WeakMap<aws.Provider, pulumi.Output<string>>();
+const images = new WeakMap<aws.Provider, Map<Architecture, pulumi.Output<string>>>();
 
-/** The newest Ubuntu 24.04 LTS amd64 image of the provider's region: one lookup per region, shared by the edges and the nodes. */
-export function ubuntuImage(provider: aws.Provider, parent: pulumi.Resource): pulumi.Output<string> {
-  const found = images.get(provider) ?? lookUpImage(provider, parent);
-  images.set(provider, found);
+/**
+ * The newest Ubuntu 24.04 LTS image of the provider's region for the instance type's CPU (Graviton
+ * types get the arm64 image): one lookup per region and CPU, shared by the edges and the nodes.
+ */
+export function ubuntuImage(provider: aws.Provider, parent: pulumi.Resource, instanceType: string): pulumi.Output<string> {
+  const architecture = machineArchitecture("aws", instanceType);
+  const byCpu = images.get(provider) ?? new Map<Architecture, pulumi.Output<string>>();
+  images.set(provider, byCpu);
+  const found = byCpu.get(architecture) ?? lookUpImage(provider, parent, architecture);
+  byCpu.set(architecture, found);
   return found;
 }
 
-function lookUpImage(provider: aws.Provider, parent: pulumi.Resource): pulumi.Output<string> {
+function lookUpImage(provider: aws.Provider, parent: pulumi.Resource, architecture: Architecture): pulumi.Output<string> {
+  const image = ubuntuImages[architecture];
   return aws.ec2
     .getAmiOutput(
       {
         owners: [canonicalOwner],
         mostRecent: true,
         filters: [
-          { name: "name", values: [ubuntuImageName] },
-          { name: "architecture", values: ["x86_64"] },
+          { name: "name", values: [image.name] },
+          { name: "architecture", values: [image.architecture] },
           { name: "virtualization-type", values: ["hvm"] },
         ],
       },

@@ -5,8 +5,8 @@
  * deploys once it can read, and fails for systemd to start it again when the bound runs out. A
  * bucket without a pointer (no rollout yet) is no error: nothing to deploy.
  */
-import { mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   freePorts,
@@ -67,5 +67,35 @@ describe("portage-boot when the bucket is not readable yet", () => {
     const boot = await runScript(node.root, "portage-boot", [], { BOOT_FETCH_TIMEOUT_SECONDS: "3" });
     expect(boot.code).not.toBe(0);
     expect(boot.stderr).toContain("the release pointer releases/current is still unreadable");
+  }, 30_000);
+
+  it("writes the database server's CA from the bucket where the app's DATABASE_CA_FILE points, waiting until the stack has put it there", async () => {
+    const [a = 0, b = 0, dead = 0] = await freePorts(3);
+    const node = scratchNode([a, b], `http://127.0.0.1:${dead}`, scratchSecrets);
+    appendFileSync(join(node.root, "etc/portage/node.env"), 'DATABASE_CA="database/server-ca.pem"\n');
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIBstandin\n-----END CERTIFICATE-----\n";
+    const object = join(node.store, node.rt.releases.bucket, "database/server-ca.pem");
+    const boot = runScript(node.root, "portage-boot", []);
+    await new Promise((r) => setTimeout(r, 3_000));
+    mkdirSync(dirname(object), { recursive: true });
+    writeFileSync(object, pem);
+    const done = await boot;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toContain("waiting for the database CA database/server-ca.pem");
+    expect(readFileSync(join(node.root, "etc/portage/database-ca.pem"), "utf8")).toBe(pem);
+  }, 60_000);
+
+  it("refuses a database CA that is no PEM certificate, with the reason, once the bound runs out", async () => {
+    const [a = 0, b = 0, dead = 0] = await freePorts(3);
+    const node = scratchNode([a, b], `http://127.0.0.1:${dead}`, scratchSecrets);
+    appendFileSync(join(node.root, "etc/portage/node.env"), 'DATABASE_CA="database/server-ca.pem"\n');
+    const object = join(node.store, node.rt.releases.bucket, "database/server-ca.pem");
+    mkdirSync(dirname(object), { recursive: true });
+    writeFileSync(object, "<html>not a certificate</html>\n");
+    const boot = await runScript(node.root, "portage-boot", [], { BOOT_FETCH_TIMEOUT_SECONDS: "3" });
+    expect(boot.code).not.toBe(0);
+    expect(boot.stderr).toContain(
+      "the database CA database/server-ca.pem is still unreadable: database/server-ca.pem holds no PEM certificate",
+    );
   }, 30_000);
 });

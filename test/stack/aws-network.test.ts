@@ -230,23 +230,36 @@ describe("address plan and zone choice", () => {
     expect(overlaps(plan.nodeRange, plan.databaseRange)).toBe(false);
   });
 
+  const node = (type: string) => ({ type, key: "portage:fleet.size" });
+  const edge = (type: string) => ({ type, key: "portage:edge.size" });
+
   it("skips zones that do not offer every VM type of the region", () => {
     const offerings = {
       instanceTypes: ["t3.small", "t3.small", "t3.small", "t3.large", "t3.large"],
       locations: ["r-a", "r-b", "r-e", "r-b", "r-e"],
     };
-    expect(slotZones(["r-a", "r-b", "r-c", "r-e"], offerings, ["t3.small", "t3.large"])).toEqual(["r-b", "r-e", "r-b"]);
+    expect(slotZones("r", ["r-a", "r-b", "r-c", "r-e"], offerings, [node("t3.small"), edge("t3.large")])).toEqual(["r-b", "r-e", "r-b"]);
   });
 
   it("reuses zones round-robin in a region with fewer zones than slots", () => {
-    expect(slotZones(["r-a", "r-b"], {}, ["t3.small"])).toEqual(["r-a", "r-b", "r-a"]);
+    const offerings = { instanceTypes: ["t3.small", "t3.small"], locations: ["r-a", "r-b"] };
+    expect(slotZones("r", ["r-a", "r-b"], offerings, [node("t3.small")])).toEqual(["r-a", "r-b", "r-a"]);
   });
 
-  it("falls back to every zone when no zone offers the types (the launch then names the missing type)", () => {
-    expect(slotZones(["r-a", "r-b", "r-c", "r-d"], { instanceTypes: [], locations: [] }, ["x9.huge"])).toEqual(["r-a", "r-b", "r-c"]);
+  it("refuses a type no zone of the region offers, naming its config key and the command that lists the offerings", () => {
+    expect(() => slotZones("r", ["r-a", "r-b", "r-c"], { instanceTypes: [], locations: [] }, [node("x9.huge")])).toThrow(
+      'portage:fleet.size: "x9.huge" is offered in no zone of r; choose another size (aws ec2 describe-instance-type-offerings --location-type availability-zone --region r --filters Name=instance-type,Values=x9.huge)',
+    );
+  });
+
+  it("refuses two types no one zone offers together", () => {
+    const offerings = { instanceTypes: ["t3.small", "m7g.large"], locations: ["r-a", "r-b"] };
+    expect(() => slotZones("r", ["r-a", "r-b"], offerings, [node("t3.small"), edge("m7g.large")])).toThrow(
+      'portage:fleet.size "t3.small" and portage:edge.size "m7g.large": no zone of r offers both',
+    );
   });
 
   it("fails when a region lists no zone", () => {
-    expect(() => slotZones([], {}, ["t3.small"])).toThrow("no available zone");
+    expect(() => slotZones("r", [], {}, [node("t3.small")])).toThrow("r lists no available zone");
   });
 });

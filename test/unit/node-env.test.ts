@@ -41,6 +41,7 @@ describe("the release's environment", () => {
       ERL_EPMD_PORT: "4369",
       DNS_CLUSTER_QUERY: "nodes.prod.hello.internal",
       CLUSTER_BASENAMES: "hello-4000,hello-4001",
+      DATABASE_CA_FILE: "/etc/portage/database-ca.pem",
     });
   });
 

@@ -96,6 +96,10 @@ export function computedState(type: string, name: string, inputs: State, region:
         privateIpAddress: fakeAddress(name, "10"),
         connectionName: `p:${String(inputs.region)}:${name}`,
         publicIpAddress: "",
+        // What Cloud SQL reports: the instance's own server CA (a stand-in PEM here).
+        serverCaCerts: [
+          { cert: fakeCertificate(name), commonName: "C=US,O=Google\\, Inc,CN=Google Cloud SQL Server CA", sha1Fingerprint: hash(name) },
+        ],
       };
     case "gcp:storage/bucket:Bucket":
       return { name: inputs.name ?? `${name}-${suffix}`, url: `gs://${String(inputs.name ?? `${name}-${suffix}`)}` };
@@ -111,6 +115,11 @@ export function computedState(type: string, name: string, inputs: State, region:
     default:
       return {};
   }
+}
+
+/** A PEM-shaped stand-in for a certificate (not a real one: nothing here parses it). */
+export function fakeCertificate(name: string): string {
+  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(`stand-in CA of ${name}`).toString("base64")}\n-----END CERTIFICATE-----`;
 }
 
 /** The value a mock RandomPassword returns: deterministic, so tests can search for it. */
@@ -144,8 +153,21 @@ export function invokeResult(token: string, inputs: State, region: string): Stat
         name: `${String(inputs.family ?? "image")}-v20261101`,
         id: "image",
       };
+    // Every type is offered in every zone, but the stand-ins of a type no zone offers: x9.* / x9-*.
+    case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
+      const filters = (inputs.filters ?? []) as { name: string; values: string[] }[];
+      const types = (filters.find((f) => f.name === "instance-type")?.values ?? []).filter((t) => !t.startsWith("x9."));
+      const zones = ["a", "b", "c"].map((z) => `${region}${z}`);
+      const pairs = types.flatMap((type) => zones.map((zone) => [type, zone] as const));
+      return { instanceTypes: pairs.map(([t]) => t), locations: pairs.map(([, z]) => z), id: region };
+    }
+    case "gcp:compute/getMachineTypes:getMachineTypes": {
+      const name = /name = "([^"]+)"/.exec(String(inputs.filter ?? ""))?.[1] ?? "";
+      return { machineTypes: name && !name.startsWith("x9-") ? [{ name }] : [], id: String(inputs.zone) };
+    }
     case "gcp:compute/getZones:getZones":
-      return { names: ["a", "b", "c"].map((z) => `${String(inputs.region ?? region)}-${z}`), id: String(inputs.region ?? region) };
+      // As GCP lists a region's zones: an AI zone among them (us-central1-ai1a), which gets no VM.
+      return { names: ["ai1a", "a", "b", "c"].map((z) => `${String(inputs.region ?? region)}-${z}`), id: String(inputs.region ?? region) };
     // Route 53 finds any zone; the Cloud DNS project holds example.com twice, public and private (the
     // lookup must pass over the private one).
     case "aws:route53/getZone:getZone": {

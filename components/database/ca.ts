@@ -1,0 +1,36 @@
+import * as gcp from "@pulumi/gcp";
+import type * as pulumi from "@pulumi/pulumi";
+import type { Bucket } from "../bucket";
+import type { CloudSpec } from "../config";
+import type { Database } from "./index";
+
+/** The bucket key of Cloud SQL's server CA, which the nodes fetch at boot. */
+export const serverCaKey = "database/server-ca.pem";
+
+/**
+ * Where a node gets the certificates that verify the database server (`NodeRuntime.databaseCa`):
+ * - aws: RDS's bundle for the database's region, from AWS's trust store
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html#UsingWithRDS.SSL.CertificatesAllRegions),
+ *   every CA RDS signs its servers with there (rotations included);
+ * - gcp: the instance's own server CA (`serverCaCerts`), which the stack writes to the bucket.
+ */
+export function databaseCaSource(cloud: CloudSpec): string {
+  const region = cloud.primary.region;
+  return cloud.cloud === "aws" ? `https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem` : serverCaKey;
+}
+
+/**
+ * Cloud SQL's server CAs (the current one and, during a rotation, the next) as a bucket object the
+ * nodes read with the grant they already have. Not a secret: a CA certificate is public.
+ */
+export function publishServerCa(name: string, database: Database<"gcp">, bucket: Bucket<"gcp">, provider: pulumi.ProviderResource): void {
+  const pem = database.handle.instance.serverCaCerts.apply((certs) => {
+    const all = (certs ?? []).map((c) => c.cert.trim()).filter((c) => c !== "");
+    return all.length > 0 ? `${all.join("\n")}\n` : "";
+  });
+  new gcp.storage.BucketObject(
+    `${name}-server-ca`,
+    { bucket: bucket.handle.bucket.name, name: serverCaKey, content: pem, contentType: "application/x-pem-file" },
+    { parent: database, provider },
+  );
+}
