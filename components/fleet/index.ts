@@ -94,7 +94,7 @@ export function nodeRuntime(spec: Spec, cloud: CloudSpec, node: NodeSpec, bucket
     cluster: { nodesName: spec.cluster.nodesName, epmdPort: spec.cluster.epmdPort, distributionPorts: spec.cluster.distributionPorts },
     edge: { kind: spec.edge.kind, adminUrl: `http://${spec.cluster.edgeName}:${spec.edge.adminPort}` },
     deploy: { healthTimeoutSeconds: spec.rollout.healthTimeoutSeconds },
-    databaseCa: databaseCaSource(cloud),
+    databaseCa: databaseCaSource(cloud, node),
   };
 }
 

@@ -17,17 +17,17 @@ const withReplica = {
 };
 const kms = "aws:kms/key:Key";
 
-/** `SECRET_REFS` of a node's settings file, from its user-data, as env -> store name. */
-function secretRefs(vm: RecordedResource): Record<string, string> {
+/** A line of a node's settings file (/etc/portage/node.env), from its user-data. */
+function setting(vm: RecordedResource, key: string): string {
   const data = vm.type === A.instance ? unpackUserData(String(reveal(vm.inputs.userDataBase64))) : at(vm, "metadata", "user-data");
   const settings = writtenFiles(String(reveal(data))).find((f) => f.path === "/etc/portage/node.env")?.content ?? "";
-  const line = /^SECRET_REFS=(.*)$/m.exec(settings)?.[1] ?? "";
-  return Object.fromEntries(
-    line
-      .replace(/^['"]|['"]$/g, "")
-      .split(" ")
-      .map((pair) => pair.split("=") as [string, string]),
-  );
+  return (new RegExp(`^${key}=(.*)$`, "m").exec(settings)?.[1] ?? "").replace(/^['"]|['"]$/g, "");
+}
+
+/** `SECRET_REFS` of a node's settings file, as env -> store name. */
+function secretRefs(vm: RecordedResource): Record<string, string> {
+  const line = setting(vm, "SECRET_REFS");
+  return Object.fromEntries(line.split(" ").map((pair) => pair.split("=") as [string, string]));
 }
 
 describe("aws: a read replica in london", () => {
@@ -91,6 +91,15 @@ describe("aws: a read replica in london", () => {
     expect(secretRefs(one(run, A.instance, "fleet-london-1")).DATABASE_REPLICA_URL).toBe("/portage/hello-dev/DATABASE_REPLICA_URL_LONDON");
     expect(secretRefs(one(run, A.instance, "fleet-virginia-1")).DATABASE_REPLICA_URL).toBeUndefined();
     expect(secretRefs(one(run, A.instance, "fleet-virginia-1")).DATABASE_URL).toBe("/portage/hello-dev/DATABASE_URL");
+  });
+
+  it("london's nodes verify the server with RDS's global CA bundle (both regions' CAs), virginia's with us-east-1's", () => {
+    expect(setting(one(run, A.instance, "fleet-london-1"), "DATABASE_CA")).toBe(
+      "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem",
+    );
+    expect(setting(one(run, A.instance, "fleet-virginia-1"), "DATABASE_CA")).toBe(
+      "https://truststore.pki.rds.amazonaws.com/us-east-1/us-east-1-bundle.pem",
+    );
   });
 
   it("without replicas, no region but the primary has database subnets", async () => {
