@@ -1,6 +1,9 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { edgeForwardRoutesFiles, haproxyForwardConfig, migrateExit, migrationEnv, migrationToolFile } from "../../components/migration";
 import { haproxyConfig } from "../../components/node/haproxy";
 import { summarize, type WriteOutcome } from "../../lab/migration/writes";
@@ -75,6 +78,35 @@ describe("portage-migrate's interface", () => {
     const r = run(["status"]);
     expect(r.status).toBe(migrateExit.usage);
     expect(r.stderr).toContain("set PORTAGE_MIGRATE_SOURCE");
+  });
+
+  describe("as a stack's job (PORTAGE_MIGRATE_ENV_SECRET)", () => {
+    const bin = mkdtempSync(join(tmpdir(), "portage-migrate-job-"));
+    afterAll(() => rmSync(bin, { recursive: true, force: true }));
+    /** A portage-fetch that prints `entry` for `secret <ref>` and logs what it was asked. */
+    const fetchPrinting = (entry: string, code = 0) => {
+      const fake = join(bin, "portage-fetch");
+      writeFileSync(fake, `#!/bin/sh\necho "$@" >>"${bin}/asked"\nprintf '%s' '${entry}'\nexit ${code}\n`, { mode: 0o755 });
+    };
+    const runJob = () =>
+      run(["status"], { PATH: `${bin}:${process.env.PATH ?? ""}`, PORTAGE_MIGRATE_ENV_SECRET: "/portage/hello-prod/MIGRATION_ENV" });
+
+    it("reads its variables from the store entry it is given, quoted as the stack writes them", () => {
+      rmSync(join(bin, "asked"), { force: true });
+      // A source nobody listens on: psql names the address the entry gave.
+      fetchPrinting(`PORTAGE_MIGRATE_SOURCE="postgresql://hello:pw@127.0.0.1:1/hello"\nPORTAGE_MIGRATE_CLIENT_MAJOR=""\n`);
+      const r = runJob();
+      expect(readFileSync(join(bin, "asked"), "utf8")).toBe("secret /portage/hello-prod/MIGRATION_ENV\n");
+      expect(r.stderr).not.toContain("set PORTAGE_MIGRATE_SOURCE");
+      expect(r.stderr).toMatch(/connection to server at "127\.0\.0\.1", port 1 failed/);
+    });
+
+    it("stops before any step when the store cannot be read", () => {
+      fetchPrinting("", 1);
+      const r = runJob();
+      expect(r.status).toBe(migrateExit.failed);
+      expect(r.stdout).toBe("");
+    });
   });
 
   it("takes its databases from the environment only, leaving out what is not set", () => {

@@ -62,6 +62,11 @@ export function computedState(type: string, name: string, inputs: State, region:
       return { arn: arn("ssm", `parameter${String(inputs.name ?? `/${name}`)}`) };
     case "aws:route53/zone:Zone":
       return { zoneId: `Z${suffix.toUpperCase()}`, arn: `arn:aws:route53:::hostedzone/Z${suffix.toUpperCase()}` };
+    case "aws:datasync/locationObjectStorage:LocationObjectStorage":
+    case "aws:datasync/s3Location:S3Location":
+      return { arn: arn("datasync", `location/loc-${suffix}`) };
+    case "aws:datasync/task:Task":
+      return { arn: arn("datasync", `task/task-${suffix}`) };
     case "aws:kms/key:Key":
       return { arn: arn("kms", `key/${suffix}`), keyId: suffix };
     case "gcp:compute/instance:Instance": {
@@ -107,6 +112,10 @@ export function computedState(type: string, name: string, inputs: State, region:
       return { name: `projects/p/secrets/${String(inputs.secretId ?? name)}` };
     case "gcp:dns/managedZone:ManagedZone":
       return { name: inputs.name ?? `${name}-${suffix}` };
+    case "gcp:storage/hmacKey:HmacKey":
+      return { accessId: `GOOG1E${suffix.toUpperCase()}`, secret: fakeSecret(name, 40) };
+    case "gcp:storage/transferJob:TransferJob":
+      return { name: `transferJobs/${suffix}` };
     case "random:index/randomPassword:RandomPassword":
     case "random:index/randomString:RandomString":
       return { result: fakeSecret(name, Number(inputs.length ?? 32)) };
@@ -168,6 +177,13 @@ export function invokeResult(token: string, inputs: State, region: string): Stat
     case "gcp:compute/getZones:getZones":
       // As GCP lists a region's zones: an AI zone among them (us-central1-ai1a), which gets no VM.
       return { names: ["ai1a", "a", "b", "c"].map((z) => `${String(inputs.region ?? region)}-${z}`), id: String(inputs.region ?? region) };
+    case "gcp:storage/getTransferProjectServiceAccount:getTransferProjectServiceAccount":
+      return {
+        email: "project-123456789@storage-transfer-service.iam.gserviceaccount.com",
+        subjectId: "104242424242424242424",
+        member: "serviceAccount:project-123456789@storage-transfer-service.iam.gserviceaccount.com",
+        id: "p",
+      };
     // Route 53 finds any zone; the Cloud DNS project holds example.com twice, public and private (the
     // lookup must pass over the private one).
     case "aws:route53/getZone:getZone": {
