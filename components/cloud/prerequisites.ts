@@ -118,6 +118,12 @@ export const awsNeeds: AwsNeed[] = [
     why: "the private zone the nodes find each other in; with edge.dnsZone, the domain's records and health checks in your public hosted zone",
   },
   {
+    modules: ["kms"],
+    service:
+      "KMS (kms:CreateKey, kms:DescribeKey, kms:EnableKeyRotation, kms:GetKeyPolicy, kms:GetKeyRotationStatus, kms:ListResourceTags, kms:TagResource, kms:ScheduleKeyDeletion, kms:CreateGrant)",
+    why: "with database.replicas, each read replica's storage key in its region",
+  },
+  {
     modules: ["lb"],
     service: "Elastic Load Balancing (elasticloadbalancing:*)",
     why: "the Network Load Balancer of each region with several edges (edge.count)",

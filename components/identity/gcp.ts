@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { GcpProviders } from "../cloud";
 import type { Spec } from "../config";
 import { gcpNames } from "../names";
-import { secretRefs, type SecretEnv } from "../secrets/names";
+import { secretRefs, type SecretEnv, type SecretRef } from "../secrets/names";
 import { transform, type Transform } from "../transform";
 
 /**
@@ -63,10 +63,11 @@ export function secretCondition(
   projectNumber: pulumi.Input<string>,
   envs: readonly SecretEnv[],
   reader: "node" | "edge",
+  more: { what: string; entries: SecretRef[] } = { what: "", entries: [] },
 ): SecretCondition {
-  const entries = secretRefs({ provider: "gcp", prefix: spec.prefix }, envs);
+  const entries = [...secretRefs({ provider: "gcp", prefix: spec.prefix }, envs), ...more.entries];
   return {
-    title: gcpNames.conditionTitle(spec.prefix, `${reader} secrets`),
+    title: gcpNames.conditionTitle(spec.prefix, `${reader} secrets${more.what}`),
     description: `portage: read ${entries.map((e) => e.env).join(", ")} of ${spec.prefix}`.slice(0, 256),
     expression: secretNamesCondition(
       projectNumber,

@@ -6,6 +6,7 @@
 export * from "./data-plane";
 export { migrationEnvEntry, migrationEnvName, postgresUrl, type MigrationEnvEntry } from "./env";
 export { bucketRef, migrationStep, stepArgv, toolPrefix, uploadTool, type MigrationStepArgs, type MigrationTool } from "./job";
-export { Migration, type MigrationArgs } from "./migration";
+export { DomainMoved, stillAtSource, type DomainMovedInputs } from "./domain";
+export { catchUpSeconds, Migration, type MigrationArgs } from "./migration";
 export { bucketCopyEveryHours } from "./schedule";
 export { bucketTransfer, footprintPrefixes, type BucketTransfer } from "./transfer";

@@ -29,11 +29,13 @@ export function bucketTransfer(
   source: Footprint,
   target: Footprint,
   prefix: string,
+  /** false: the schedule is paused (from cutover: the target takes the writes). */
+  running: boolean,
   parent: pulumi.Resource,
 ): BucketTransfer {
   return source.cloud === "aws"
-    ? s3ToGcs(name, source as Footprint<"aws">, target as Footprint<"gcp">, prefix, parent)
-    : gcsToS3(name, source as Footprint<"gcp">, target as Footprint<"aws">, prefix, parent);
+    ? s3ToGcs(name, source as Footprint<"aws">, target as Footprint<"gcp">, prefix, running, parent)
+    : gcsToS3(name, source as Footprint<"gcp">, target as Footprint<"aws">, prefix, running, parent);
 }
 
 /**
@@ -51,6 +53,7 @@ function s3ToGcs(
   source: Footprint<"aws">,
   target: Footprint<"gcp">,
   prefix: string,
+  running: boolean,
   parent: pulumi.Resource,
 ): BucketTransfer {
   const gcpOpts = { parent, provider: target.providers.handle.provider };
@@ -120,7 +123,7 @@ function s3ToGcs(
         scheduleStartDate: { year: today.getUTCFullYear(), month: today.getUTCMonth() + 1, day: today.getUTCDate() },
         repeatInterval: `${bucketCopyEveryHours.gcp * 3600}s`,
       },
-      status: "ENABLED",
+      status: running ? "ENABLED" : "DISABLED",
     },
     // The start date is the day it was created: a later update must not move it.
     { ...gcpOpts, dependsOn: sink, ignoreChanges: ["schedule.scheduleStartDate"] },
@@ -142,6 +145,7 @@ function gcsToS3(
   source: Footprint<"gcp">,
   target: Footprint<"aws">,
   prefix: string,
+  running: boolean,
   parent: pulumi.Resource,
 ): BucketTransfer {
   const gcpOpts = { parent, provider: source.providers.handle.provider };
@@ -258,7 +262,7 @@ function gcsToS3(
       },
       excludes: { filterType: "SIMPLE_PATTERN", value: footprintPrefixes.map((p) => `/${p}*`).join("|") },
       // DataSync runs a schedule at most once an hour.
-      schedule: { scheduleExpression: `rate(${bucketCopyEveryHours.aws} hours)` },
+      schedule: { scheduleExpression: `rate(${bucketCopyEveryHours.aws} hours)`, status: running ? "ENABLED" : "DISABLED" },
     },
     awsOpts,
   );

@@ -316,6 +316,80 @@ describe.each([
       for (const r of under("migration")) for (const pattern of overwriting) expect(r.type, r.name).not.toMatch(pattern);
     });
   });
+
+  describe("the phases' steps: portage-migrate on the target's first node, in order", () => {
+    const commandType = "pulumi-nodejs:dynamic/rollout:AgentCommand";
+    const stepsOf = (phase: MigrationPhase) => {
+      const run = runs.get(phase)!;
+      const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+      const jobs = run.resources.filter((r) => r.type === commandType && topName(byUrn, r) === "migration");
+      return { run, byUrn, jobs, argv: (r: RecordedResource) => (reveal(r.inputs) as { argv: string[] }).argv.slice(5) };
+    };
+    const expected: Record<MigrationPhase, string[][]> = {
+      replicate: [["replicate"]],
+      cutover: [["replicate"], ["cutover", "60"]],
+      rollback: [["replicate"], ["rollback", "60"]],
+      finish: [["replicate"], ["cutover", "60"], ["finish"]],
+      cancel: [["replicate"], ["cancel"]],
+    };
+
+    it.each(migrationPhases)("%s: its steps, each waiting for the one before", (phase) => {
+      const { jobs, argv, byUrn } = stepsOf(phase);
+      expect(jobs.map(argv)).toEqual(expected[phase]);
+      for (const [i, job] of jobs.entries()) {
+        const agents = new Set(jobs.map((j) => (reveal(j.inputs) as { agent: string }).agent));
+        expect(agents.size).toBe(1);
+        if (i === 0) continue;
+        const deps = job.options.dependsOn.map((u) => byUrn.get(u)?.name);
+        expect(deps, argv(job).join(" ")).toContain(jobs[i - 1]!.name);
+      }
+    });
+
+    it("a step keeps its inputs from one phase to the next (it never runs twice by accident) and runs again when it comes back", () => {
+      const inputsOf = (phase: MigrationPhase, name: string) =>
+        JSON.stringify(reveal(stepsOf(phase).jobs.find((j) => j.name === name)?.inputs));
+      expect(inputsOf("finish", "migration-replicate")).toBe(inputsOf("replicate", "migration-replicate"));
+      expect(inputsOf("finish", "migration-cutover")).toBe(inputsOf("cutover", "migration-cutover"));
+      // rollback has no cutover step: cutover after a rollback creates it again, which runs it.
+      expect(stepsOf("rollback").jobs.map((j) => j.name)).not.toContain("migration-cutover");
+    });
+
+    it("the bucket's copy runs while the source takes the writes, and is paused from cutover (it would copy old objects over new ones)", () => {
+      const status = (phase: MigrationPhase) => {
+        const { run } = stepsOf(phase);
+        const job =
+          from === "aws"
+            ? run.resources.find((r) => r.type === "gcp:storage/transferJob:TransferJob")?.inputs.status
+            : (run.resources.find((r) => r.type === "aws:datasync/task:Task")?.inputs.schedule as { status?: string } | undefined)?.status;
+        return job;
+      };
+      expect(migrationPhases.map((p) => [p, status(p)])).toEqual(
+        migrationPhases.map((p) => [p, p === "replicate" || p === "rollback" ? "ENABLED" : "DISABLED"]),
+      );
+    });
+
+    it("finish with a domain waits for the domain to leave the source's edges (checked from the operator's machine)", async () => {
+      const withDomain = await runOffline(() => buildStack(loadSpec()), {
+        config: stackConfigMap({
+          overrides: {
+            ...config(from, to, "finish"),
+            "portage:edge": { domain: "app.example.com", acmeEmail: "ops@example.com" },
+          },
+        }),
+        stack: "prod",
+      });
+      expect(withDomain.error).toBeUndefined();
+      const check = withDomain.resources.find((r) => r.type === "pulumi-nodejs:dynamic/migration:DomainMoved");
+      expect(check).toBeDefined();
+      const inputs = reveal(check!.inputs) as { domain: string; sourceAddresses: string[] };
+      expect(inputs.domain).toBe("app.example.com");
+      expect(inputs.sourceAddresses.length).toBeGreaterThanOrEqual(1);
+      const finishJob = withDomain.resources.find((r) => r.type === commandType && r.name === "migration-finish")!;
+      expect(finishJob.options.dependsOn).toContain(check!.urn);
+      // Without a domain there is nothing to resolve: clients reach the edges by address.
+      expect(runs.get("finish")!.resources.some((r) => r.type === "pulumi-nodejs:dynamic/migration:DomainMoved")).toBe(false);
+    });
+  });
 });
 
 describe.each([

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { edgeForwardRoutesFiles, haproxyForwardConfig, migrateExit, migrationEnv, migrationToolFile } from "../../components/migration";
+import { stillAtSource } from "../../components/migration/domain";
 import { haproxyConfig } from "../../components/node/haproxy";
 import { summarize, type WriteOutcome } from "../../lab/migration/writes";
 import { routes } from "../artifacts/support/variants";
@@ -132,5 +133,28 @@ describe("the rehearsal's write freeze", () => {
     const r = summarize([at(0, "accepted", 1), at(50, "failed"), at(100, "accepted", 2)]);
     expect(r.freeze).toBeNull();
     expect(r.failed).toBe(1);
+  });
+});
+
+describe("finish waits for the domain to leave the source's edges", () => {
+  const inputs = { domain: "app.example.com", sourceAddresses: ["198.51.100.7", "198.51.100.8"] };
+  const resolving =
+    (...addresses: string[]) =>
+    () =>
+      Promise.resolve(addresses);
+
+  it("refuses while an A record is a source edge's address, naming it and what to do", async () => {
+    const reason = await stillAtSource(inputs, resolving("203.0.113.9", "198.51.100.8"));
+    expect(reason).toContain("app.example.com still resolves to the source's edge (198.51.100.8)");
+    expect(reason).toContain("migration.targetEdgeAddress");
+  });
+
+  it("lets finish go once no record points at the source", async () => {
+    expect(await stillAtSource(inputs, resolving("203.0.113.9"))).toBeUndefined();
+  });
+
+  it("refuses a domain that does not resolve from the operator's machine, with the resolver's code", async () => {
+    const reason = await stillAtSource(inputs, () => Promise.reject(Object.assign(new Error("not found"), { code: "ENOTFOUND" })));
+    expect(reason).toMatch(/does not resolve from this machine \(ENOTFOUND\)/);
   });
 });
