@@ -4,7 +4,7 @@ import type { NodeSpec } from "../config";
 import { createVmIdentity, grantSecretAccess, projectNumber, secretCondition } from "../identity/gcp";
 import { stackTags } from "../names";
 import type { GcpRegionNetwork } from "../network";
-import { nodeSecretEnv } from "../secrets/names";
+import { nodeSecretEnv, replicaSecretRef } from "../secrets/names";
 import { transform, type Transform } from "../transform";
 import { hardenedVm, regionZones, ubuntuImage, vmIgnoreChanges, zoneAt } from "../vm/gcp";
 import type { CreatedNode, FleetInputs } from "./types";
@@ -50,7 +50,18 @@ export function createFleet(
   const opts = { parent, provider: providers.provider };
 
   const image = ubuntuImage(providers, parent, cloud.fleet.machineType);
-  const condition = secretCondition(spec, projectNumber(providers, parent), nodeSecretEnv, "node");
+  const number = projectNumber(providers, parent);
+  const condition = secretCondition(spec, number, nodeSecretEnv, "node");
+  // A region with a read replica: its nodes' condition also names the replica's URL.
+  const regionConditions = new Map(
+    cloud.database.replicas.map((region) => [
+      region.region,
+      secretCondition(spec, number, nodeSecretEnv, "node", {
+        what: ` in ${region.key}`,
+        entries: [replicaSecretRef({ provider: "gcp", prefix: spec.prefix }, region.key)],
+      }),
+    ]),
+  );
   // Region by region (the order of cloud.nodes), with one zone lookup per region.
   const nodes = network.regions.flatMap((region) => {
     const zones = regionZones(providers, region.region.region, { type: cloud.fleet.machineType, key: "portage:fleet.size" }, parent);
@@ -65,7 +76,12 @@ export function createFleet(
     );
     const secretAccess = grantSecretAccess(
       `${name}-${node.name}-secrets`,
-      { providers, member: serviceAccount.member, condition, transform: t.secretAccess },
+      {
+        providers,
+        member: serviceAccount.member,
+        condition: regionConditions.get(node.region.region) ?? condition,
+        transform: t.secretAccess,
+      },
       opts,
     );
     const instance = new gcp.compute.Instance(

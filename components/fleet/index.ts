@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Cloud, CloudSpec, NodeSpec, Spec } from "../config";
 import { databaseCaSource } from "../database/ca";
 import { nodeUserData, type NodeRuntime } from "../node";
-import { secretRefs } from "../secrets/names";
+import { replicaSecretRef, secretRefs, type SecretRef } from "../secrets/names";
 import { storeLocation } from "../secrets/store";
 import * as aws from "./aws";
 import * as gcp from "./gcp";
@@ -89,11 +89,22 @@ export function nodeRuntime(spec: Spec, cloud: CloudSpec, node: NodeSpec, bucket
     app: { name: spec.app.name, ports: spec.app.ports, healthPath: spec.app.healthPath },
     node: { name: node.name },
     admin: { user: spec.access.adminUser, sshPublicKey: spec.access.sshPublicKey },
-    secrets: { provider: cloud.cloud, location, entries: secretRefs({ provider: cloud.cloud, prefix: spec.prefix }) },
+    secrets: { provider: cloud.cloud, location, entries: nodeSecretRefs(spec, cloud, node) },
     releases: { provider: cloud.cloud, location, bucket, prefix: "releases/", region: cloud.primary.region },
     cluster: { nodesName: spec.cluster.nodesName, epmdPort: spec.cluster.epmdPort, distributionPorts: spec.cluster.distributionPorts },
     edge: { kind: spec.edge.kind, adminUrl: `http://${spec.cluster.edgeName}:${spec.edge.adminPort}` },
     deploy: { healthTimeoutSeconds: spec.rollout.healthTimeoutSeconds },
-    databaseCa: databaseCaSource(cloud),
+    databaseCa: databaseCaSource(cloud, node),
   };
+}
+
+/**
+ * The store entries a node reads: the stack's, and in a region with a read replica (database.replicas)
+ * that replica's URL as DATABASE_REPLICA_URL. Nodes elsewhere have no DATABASE_REPLICA_URL: the app
+ * reads the primary (README, "Read replicas").
+ */
+export function nodeSecretRefs(spec: Spec, cloud: CloudSpec, node: NodeSpec): SecretRef[] {
+  const store = { provider: cloud.cloud, prefix: spec.prefix };
+  const replica = cloud.database.replicas.some((r) => r.region === node.region.region);
+  return [...secretRefs(store), ...(replica ? [replicaSecretRef(store, node.region.key)] : [])];
 }

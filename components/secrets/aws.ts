@@ -29,7 +29,7 @@ export function createSecrets(
       new aws.ssm.Parameter(
         ...transform(
           t.parameter,
-          `${name}-${entry.env.toLowerCase().replace(/_/g, "-")}`,
+          `${name}-${entry.id ?? entry.env.toLowerCase().replace(/_/g, "-")}`,
           {
             name: entry.ref,
             type: entry.secret ? "SecureString" : "String",

@@ -3,7 +3,7 @@ import * as random from "@pulumi/random";
 import type { Cloud } from "../config";
 import * as aws from "./aws";
 import * as gcp from "./gcp";
-import { secretRef } from "./names";
+import { replicaSecretRef, secretRef } from "./names";
 import type { SecretsInputs, SecretValue } from "./types";
 
 export type { AwsSecretsTransforms } from "./aws";
@@ -104,6 +104,12 @@ export class Secrets<C extends Cloud = Cloud> extends pulumi.ComponentResource {
       { ...secretRef(store, "RELEASE_COOKIE"), value: this.generated.releaseCookie, secret: true },
       { ...secretRef(store, "EDGE_ADMIN_PASSWORD"), value: this.generated.edgeAdminPassword, secret: true },
       { ...secretRef(store, "PHX_HOST"), value: pulumi.output(args.host), secret: false },
+      ...(args.replicas ?? []).map((r) => ({
+        ...replicaSecretRef(store, r.region),
+        id: `database-replica-url-${r.region}`,
+        value: pulumi.secret(r.url),
+        secret: true,
+      })),
     ];
     this.stored = build[this.cloud](name, { ...args, values }, args.transform?.[this.cloud], this);
     this.registerOutputs({});

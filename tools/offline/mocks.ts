@@ -1,4 +1,8 @@
 import { createHash } from "node:crypto";
+import { providerRegions } from "../../components/config/regions";
+
+/** The stand-in account has enabled every region but one opt-in region: me-south-1 (Bahrain). */
+export const regionNotEnabled = "me-south-1";
 
 /**
  * What the mock clouds answer: outputs a real provider computes (ids, ARNs, addresses, emails),
@@ -170,6 +174,26 @@ export function invokeResult(token: string, inputs: State, region: string): Stat
       const pairs = types.flatMap((type) => zones.map((zone) => [type, zone] as const));
       return { instanceTypes: pairs.map(([t]) => t), locations: pairs.map(([, z]) => z), id: region };
     }
+    case "aws:index/getRegions:getRegions":
+      return { names: providerRegions.aws.filter((r) => r !== regionNotEnabled), id: "aws" };
+    // RDS offers every Postgres major (its newest minor: .4) and every class but the stand-ins db.x9.*.
+    case "aws:rds/getEngineVersion:getEngineVersion": {
+      const version = `${String(inputs.version)}.4`;
+      return { engine: "postgres", version, versionActual: version, id: version };
+    }
+    case "aws:rds/getOrderableDbInstance:getOrderableDbInstance": {
+      const instanceClass = String(inputs.instanceClass);
+      // The provider's message (the mock runtime does not pass it on).
+      if (instanceClass.startsWith("db.x9.")) throw new Error("no RDS DB Instance Classes match the criteria; try a different search");
+      return {
+        engine: "postgres",
+        engineVersion: inputs.engineVersion,
+        instanceClass,
+        storageType: "gp3",
+        multiAzCapable: true,
+        id: instanceClass,
+      };
+    }
     case "gcp:compute/getMachineTypes:getMachineTypes": {
       const name = /name = "([^"]+)"/.exec(String(inputs.filter ?? ""))?.[1] ?? "";
       return { machineTypes: name && !name.startsWith("x9-") ? [{ name }] : [], id: String(inputs.zone) };
@@ -214,6 +238,14 @@ export function invokeResult(token: string, inputs: State, region: string): Stat
         ],
         id: String(inputs.project ?? "p"),
       };
+    // A project named fresh-* is new: only the APIs GCP turns on for every project are on (storage,
+    // serviceusage); a disabled one reads with no id, as the provider answers.
+    case "gcp:projects/getProjectService:getProjectService": {
+      const project = String(inputs.project ?? "p");
+      const service = String(inputs.service);
+      const on = !project.startsWith("fresh-") || ["storage.googleapis.com", "serviceusage.googleapis.com"].includes(service);
+      return on ? { id: `${project}/${service}`, project, service } : { project, service };
+    }
     case "gcp:organizations/getProject:getProject":
       return { number: "123456789", projectId: String(inputs.projectId ?? "p"), id: "p" };
     default:
