@@ -14,6 +14,8 @@ export interface RdsInstanceProps {
   skipFinalSnapshot?: boolean;
   finalSnapshotIdentifier?: string;
   parameterGroupName?: string;
+  /** Set on a read replica: the source it follows. */
+  replicateSourceDb?: string;
   tags?: Labels;
 }
 
@@ -83,7 +85,9 @@ export const awsRdsFinalSnapshot = resourcePolicy<RdsInstanceProps>({
   remediationSteps: "Set skipFinalSnapshot: false and a finalSnapshotIdentifier on production stacks.",
   types: [rdsInstance],
   validate: (props, args, report) => {
-    if (!isProduction(props, args.provider)) return;
+    // RDS takes no final snapshot of a read replica (DeleteDBInstance: "can't be specified when
+    // deleting a read replica"); its source holds the data and takes its own.
+    if (!isProduction(props, args.provider) || props.replicateSourceDb) return;
     if (props.skipFinalSnapshot !== false)
       report(`skipFinalSnapshot is ${shown(props.skipFinalSnapshot)} on a production database; set it to false.`);
     else if (!props.finalSnapshotIdentifier)

@@ -5,6 +5,8 @@ export const sqlInstance = "gcp:sql/databaseInstance:DatabaseInstance";
 
 export interface SqlInstanceProps {
   deletionProtection?: boolean;
+  /** Set on a read replica: the primary it follows. */
+  masterInstanceName?: string;
   settings?: {
     ipConfiguration?: { ipv4Enabled?: boolean; sslMode?: string; authorizedNetworks?: { value: string; name?: string }[] };
     backupConfiguration?: { enabled?: boolean; pointInTimeRecoveryEnabled?: boolean };
@@ -57,6 +59,8 @@ export const gcpSqlBackups = resourcePolicy<SqlInstanceProps>({
   remediationSteps: "Set settings.backupConfiguration: { enabled: true, pointInTimeRecoveryEnabled: true }.",
   types: [sqlInstance],
   validate: (props, _args, report) => {
+    // Cloud SQL keeps no backups of a read replica: its primary's are the backups.
+    if (props.masterInstanceName) return;
     const backups = props.settings?.backupConfiguration;
     if (backups?.enabled !== true) report(`settings.backupConfiguration.enabled is ${shown(backups?.enabled)}; set it to true.`);
     if (backups?.pointInTimeRecoveryEnabled !== true) {
@@ -92,7 +96,8 @@ export const gcpSqlFinalBackup = resourcePolicy<SqlInstanceProps>({
   remediationSteps: "Set settings.finalBackupConfig: { enabled: true, retentionDays: <n> } (or settings.retainBackupsOnDelete: true).",
   types: [sqlInstance],
   validate: (props, args, report) => {
-    if (!isProduction(props, args.provider)) return;
+    // A read replica has no backups to keep (its primary's final backup holds the data).
+    if (!isProduction(props, args.provider) || props.masterInstanceName) return;
     const settings = props.settings;
     if (settings?.finalBackupConfig?.enabled !== true && settings?.retainBackupsOnDelete !== true) {
       report(

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigError, type Cloud, type MigrationPhase, type MigrationSpec, type Spec } from "../components/config";
 import { footprint, type Footprint, type FootprintRole, type FootprintTransforms } from "../components/footprint";
+import { Migration } from "../components/migration";
 import { Vpn } from "../components/vpn";
 
 /**
@@ -10,7 +11,7 @@ import { Vpn } from "../components/vpn";
  * checks, the final snapshot and the removal for finish). Until then the program refuses it before
  * any resource is created: an accepted input must work.
  */
-export const builtPhases: readonly MigrationPhase[] = [];
+export const builtPhases: readonly MigrationPhase[] = ["replicate"];
 
 /** Refuses a migration phase this version does not build yet; says what to do instead. */
 export function refuseUnbuilt(migration: MigrationSpec | undefined): void {
@@ -45,6 +46,8 @@ export interface MigrationFootprints {
   answering: Footprint;
   /** Joins the two networks from replicate until the migration is closed (finish still needs it: portage-migrate finish). */
   vpn: Vpn;
+  /** The database's replication and the bucket's copy, through the VPN. */
+  moving: Migration;
 }
 
 /**
@@ -66,7 +69,8 @@ export function migrationFootprints(
   // The target's first node runs the migration's database steps: it reaches both databases.
   const jobNode = target.fleet.nodes.apply((nodes) => nodes[0]?.privateAddress ?? "");
   const vpn = new Vpn("vpn", { spec, source: migration.from, ...both, jobNode });
-  return { migration, source, target, answering: plan.targetAnswers ? target : source, vpn };
+  const moving = new Migration("migration", { spec, source, target, vpn });
+  return { migration, source, target, answering: plan.targetAnswers ? target : source, vpn, moving };
 }
 
 /** The cloud whose footprint answers in a phase. */

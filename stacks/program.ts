@@ -41,6 +41,8 @@ export interface StackOutputs {
     answering: Cloud;
     sourceEdgeAddress: pulumi.Output<string>;
     targetEdgeAddress: pulumi.Output<string>;
+    /** After finish: what closes the migration (the data guard checks the same values). */
+    next?: string;
   };
 }
 
@@ -71,8 +73,18 @@ export function buildStack(spec: Spec, t: StackTransforms = transforms): StackOu
       answering: moving.answering.cloud,
       sourceEdgeAddress: moving.source.edge.publicAddress,
       targetEdgeAddress: moving.target.edge.publicAddress,
+      ...(migration.phase === "finish" ? { next: closingStep(moving.target) } : {}),
     },
   };
+}
+
+/** The config that makes the target the serving footprint, by renames (the guard refuses any other). */
+function closingStep(target: Footprint): string {
+  const regions = JSON.stringify(target.spec.regions.map((r) => r.key));
+  return (
+    `set portage:provider ${target.cloud}, portage:addressSpace ${target.spec.addresses.space.name} and portage:fleet.regions ${regions}, ` +
+    `drop portage:migration, then pulumi up: the target becomes the serving footprint (renamed, nothing replaced), the source and the VPN are deleted (the source database's final snapshot is kept)`
+  );
 }
 
 /** What the stack exports about the footprint that answers. */

@@ -1,9 +1,13 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import { stackTags } from "../names";
+import { checkApis } from "./gcp-apis";
 import type { GcpProviders, ProvidersInputs } from "./types";
 
-/** One `gcp.Provider` for the project, in the primary region, with the stack's labels as default labels. */
+/**
+ * One `gcp.Provider` for the project, in the primary region, with the stack's labels as default
+ * labels, and the preview's check that the project has every API the stack calls turned on.
+ */
 export function createProviders(name: string, args: ProvidersInputs<"gcp">, parent: pulumi.Resource): GcpProviders {
   const { spec, cloud } = args;
   const provider = new gcp.Provider(
@@ -11,5 +15,6 @@ export function createProviders(name: string, args: ProvidersInputs<"gcp">, pare
     { project: cloud.account.project, region: cloud.primary.region, defaultLabels: stackTags(spec, "gcp") },
     { parent, dependsOn: args.guard ? [args.guard] : [] },
   );
-  return { cloud: "gcp", provider, project: cloud.account.project };
+  const apis = checkApis(cloud.account.project, provider, parent);
+  return { cloud: "gcp", provider, project: cloud.account.project, apis };
 }

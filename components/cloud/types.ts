@@ -48,6 +48,12 @@ export interface GcpProviders {
   cloud: "gcp";
   provider: gcp.Provider;
   project: string;
+  /**
+   * The APIs the stack calls, once the preview has read that the project has them all on (it fails
+   * otherwise, with the `gcloud services enable` line): the lookups wait for it, so that a fresh
+   * project fails on that one message instead of a SERVICE_DISABLED per call.
+   */
+  apis: pulumi.Output<string[]>;
 }
 
 /** The provider handles of a footprint, told apart by `cloud`. */

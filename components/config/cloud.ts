@@ -31,12 +31,14 @@ const accounts: { [C in Cloud]: (spec: PortableSpec, ctx: CloudContext, problems
       problems.other(`gcp:project: is required when ${ctx.because}; set it with: pulumi config set gcp:project <your-project-id>`);
     }
     // Readers are granted their secrets by name, in one IAM condition each.
-    for (const [reader, envs] of [
-      ["node", nodeStoreEnv],
-      ["edge", edgeSecretEnv],
+    // A node in a region with a read replica reads its URL too.
+    const replica = spec.database.replicas.length > 0 ? 1 : 0;
+    for (const [reader, count] of [
+      ["node", nodeStoreEnv.length + replica],
+      ["edge", edgeSecretEnv.length],
     ] as const) {
-      if (envs.length > maxSecretsPerCondition) {
-        problems.other(`gcp: the ${reader} reads ${envs.length} secrets, but one IAM condition can name at most ${maxSecretsPerCondition}`);
+      if (count > maxSecretsPerCondition) {
+        problems.other(`gcp: the ${reader} reads ${count} secrets, but one IAM condition can name at most ${maxSecretsPerCondition}`);
       }
     }
     return { project: ctx.providers.gcp.project ?? "" };
@@ -114,6 +116,16 @@ export function resolveCloud<C extends Cloud>(
   const lifecycle = lifecycleWarning(cloud, spec.database.version, ctx.now ?? new Date());
   if (lifecycle) problems.warn("database.version", lifecycle);
 
+  // A footprint whose regions are not fleet.regions (a migration target's portage:migration.regions)
+  // must still hold every replica region.
+  spec.database.replicas.forEach((key, i) => {
+    if (regions.length > 0 && !regions.some((r) => r.key === key && !r.primary)) {
+      problems.at(
+        `database.replicas[${i}]`,
+        `"${key}" is not a secondary region of the footprint on ${cloud} (${ctx.because}); its regions are ${regions.map((r) => r.key).join(", ")}`,
+      );
+    }
+  });
   const [primary] = regions;
   if (problems.any || !primary || !nodeType.ok || !edgeType.ok || !tier.ok) {
     return { problems: problems.any ? problems.list : [`portage:fleet.regions: no region resolves on ${cloud}`] };
@@ -128,7 +140,7 @@ export function resolveCloud<C extends Cloud>(
       edges,
       fleet: { machineType: nodeType.type },
       edge: { machineType: edgeType.type },
-      database: { tier: tier.type },
+      database: { tier: tier.type, replicas: regions.filter((r) => spec.database.replicas.includes(r.key)) },
       account,
       addresses: cloudAddresses(cloud, space),
     },

@@ -2,7 +2,7 @@ export { cloudAddresses, defaultSpace, regionAddresses, zoneSlots, type AddressS
 export { acmePort, edgesShareCertificate, maxSecretsPerCondition, resolveCloud, type CloudContext } from "./cloud";
 export { ConfigError } from "./errors";
 export { loadSpec, parseStackConfig } from "./load";
-export { cloudWords, portableRegions, providerRegions, resolveRegion } from "./regions";
+export { cloudWords, enableRegionCommand, optInRegions, portableRegions, providerRegions, resolveRegion } from "./regions";
 export { providerKeys, readProviderConfig, withCloud } from "./resolve";
 export { databaseTiers, machineTypes, sizeNames } from "./sizes";
 export { cloudSpec, clouds, edgeKinds, migrationPhases, servingCloud } from "./spec";

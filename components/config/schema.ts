@@ -66,6 +66,12 @@ export const databaseSchema = z
       0,
       35,
     ),
+    replicas: z
+      .array(z.string().max(64))
+      .default([])
+      .describe(
+        "Fleet regions (other than the primary) that get a cross-region read replica: their nodes get its URL as DATABASE_REPLICA_URL, e.g. `[london]`.",
+      ),
   })
   .describe("The managed Postgres (RDS / Cloud SQL), private, TLS only.");
 

@@ -70,7 +70,8 @@ export interface CloudSpec<C extends Cloud = Cloud> {
   edges: EdgeSpec<C>[];
   fleet: { machineType: string };
   edge: { machineType: string };
-  database: { tier: string };
+  /** `replicas`: the regions of `database.replicas`, in the order of `regions`. */
+  database: { tier: string; replicas: RegionSpec<C>[] };
   account: CloudAccounts[C];
   /** The address space the footprint's ranges come from, and ranges that are not per region. */
   addresses: CloudAddresses<C> & { space: AddressSpace };
@@ -117,6 +118,8 @@ export interface Spec {
     storageGb: number;
     highAvailability: boolean;
     backupDays: number;
+    /** Fleet regions (as written, never the primary) with a cross-region read replica. */
+    replicas: string[];
     /** The database's name, derived from the app name. */
     name: string;
     port: number;

@@ -26,6 +26,8 @@ const price = {
   // feature $1.00 (HTTPS and the 10 s interval are two); queries $0.40 per million, latency-based $0.60.
   healthCheckMonth: 0.5,
   healthCheckFeatureMonth: 1,
+  // aws.amazon.com/kms/pricing: a customer managed key, $1 a month (a read replica's, in its region).
+  kmsKeyMonth: 1,
 };
 
 export const prices: CloudPrices<"aws"> = {
@@ -63,6 +65,15 @@ export const prices: CloudPrices<"aws"> = {
       add(
         `RDS Extended Support for Postgres ${spec.database.version} (since ${extended.since}, ${vcpus} vCPU${haNote})`,
         ha * vcpus * rate * hours,
+      );
+    }
+    const replicas = cloud.database.replicas;
+    if (replicas.length > 0) {
+      // A replica is billed like a Single-AZ instance of its class, with its own storage (RDS pricing,
+      // "Read Replicas"); replication across regions is billed per GB transferred (traffic).
+      add(
+        `read replica${replicas.length === 1 ? "" : "s"} in ${replicas.map((r) => r.key).join(", ")} (${tier}, ${spec.database.storageGb} GB, its KMS key), before replication traffic`,
+        replicas.length * (db * hours + spec.database.storageGb * price.dbStorageGbMonth + price.kmsKeyMonth),
       );
     }
     add(`NAT gateway per region (${regions}), with its public address`, regions * (price.natHour + price.publicIpv4Hour) * hours);

@@ -52,6 +52,15 @@ export const prices: CloudPrices<"gcp"> = {
       `Postgres (${tier}${haNote}, ${spec.database.storageGb} GB SSD)`,
       ha * (sqlHour * hours + spec.database.storageGb * price.sqlSsdGbMonth),
     );
+    const replicas = cloud.database.replicas;
+    if (replicas.length > 0) {
+      // A read replica is billed like a zonal instance of its tier with its own disk (Cloud SQL
+      // pricing); cross-region replication is billed as inter-region egress (traffic).
+      add(
+        `read replica${replicas.length === 1 ? "" : "s"} in ${replicas.map((r) => r.key).join(", ")} (${tier}, ${spec.database.storageGb} GB SSD), before replication traffic`,
+        replicas.length * (sqlHour * hours + spec.database.storageGb * price.sqlSsdGbMonth),
+      );
+    }
     const natPerRegion = (inRegion: number) => Math.min(inRegion * price.natVmHour, price.natCapHour) + price.staticIpHour;
     add(
       `Cloud NAT per region (${cloud.regions.length}), with its address`,

@@ -1,4 +1,5 @@
 import { cloudSpec, type CloudSpec, type Spec } from "../config";
+import { bucketCopyEveryHours } from "../migration/schedule";
 import { hours, type CostEstimate } from "./types";
 
 /**
@@ -9,12 +10,28 @@ import { hours, type CostEstimate } from "./types";
  *   10 TB (aws.amazon.com/ec2/pricing/on-demand, "Data Transfer"); Google $0.12 per GiB, first TiB,
  *   Premium Tier from North America (cloud.google.com/vpc/network-pricing). The initial copy crosses
  *   once, source to target; changes cross as they happen.
+ * - the bucket's copy: Storage Transfer Service charges nothing for agentless transfers such as
+ *   S3 to Cloud Storage (cloud.google.com/storage-transfer/pricing); AWS DataSync in Enhanced mode
+ *   $0.015 per GB copied and $0.55 per task execution (aws.amazon.com/datasync/pricing). Both on top
+ *   of the source's egress and requests.
  */
 export const migrationPrices = {
   awsVpnConnectionHour: 0.05,
   gcpVpnTunnelHour: 0.05,
   egressPerGb: { aws: 0.09, gcp: 0.12 },
+  datasyncPerGb: 0.015,
+  datasyncExecution: 0.55,
 } as const;
+
+/** A month of the bucket's copy into `to`, before its per-GB price: DataSync's runs; Storage Transfer Service is free. */
+export function bucketCopyMonthly(to: "aws" | "gcp"): number {
+  return to === "aws" ? Math.round((hours / bucketCopyEveryHours.aws) * migrationPrices.datasyncExecution * 100) / 100 : 0;
+}
+
+const bucketCopyItem = {
+  aws: `bucket copy: DataSync Enhanced mode every ${bucketCopyEveryHours.aws} hours ($${migrationPrices.datasyncExecution} a run, plus $${migrationPrices.datasyncPerGb} per GB copied)`,
+  gcp: "bucket copy: Storage Transfer Service every hour (agentless: no charge)",
+};
 
 /** A month of the VPN: two AWS connections and four HA VPN tunnels. */
 export function vpnMonthly(): number {
@@ -23,7 +40,7 @@ export function vpnMonthly(): number {
 
 /**
  * What a migration in progress adds to the stack's monthly bill: the target footprint (from
- * `estimate`, the same estimate the serving footprint gets) and the VPN, before traffic (egress per
+ * `estimate`, the same estimate the serving footprint gets), the VPN and the bucket's copy, before traffic (egress per
  * GB: `migrationPrices.egressPerGb` of the cloud the data leaves).
  */
 export function migrationCost(spec: Spec, estimate: (spec: Spec, cloud: CloudSpec) => CostEstimate): CostEstimate {
@@ -33,6 +50,7 @@ export function migrationCost(spec: Spec, estimate: (spec: Spec, cloud: CloudSpe
   const lines = [
     ...target.lines.map((l) => ({ item: `target on ${migration.to}: ${l.item}`, monthly: l.monthly })),
     { item: "VPN: 2 AWS Site-to-Site connections and 4 HA VPN tunnels", monthly: Math.round(vpnMonthly() * 100) / 100 },
+    { item: bucketCopyItem[migration.to], monthly: bucketCopyMonthly(migration.to) },
   ];
   const total = Math.round(lines.reduce((sum, l) => sum + l.monthly, 0) * 100) / 100;
   return { lines, total, unpriced: target.unpriced };

@@ -2,11 +2,13 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { awsNames } from "../names";
 import { transform, type Transform } from "../transform";
-import { rdsReplicationParameters } from "./replication";
+import { orderableClass } from "./aws-orderable";
+import { createReplicas, type AwsReplica, type AwsReplicaTransforms } from "./aws-replica";
+import { rdsGroups } from "./aws-groups";
 import type { DatabaseCredentials, DatabaseEndpoint, DatabaseInputs } from "./types";
 
 /** Per-resource escape hatches for the aws database (see components/transform.ts). */
-export interface AwsDatabaseTransforms {
+export interface AwsDatabaseTransforms extends AwsReplicaTransforms {
   subnetGroup?: Transform<aws.rds.SubnetGroupArgs>;
   parameterGroup?: Transform<aws.rds.ParameterGroupArgs>;
   /** e.g. `{ performanceInsightsEnabled: true, maxAllocatedStorage: 200 }` */
@@ -15,6 +17,8 @@ export interface AwsDatabaseTransforms {
 
 export interface AwsDatabase extends DatabaseEndpoint {
   instance: aws.rds.Instance;
+  /** The read replicas of `database.replicas`, in fleet order. */
+  replicas: AwsReplica[];
 }
 
 /**
@@ -50,26 +54,12 @@ export function createDatabase(
   const groupOpts: pulumi.CustomResourceOptions = { ...opts, protect: false };
   const tags = { Name: awsNames.nameTag(spec.prefix, "database"), "portage-role": "database" };
 
-  const subnetGroup = new aws.rds.SubnetGroup(
-    ...transform(
-      t.subnetGroup,
-      `${name}-subnets`,
-      { description: `portage ${spec.prefix}: private database subnets`, subnetIds: net.databaseSubnets.map((s) => s.id), tags },
-      opts,
-    ),
-  );
-  const parameterGroup = new aws.rds.ParameterGroup(
-    ...transform(
-      t.parameterGroup,
-      `${name}-parameters`,
-      {
-        family: `postgres${db.version}`,
-        description: `portage ${spec.prefix}: TLS required`,
-        parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }, ...rdsReplicationParameters(spec)],
-        tags,
-      },
-      groupOpts,
-    ),
+  const { subnetGroup, parameterGroup } = rdsGroups(
+    name,
+    spec,
+    { subnets: net.databaseSubnets, subnetsDescription: `portage ${spec.prefix}: private database subnets`, tags },
+    t,
+    { subnets: opts, parameters: groupOpts },
   );
   const instance = new aws.rds.Instance(
     ...transform(
@@ -84,7 +74,12 @@ export function createDatabase(
         // call (ModifyDBInstance: a major upgrade with a custom group must name one of the new family).
         allowMajorVersionUpgrade: true,
         applyImmediately: true,
-        instanceClass: cloud.database.tier,
+        // Checked in preview: RDS offers the class for the version in the region (aws-orderable.ts).
+        instanceClass: orderableClass(
+          { instanceClass: cloud.database.tier, version: db.version, region: cloud.primary.region },
+          args.providers.handle.primary.provider,
+          parent,
+        ),
         allocatedStorage: db.storageGb,
         storageType: "gp3",
         storageEncrypted: true,
@@ -108,5 +103,6 @@ export function createDatabase(
       opts,
     ),
   );
-  return { instance, host: instance.address, port: instance.port };
+  const replicas = createReplicas(name, args, instance, t, parent);
+  return { instance, replicas, host: instance.address, port: instance.port };
 }

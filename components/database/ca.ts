@@ -1,5 +1,5 @@
 import * as gcp from "@pulumi/gcp";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { Bucket } from "../bucket";
 import type { CloudSpec } from "../config";
 import type { Database } from "./index";
@@ -14,9 +14,14 @@ export const serverCaKey = "database/server-ca.pem";
  *   every CA RDS signs its servers with there (rotations included);
  * - gcp: the instance's own server CA (`serverCaCerts`), which the stack writes to the bucket.
  */
-export function databaseCaSource(cloud: CloudSpec): string {
+export function databaseCaSource(cloud: CloudSpec, node?: { region: { region: string } }): string {
   const region = cloud.primary.region;
-  return cloud.cloud === "aws" ? `https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem` : serverCaKey;
+  if (cloud.cloud !== "aws") return serverCaKey;
+  // A node of a region with a read replica verifies two regions' servers: the global bundle has every region's CAs.
+  if (node && cloud.database.replicas.some((r) => r.region === node.region.region)) {
+    return "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem";
+  }
+  return `https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem`;
 }
 
 /**
@@ -24,8 +29,10 @@ export function databaseCaSource(cloud: CloudSpec): string {
  * nodes read with the grant they already have. Not a secret: a CA certificate is public.
  */
 export function publishServerCa(name: string, database: Database<"gcp">, bucket: Bucket<"gcp">, provider: pulumi.ProviderResource): void {
-  const pem = database.handle.instance.serverCaCerts.apply((certs) => {
-    const all = (certs ?? []).map((c) => c.cert.trim()).filter((c) => c !== "");
+  // The read replicas' server CAs too: a node of a replica's region verifies both servers.
+  const instances = [database.handle.instance, ...database.handle.replicas.map((r) => r.instance)];
+  const pem = pulumi.all(instances.map((i) => i.serverCaCerts)).apply((lists) => {
+    const all = [...new Set(lists.flatMap((certs) => certs ?? []).map((c) => c.cert.trim()))].filter((c) => c !== "");
     return all.length > 0 ? `${all.join("\n")}\n` : "";
   });
   new gcp.storage.BucketObject(

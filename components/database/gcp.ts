@@ -4,17 +4,21 @@ import type { Spec } from "../config";
 import { stackTags } from "../names";
 import { transform, type Transform } from "../transform";
 import { cloudSqlReplicationFlags } from "./replication";
-import type { DatabaseCredentials, DatabaseEndpoint, DatabaseInputs } from "./types";
+import type { DatabaseCredentials, DatabaseEndpoint, DatabaseInputs, ReplicaEndpoint } from "./types";
 
 /** Per-resource escape hatches for the gcp database (see components/transform.ts). */
 export interface GcpDatabaseTransforms {
   instance?: Transform<gcp.sql.DatabaseInstanceArgs>;
+  /** Each read replica (database.replicas). */
+  replica?: Transform<gcp.sql.DatabaseInstanceArgs>;
   database?: Transform<gcp.sql.DatabaseArgs>;
   user?: Transform<gcp.sql.UserArgs>;
 }
 
 export interface GcpDatabase extends DatabaseEndpoint {
   instance: gcp.sql.DatabaseInstance;
+  /** The read replicas of `database.replicas`, in fleet order. */
+  replicas: (ReplicaEndpoint & { instance: gcp.sql.DatabaseInstance })[];
   database: gcp.sql.Database;
   user: gcp.sql.User;
 }
@@ -40,53 +44,90 @@ export function createDatabase(
   const opts = { parent, provider: args.providers.handle.provider, protect: guarded };
   const db = spec.database;
 
+  // What the primary and its read replicas share: private address only, TLS only, the same tier,
+  // disk and flags (a hot standby needs max_wal_senders and the like at least the primary's).
+  const shared = {
+    databaseVersion: `POSTGRES_${db.version}`,
+    // The provider's default is true: a dev stack must stay easy to tear down.
+    deletionProtection: guarded,
+    settings: {
+      // Custom and shared-core tiers exist on ENTERPRISE only; Postgres 16+ defaults to ENTERPRISE_PLUS.
+      edition: "ENTERPRISE",
+      tier: cloud.database.tier,
+      diskType: "PD_SSD",
+      diskSize: db.storageGb,
+      diskAutoresize: true,
+      ipConfiguration: {
+        ipv4Enabled: false, // the API's default is a public address
+        privateNetwork: network.network.id,
+        allocatedIpRange: network.privateServicesRange.name,
+        // Postgrex with `ssl: true` encrypts without a client certificate; plain connections are refused.
+        sslMode: "ENCRYPTED_ONLY",
+      },
+      deletionProtectionEnabled: guarded,
+      databaseFlags: [
+        { name: "log_connections", value: "on" },
+        { name: "log_disconnections", value: "on" },
+        { name: "log_checkpoints", value: "on" },
+        { name: "log_lock_waits", value: "on" },
+        ...cloudSqlReplicationFlags(spec),
+      ],
+    },
+  } satisfies gcp.sql.DatabaseInstanceArgs;
+  const instanceOpts: pulumi.CustomResourceOptions = {
+    ...opts,
+    dependsOn: [network.privateServicesConnection],
+    // Autoresize grows the disk; applying storageGb again would mean shrinking it, which Cloud SQL
+    // can only do by replacing the instance. storageGb is the initial size.
+    ignoreChanges: ["settings.diskSize"],
+  };
+
   const instance = new gcp.sql.DatabaseInstance(
     ...transform(
       t.instance,
       `${name}-postgres`,
       {
+        ...shared,
         region: cloud.primary.region,
-        databaseVersion: `POSTGRES_${db.version}`,
-        // The provider's default is true: a dev stack must stay easy to tear down.
-        deletionProtection: guarded,
         settings: {
-          // Custom and shared-core tiers exist on ENTERPRISE only; Postgres 16+ defaults to ENTERPRISE_PLUS.
-          edition: "ENTERPRISE",
-          tier: cloud.database.tier,
+          ...shared.settings,
           availabilityType: db.highAvailability ? "REGIONAL" : "ZONAL",
-          diskType: "PD_SSD",
-          diskSize: db.storageGb,
-          diskAutoresize: true,
-          ipConfiguration: {
-            ipv4Enabled: false, // the API's default is a public address
-            privateNetwork: network.network.id,
-            allocatedIpRange: network.privateServicesRange.name,
-            // Postgrex with `ssl: true` encrypts without a client certificate; plain connections are refused.
-            sslMode: "ENCRYPTED_ONLY",
-          },
           backupConfiguration: backups(spec),
-          deletionProtectionEnabled: guarded,
           ...(spec.production || leaving ? { finalBackupConfig: { enabled: true, retentionDays: 30 } } : {}),
-          databaseFlags: [
-            { name: "log_connections", value: "on" },
-            { name: "log_disconnections", value: "on" },
-            { name: "log_checkpoints", value: "on" },
-            { name: "log_lock_waits", value: "on" },
-            ...cloudSqlReplicationFlags(spec),
-          ],
           // Provider default labels reach top-level `labels` only; Cloud SQL's are in settings.
           userLabels: { ...stackTags(spec, "gcp"), "portage-role": "database" },
         },
       },
-      {
-        ...opts,
-        dependsOn: [network.privateServicesConnection],
-        // Autoresize grows the disk; applying storageGb again would mean shrinking it, which Cloud SQL
-        // can only do by replacing the instance. storageGb is the initial size.
-        ignoreChanges: ["settings.diskSize"],
-      },
+      instanceOpts,
     ),
   );
+
+  // Cross-region read replicas ("About replication in Cloud SQL", cross-region read replicas): in the
+  // replica's region, on the same VPC and private services range (a private address the region's
+  // nodes reach), following `masterInstanceName`. Cloud SQL keeps no backups of a replica (the
+  // primary's are the backups). A major version upgrade is refused while replicas exist
+  // (components/guard): remove them, upgrade, add them back.
+  const replicas = cloud.database.replicas.map((region) => {
+    const replica = new gcp.sql.DatabaseInstance(
+      ...transform(
+        t.replica,
+        `${name}-${region.key}-postgres`,
+        {
+          ...shared,
+          region: region.region,
+          masterInstanceName: instance.name,
+          settings: {
+            ...shared.settings,
+            availabilityType: "ZONAL",
+            backupConfiguration: { enabled: false },
+            userLabels: { ...stackTags(spec, "gcp"), "portage-role": "database-replica" },
+          },
+        },
+        instanceOpts,
+      ),
+    );
+    return { region, instance: replica, host: replica.privateIpAddress, port: pulumi.output(db.port) };
+  });
 
   // ABANDON: Postgres refuses to drop a database or role that owns objects; the instance's own
   // deletion removes them. A renamed app leaves its old database in place rather than dropping it.
@@ -108,7 +149,7 @@ export function createDatabase(
     ),
   );
 
-  return { instance, database, user, host: instance.privateIpAddress, port: pulumi.output(db.port) };
+  return { instance, database, user, replicas, host: instance.privateIpAddress, port: pulumi.output(db.port) };
 }
 
 /**

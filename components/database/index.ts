@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { Cloud } from "../config";
+import type { Cloud, RegionSpec } from "../config";
 import { databaseUser } from "../names";
 import * as aws from "./aws";
 import * as gcp from "./gcp";
@@ -8,7 +8,16 @@ import type { DatabaseCredentials, DatabaseInputs } from "./types";
 
 export type { AwsDatabase, AwsDatabaseTransforms } from "./aws";
 export type { GcpDatabase, GcpDatabaseTransforms } from "./gcp";
-export type { DatabaseEndpoint, DatabaseInputs } from "./types";
+export type { AwsReplica, AwsReplicaTransforms } from "./aws-replica";
+export type { DatabaseEndpoint, DatabaseInputs, ReplicaEndpoint } from "./types";
+
+/** A read replica as the other components use it. */
+export interface DatabaseReplica {
+  region: RegionSpec;
+  host: pulumi.Output<string>;
+  /** Secret: `ecto://user:password@<replica>:port/name?ssl=true`. */
+  url: pulumi.Output<string>;
+}
 
 /** Each cloud's database handle. */
 export interface DatabaseHandles {
@@ -67,6 +76,11 @@ export class Database<C extends Cloud = Cloud> extends pulumi.ComponentResource 
   /** Secret: `ecto://user:password@host:port/name?ssl=true`, what Ecto's `url:` option takes (TLS on). */
   readonly url: pulumi.Output<string>;
   readonly handle: DatabaseOf<C>;
+  /**
+   * The read replicas (`database.replicas`), each with its URL (secret, the same user and database),
+   * what its region's nodes get as DATABASE_REPLICA_URL.
+   */
+  readonly replicas: DatabaseReplica[];
 
   constructor(name: string, args: DatabaseArgs<C>, opts?: pulumi.ComponentResourceOptions) {
     super("portage:database:Database", name, {}, opts);
@@ -80,7 +94,10 @@ export class Database<C extends Cloud = Cloud> extends pulumi.ComponentResource 
     this.handle = build[this.cloud](name, { ...args, user: this.user, password: this.password }, args.transform?.[this.cloud], this);
     this.host = this.handle.host;
     this.port = this.handle.port;
-    this.url = pulumi.secret(pulumi.interpolate`ecto://${this.user}:${this.password}@${this.host}:${this.port}/${this.name}?ssl=true`);
+    const url = (host: pulumi.Output<string>, port: pulumi.Output<number>) =>
+      pulumi.secret(pulumi.interpolate`ecto://${this.user}:${this.password}@${host}:${port}/${this.name}?ssl=true`);
+    this.url = url(this.host, this.port);
+    this.replicas = this.handle.replicas.map((r) => ({ region: r.region, host: r.host, url: url(r.host, r.port) }));
     this.registerOutputs({ host: this.host, port: this.port });
   }
 }

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { OnCloud } from "../cloud/on-cloud";
-import type { Cloud } from "../config";
+import type { Cloud, RegionSpec } from "../config";
 import type { Network } from "../network";
 
 /** What a cloud's database implementation is built from. */
@@ -32,4 +32,9 @@ export interface DatabaseCredentials {
 export interface DatabaseEndpoint {
   host: pulumi.Output<string>;
   port: pulumi.Output<number>;
+}
+
+/** A read replica (database.replicas) as every cloud returns it. */
+export interface ReplicaEndpoint extends DatabaseEndpoint {
+  region: RegionSpec;
 }

@@ -42,9 +42,12 @@ export function createPublicDns(
   const { spec, cloud } = args;
   const domain = spec.edge.domain;
   const opts = { parent, provider: args.providers.handle.provider };
-  const zoneName = gcp.dns
-    .getManagedZonesOutput({ project: cloud.account.project }, opts)
-    .apply(({ managedZones }) => publicZoneName(managedZones, spec.edge, cloud.account.project));
+  // After the preview's API check (components/cloud/gcp-apis.ts), like every lookup.
+  const zoneName = args.providers.handle.apis.apply(() =>
+    gcp.dns
+      .getManagedZonesOutput({ project: cloud.account.project }, opts)
+      .apply(({ managedZones }) => publicZoneName(managedZones, spec.edge, cloud.account.project)),
+  );
   const entry = (region: string) => args.edge.entries.apply((list) => entryOf(list, region).addresses);
   const base = { managedZone: zoneName, name: `${domain}.`, type: "A", ttl: publicTtl };
 

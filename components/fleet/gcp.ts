@@ -4,7 +4,7 @@ import type { NodeSpec } from "../config";
 import { createVmIdentity, grantResultsWrite, grantSecretAccess, projectNumber, secretCondition } from "../identity/gcp";
 import { stackTags } from "../names";
 import type { GcpRegionNetwork } from "../network";
-import { nodeStoreEnv } from "../secrets/names";
+import { nodeStoreEnv, replicaSecretRef } from "../secrets/names";
 import { transform, type Transform } from "../transform";
 import { hardenedVm, regionZones, ubuntuImage, vmIgnoreChanges, zoneAt } from "../vm/gcp";
 import type { CreatedNode, FleetInputs } from "./types";
@@ -52,7 +52,18 @@ export function createFleet(
   const opts = { parent, provider: providers.provider };
 
   const image = ubuntuImage(providers, parent, cloud.fleet.machineType);
-  const condition = secretCondition(spec, projectNumber(providers, parent), nodeStoreEnv, "node");
+  const number = projectNumber(providers, parent);
+  const condition = secretCondition(spec, number, nodeStoreEnv, "node");
+  // A region with a read replica: its nodes' condition also names the replica's URL.
+  const regionConditions = new Map(
+    cloud.database.replicas.map((region) => [
+      region.region,
+      secretCondition(spec, number, nodeStoreEnv, "node", {
+        what: ` in ${region.key}`,
+        entries: [replicaSecretRef({ provider: "gcp", prefix: spec.prefix }, region.key)],
+      }),
+    ]),
+  );
   // Region by region (the order of cloud.nodes), with one zone lookup per region.
   const nodes = network.regions.flatMap((region) => {
     const zones = regionZones(providers, region.region.region, { type: cloud.fleet.machineType, key: "portage:fleet.size" }, parent);
@@ -67,7 +78,12 @@ export function createFleet(
     );
     const secretAccess = grantSecretAccess(
       `${name}-${node.name}-secrets`,
-      { providers, member: serviceAccount.member, condition, transform: t.secretAccess },
+      {
+        providers,
+        member: serviceAccount.member,
+        condition: regionConditions.get(node.region.region) ?? condition,
+        transform: t.secretAccess,
+      },
       opts,
     );
     const results = grantResultsWrite(

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Cloud, CloudSpec, NodeSpec, Spec } from "../config";
 import { databaseCaSource } from "../database/ca";
 import { nodeUserData, type NodeRuntime } from "../node";
-import { secretRef, secretRefs } from "../secrets/names";
+import { replicaSecretRef, secretRef, secretRefs, type SecretRef } from "../secrets/names";
 import { storeLocation } from "../secrets/store";
 import * as aws from "./aws";
 import * as gcp from "./gcp";
@@ -90,7 +90,7 @@ export function nodeRuntime(spec: Spec, cloud: CloudSpec, node: NodeSpec, bucket
     app: { name: spec.app.name, ports: spec.app.ports, healthPath: spec.app.healthPath },
     node: { name: node.name },
     admin: { user: spec.access.adminUser, sshPublicKey: spec.access.sshPublicKey },
-    secrets: { provider: cloud.cloud, location, entries: secretRefs({ provider: cloud.cloud, prefix: spec.prefix }) },
+    secrets: { provider: cloud.cloud, location, entries: nodeSecretRefs(spec, cloud, node) },
     releases: { provider: cloud.cloud, location, bucket, prefix: "releases/", region: cloud.primary.region },
     cluster: { nodesName: spec.cluster.nodesName, epmdPort: spec.cluster.epmdPort, distributionPorts: spec.cluster.distributionPorts },
     edge: { kind: spec.edge.kind, adminUrl: `http://${spec.cluster.edgeName}:${spec.edge.adminPort}` },
@@ -101,6 +101,17 @@ export function nodeRuntime(spec: Spec, cloud: CloudSpec, node: NodeSpec, bucket
       env: secretRef({ provider: cloud.cloud, prefix: spec.prefix }, "APP_ENV").ref,
       secrets: secretRef({ provider: cloud.cloud, prefix: spec.prefix }, "APP_SECRETS").ref,
     },
-    databaseCa: databaseCaSource(cloud),
+    databaseCa: databaseCaSource(cloud, node),
   };
+}
+
+/**
+ * The store entries a node reads: the stack's, and in a region with a read replica (database.replicas)
+ * that replica's URL as DATABASE_REPLICA_URL. Nodes elsewhere have no DATABASE_REPLICA_URL: the app
+ * reads the primary (README, "Read replicas").
+ */
+export function nodeSecretRefs(spec: Spec, cloud: CloudSpec, node: NodeSpec): SecretRef[] {
+  const store = { provider: cloud.cloud, prefix: spec.prefix };
+  const replica = cloud.database.replicas.some((r) => r.region === node.region.region);
+  return [...secretRefs(store), ...(replica ? [replicaSecretRef(store, node.region.key)] : [])];
 }

@@ -54,7 +54,16 @@ export function footprint<C extends Cloud>(cloud: C, spec: Spec, options: Footpr
   const host = spec.edge.domain || edge.entryAddress;
   // A serving footprint takes over the values a footprint of another cloud generated before it left.
   const adopt = role === "serving" ? clouds.filter((c) => c !== cloud).map((c) => componentName(c, "beside", "secrets").name) : [];
-  const secrets = make(Secrets, "secrets", { ...on, databaseUrl: database.url, host, reuse: options.secrets, adopt, transform: t.secrets });
+  const replicas = database.replicas.map((r) => ({ region: r.region.key, url: r.url }));
+  const secrets = make(Secrets, "secrets", {
+    ...on,
+    databaseUrl: database.url,
+    host,
+    replicas,
+    reuse: options.secrets,
+    adopt,
+    transform: t.secrets,
+  });
   const fleet = make(Fleet, "fleet", { ...on, network, bucket, transform: t.fleet });
   const dns = make(ClusterDns, "dns", { ...on, network, fleet, edge, transform: t.dns });
   // The zone is on the serving cloud; config/ refuses edge.dnsZone while a migration builds another footprint.

@@ -59,6 +59,7 @@ export function guardedState(spec: Spec): GuardedState {
       version: spec.database.version,
       name: spec.database.name,
       storageGb: spec.database.storageGb,
+      replicas: spec.database.replicas,
     },
     bucket: { service: services.bucket, region: primary },
     addressSpace: spec.addressSpace,

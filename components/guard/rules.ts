@@ -14,7 +14,7 @@ export interface GuardedState extends MigrationFacts {
    * Where the data lives and what identifies it: a change here deletes or replaces it. `storageGb`
    * (absent in states written before it) is what the service can only grow.
    */
-  database: { service: string; region: string; version: string; name: string; storageGb?: number };
+  database: { service: string; region: string; version: string; name: string; storageGb?: number; replicas?: string[] };
   bucket: { service: string; region: string };
 }
 
@@ -59,7 +59,7 @@ export function dataLossRefusals(olds: Partial<GuardedState> | undefined, news: 
         (news.production ? "." : `; to renumber this dev stack anyway and lose that data, set portage:allowDataLoss true for this update.`),
     ];
   }
-  const refusals: string[] = impossibleChanges(olds.database, news.database);
+  const refusals: string[] = [...impossibleChanges(olds.database, news.database), ...replicaUpgrade(olds.database, news.database)];
   if (!news.production || news.allowDataLoss) return refusals;
   const replaced = (what: string, from: string, to: string) =>
     refusals.push(
@@ -103,4 +103,21 @@ function impossibleChanges(olds: GuardedState["database"], news: GuardedState["d
     }
   }
   return refusals;
+}
+
+/**
+ * A major version upgrade while read replicas exist (database.replicas, before or after this update):
+ * refused in every stack. RDS would upgrade the replicas with their source but their parameter groups
+ * of the old family cannot follow in the same step; Cloud SQL upgrades replicas on their own. The
+ * way that works on both: remove the replicas, upgrade, add them back (a new replica copies the data).
+ */
+function replicaUpgrade(olds: GuardedState["database"], news: GuardedState["database"]): string[] {
+  const replicas = [...new Set([...(olds.replicas ?? []), ...(news.replicas ?? [])])];
+  if (olds.version === news.version || replicas.length === 0) return [];
+  const listed = replicas.map((r) => `"${r}"`).join(", ");
+  return [
+    `portage:database.version changed from "${olds.version}" to "${news.version}" while the database has read replicas (portage:database.replicas: ${listed}): ` +
+      `upgrade in three updates: set portage:database.replicas to [] and run pulumi up (the replicas are deleted; their regions' nodes read the primary), ` +
+      `then change portage:database.version (pulumi up), then list the replicas again (pulumi up: new replicas copy the upgraded database).`,
+  ];
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { GcpProviders } from "../cloud";
 import type { Spec } from "../config";
 import { gcpNames } from "../names";
-import { secretRefs, type StoreEnv } from "../secrets/names";
+import { secretRefs, type SecretRef, type StoreEnv } from "../secrets/names";
 import { inboxKey, resultsPrefix } from "../rollout/protocol";
 import { transform, type Transform } from "../transform";
 
@@ -42,7 +42,9 @@ export function createVmIdentity(
 
 /** The project's number: Secret Manager's resource names (what IAM conditions see) use it, not the id. */
 export function projectNumber(providers: GcpProviders, parent: pulumi.Resource): pulumi.Output<string> {
-  return gcp.organizations.getProjectOutput({ projectId: providers.project }, { provider: providers.provider, parent }).number;
+  return providers.apis.apply(
+    () => gcp.organizations.getProjectOutput({ projectId: providers.project }, { provider: providers.provider, parent }).number,
+  );
 }
 
 /** An IAM condition that matches the named secrets of the stack, and no other. */
@@ -62,10 +64,11 @@ export function secretCondition(
   projectNumber: pulumi.Input<string>,
   envs: readonly StoreEnv[],
   reader: "node" | "edge",
+  more: { what: string; entries: SecretRef[] } = { what: "", entries: [] },
 ): SecretCondition {
-  const entries = secretRefs({ provider: "gcp", prefix: spec.prefix }, envs);
+  const entries = [...secretRefs({ provider: "gcp", prefix: spec.prefix }, envs), ...more.entries];
   return {
-    title: gcpNames.conditionTitle(spec.prefix, `${reader} secrets`),
+    title: gcpNames.conditionTitle(spec.prefix, `${reader} secrets${more.what}`),
     description: `portage: read ${entries.map((e) => e.env).join(", ")} of ${spec.prefix}`.slice(0, 256),
     expression: secretNamesCondition(
       projectNumber,

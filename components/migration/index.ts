@@ -1,49 +1,12 @@
 /**
- * The data plane of a migration between clouds (issue 11): `portage-migrate`, the tool a node of
- * either fleet runs for every database step (the operator's machine has no path to the databases),
- * and the source edge's forwarding to the target edge during cutover. The cloud side (VPN, target
- * footprint, the steps as stack resources through the node agent) builds on these contracts.
+ * A migration between clouds (issue 11): the data plane (data-plane.ts: `portage-migrate` and the
+ * source edge's forwarding) and the cloud side built on it (migration.ts: the jobs that run the
+ * tool on the target's first node through its agent, the bucket's transfer service).
  */
-import { script } from "../node/scripts";
-import type { VmFile } from "../node/types";
-
-export { edgeForwardRoutesFiles, haproxyForwardConfig, type EdgeForward } from "../node/haproxy-forward";
-
-/** The tool as a node gets it (`/usr/local/bin/portage-migrate`; needs bash and postgresql-client). */
-export function migrationToolFile(): VmFile {
-  return script("portage-migrate");
-}
-
-/** Where each side's database is, as `portage-migrate` reads it from its environment. */
-export interface MigrationEndpoints {
-  /** postgresql:// URL of the database the stack came from, as the node running the tool reaches it. */
-  source: string;
-  /** postgresql:// URL of the database the stack moves to. */
-  target: string;
-  /** How the target database reaches the source (its subscription's connection); default: `source` with sslmode=require. */
-  sourcePeer?: string;
-  /** How the source database reaches the target (the reverse subscription); default: `target` with sslmode=require. */
-  targetPeer?: string;
-  /** A role allowed to CREATE SUBSCRIPTION on the source / target when the app's role is not (vanilla PostgreSQL 15). */
-  sourceSubscriber?: string;
-  targetSubscriber?: string;
-  /** Tables without a primary key replicate with REPLICA IDENTITY FULL instead of being refused. */
-  fullIdentity?: boolean;
-}
-
-/** The environment of a `portage-migrate` run (secret: it holds the databases' passwords; never in user-data or logs). */
-export function migrationEnv(e: MigrationEndpoints): Record<string, string> {
-  const env: Record<string, string | undefined> = {
-    PORTAGE_MIGRATE_SOURCE: e.source,
-    PORTAGE_MIGRATE_TARGET: e.target,
-    PORTAGE_MIGRATE_SOURCE_PEER: e.sourcePeer,
-    PORTAGE_MIGRATE_TARGET_PEER: e.targetPeer,
-    PORTAGE_MIGRATE_SOURCE_SUBSCRIBER: e.sourceSubscriber,
-    PORTAGE_MIGRATE_TARGET_SUBSCRIBER: e.targetSubscriber,
-    PORTAGE_MIGRATE_FULL_IDENTITY: e.fullIdentity ? "1" : undefined,
-  };
-  return Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined));
-}
-
-/** Exit codes of `portage-migrate`, by meaning. */
-export const migrateExit = { done: 0, failed: 1, usage: 2, refused: 3, tablesDiffer: 4, timedOut: 5 } as const;
+export * from "./data-plane";
+export { migrationEnvEntry, migrationEnvName, postgresUrl, type MigrationEnvEntry } from "./env";
+export { bucketRef, migrationStep, stepArgv, toolPrefix, uploadTool, type MigrationStepArgs, type MigrationTool } from "./job";
+export { DomainMoved, stillAtSource, type DomainMovedInputs } from "./domain";
+export { catchUpSeconds, Migration, type MigrationArgs } from "./migration";
+export { bucketCopyEveryHours } from "./schedule";
+export { bucketTransfer, footprintPrefixes, type BucketTransfer } from "./transfer";

@@ -10,6 +10,8 @@ export interface AwsSecurityGroups {
   /** By provider region: every fleet region has its edges. */
   edges: Map<string, aws.ec2.SecurityGroup>;
   database: aws.ec2.SecurityGroup;
+  /** By provider region: the regions with a read replica (database.replicas). */
+  replicas: Map<string, aws.ec2.SecurityGroup>;
   /** By provider region. */
   nodes: Map<string, aws.ec2.SecurityGroup>;
   /** The egress rules of each region's edge and node groups (by provider region): what a first boot needs. */
@@ -76,6 +78,12 @@ export function createFirewall(
     ]),
   );
   const database = group(primary, "database", `portage ${spec.prefix} database: Postgres from fleet members only`);
+  // A read replica's group takes Postgres from its own region's nodes: the others read the primary.
+  const replicas = new Map(
+    regions
+      .filter((r) => cloud.database.replicas.some((replica) => replica.region === r.region.region))
+      .map((r) => [r.region.region, group(r, "replica", `portage ${spec.prefix} read replica: Postgres from this region's nodes only`)]),
+  );
   const nodeGroup = (r: AwsRegionVpc) => nodes.get(r.region.region) as Group;
   const edgeGroup = (r: AwsRegionVpc) => edges.get(r.region.region) as Group;
   const shared = edgesShareCertificate(spec, cloud);
@@ -272,6 +280,17 @@ export function createFirewall(
           peer: databaseFrom(r),
           description: "Postgres to the database (TLS required by the server)",
         },
+        ...(replicas.has(r.region.region)
+          ? [
+              <Rule>{
+                id: "postgres-replica",
+                protocol: "tcp",
+                ports: [spec.database.port, spec.database.port],
+                peer: { group: (replicas.get(r.region.region) as Group).sg, label: "replica" },
+                description: "Postgres to the region's read replica (TLS required by the server)",
+              },
+            ]
+          : []),
         ...fromEdges.map(({ peer, id, of }): Rule => ({
           id: id === "edge" ? "edge-admin" : `${id}-admin`,
           protocol: "tcp",
@@ -300,8 +319,27 @@ export function createFirewall(
     t,
   );
 
+  for (const [region, replica] of replicas) {
+    const r = regions.find((o) => o.region.region === region) as AwsRegionVpc;
+    rules(
+      replica,
+      "ingress",
+      [
+        {
+          id: "postgres-from-nodes",
+          protocol: "tcp",
+          ports: [spec.database.port, spec.database.port],
+          peer: { group: nodeGroup(r).sg, label: r.region.key },
+          description: `Postgres from ${r.region.key} nodes only`,
+        },
+      ],
+      t,
+    );
+  }
+
   return {
     edges: new Map([...edges].map(([region, g]) => [region, g.sg])),
+    replicas: new Map([...replicas].map(([region, g]) => [region, g.sg])),
     database: database.sg,
     nodes: new Map([...nodes].map(([region, g]) => [region, g.sg])),
     egress: { edges: edgeEgress, nodes: nodeEgress },

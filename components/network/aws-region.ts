@@ -49,7 +49,9 @@ export function createRegionVpc(region: RegionSpec<"aws">, ctx: RegionContext): 
   // A region's edges stand in zones of their own: one public subnet per edge (the first is `public`).
   const edgeSubnets = [publicSubnet, ...plan.edges.slice(1, spec.edge.count).map((cidr, i) => subnet(`public-${i + 2}`, cidr, i + 1))];
   const nodeSubnets = plan.nodes.map((cidr, slot) => subnet(`nodes-${slot + 1}`, cidr, slot));
-  const databaseSubnets = region.primary ? plan.database.map((cidr, slot) => subnet(`database-${slot + 1}`, cidr, slot)) : [];
+  // The database's subnets, and a read replica's (database.replicas) in its region: the same shape.
+  const holdsDatabase = region.primary || ctx.cloud.database.replicas.some((r) => r.region === region.region);
+  const databaseSubnets = holdsDatabase ? plan.database.map((cidr, slot) => subnet(`database-${slot + 1}`, cidr, slot)) : [];
 
   const internetGateway = new aws.ec2.InternetGateway(
     ...transform(t.internetGateway, `${base}-igw`, { vpcId: vpc.id, tags: label("igw") }, opts),
@@ -68,7 +70,7 @@ export function createRegionVpc(region: RegionSpec<"aws">, ctx: RegionContext): 
     new aws.ec2.RouteTable(...transform(t.routeTable, `${base}-${id}-routes`, { vpcId: vpc.id, tags: label(id) }, opts));
   const publicRoutes = routeTable("public");
   const privateRoutes = routeTable("nodes");
-  const databaseRoutes = region.primary ? routeTable("database") : undefined;
+  const databaseRoutes = holdsDatabase ? routeTable("database") : undefined;
   const publicToInternet = route(ctx, `${base}-public-to-internet`, {
     routeTableId: publicRoutes.id,
     destinationCidrBlock: "0.0.0.0/0",

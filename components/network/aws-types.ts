@@ -41,12 +41,12 @@ export interface AwsRegionVpc {
   edgeSubnets: aws.ec2.Subnet[];
   /** One per zone slot; hold nothing but nodes. */
   nodeSubnets: aws.ec2.Subnet[];
-  /** One per zone slot in the primary region (RDS needs two zones), empty elsewhere. */
+  /** One per zone slot in the primary region and a replica's region (RDS needs two zones), empty elsewhere. */
   databaseSubnets: aws.ec2.Subnet[];
   publicRoutes: aws.ec2.RouteTable;
   /** Nodes: default route through the NAT gateway. */
   privateRoutes: aws.ec2.RouteTable;
-  /** Primary region: the database subnets, with no route out of the stack's networks. */
+  /** Primary and replica regions: the database subnets, with no route out of the stack's networks. */
   databaseRoutes?: aws.ec2.RouteTable;
   /**
    * A node subnet's way out (NAT gateway, default route, route table associations, the bucket's
@@ -63,6 +63,8 @@ export interface AwsRegionNetwork extends AwsRegionVpc {
   nodeSecurityGroup: aws.ec2.SecurityGroup;
   /** The region's edges wear it. */
   edgeSecurityGroup: aws.ec2.SecurityGroup;
+  /** A region with a read replica (database.replicas): the replica wears it (the primary's is `AwsNetwork.databaseSecurityGroup`). */
+  replicaSecurityGroup?: aws.ec2.SecurityGroup;
   /** Everything a node of the region needs to reach the internet and the bucket: routes and egress rules. */
   nodeBootDependencies: pulumi.Resource[];
   /** Everything the region's edges need to reach the internet at first boot: routes and egress rules. */

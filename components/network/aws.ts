@@ -10,7 +10,8 @@ export type { AwsNetwork, AwsNetworkTransforms, AwsRegionNetwork } from "./aws-t
 
 /**
  * A VPC per region (the region's /16 from config/addresses.ts): a public subnet (the NAT gateway and
- * the region's edges), node subnets per zone slot, database subnets in the primary region,
+ * the region's edges), node subnets per zone slot, database subnets in the primary region (and in
+ * each read replica's region),
  * a full mesh of peerings between regions with their routes, and the security groups.
  */
 export function createNetwork(name: string, args: NetworkInputs<"aws">, t: AwsNetworkTransforms = {}, parent: pulumi.Resource): AwsNetwork {
@@ -25,6 +26,7 @@ export function createNetwork(name: string, args: NetworkInputs<"aws">, t: AwsNe
     ...r,
     nodeSecurityGroup: groups.nodes.get(r.region.region) as aws.ec2.SecurityGroup,
     edgeSecurityGroup: groups.edges.get(r.region.region) as aws.ec2.SecurityGroup,
+    replicaSecurityGroup: groups.replicas.get(r.region.region),
     nodeBootDependencies: [...r.nodeEgress, ...(groups.egress.nodes.get(r.region.region) ?? [])],
     edgeBootDependencies: [...r.publicEgress, ...(groups.egress.edges.get(r.region.region) ?? [])],
   });

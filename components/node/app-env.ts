@@ -1,4 +1,4 @@
-import { nodeSecretEnv } from "../secrets/names";
+import { nodeSecretEnv, replicaSecretEnv } from "../secrets/names";
 import { envQuote } from "./env-file";
 
 /**
@@ -22,6 +22,7 @@ export const reservedEnvNames: readonly string[] = [
   "DATABASE_CA_FILE",
   // the stack's secret store (secrets/names.ts)
   ...nodeSecretEnv,
+  replicaSecretEnv,
   // /etc/<app>/<port>.env and the release's unit (units.ts)
   "PORT",
   "RELEASE_NODE",

@@ -28,7 +28,7 @@ export function createSecrets(
     const parameter = new aws.ssm.Parameter(
       ...transform(
         t.parameter,
-        `${name}-${entry.env.toLowerCase().replace(/_/g, "-")}`,
+        `${name}-${entry.id ?? entry.env.toLowerCase().replace(/_/g, "-")}`,
         {
           name: entry.ref,
           type: entry.secret ? "SecureString" : "String",

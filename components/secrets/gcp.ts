@@ -23,7 +23,7 @@ export function createSecrets(
 ): StoredEntry[] {
   const opts = { parent, provider: args.providers.handle.provider };
   return args.values.map((entry) => {
-    const key = entry.env.toLowerCase().replace(/_/g, "-");
+    const key = entry.id ?? entry.env.toLowerCase().replace(/_/g, "-");
     const secret = new gcp.secretmanager.Secret(
       ...transform(
         t.secret,

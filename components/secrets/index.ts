@@ -3,7 +3,7 @@ import * as random from "@pulumi/random";
 import type { Cloud } from "../config";
 import * as aws from "./aws";
 import * as gcp from "./gcp";
-import { secretRef } from "./names";
+import { replicaSecretRef, secretRef } from "./names";
 import { settingsEntry } from "../node/app-env";
 import type { SecretsInputs, SecretValue, StoredEntry } from "./types";
 
@@ -112,6 +112,12 @@ export class Secrets<C extends Cloud = Cloud> extends pulumi.ComponentResource {
       { ...secretRef(store, "PHX_HOST"), value: pulumi.output(args.host), secret: false },
       { ...secretRef(store, "APP_ENV"), value: pulumi.output(settingsEntry(spec.app.env)), secret: false },
       { ...secretRef(store, "APP_SECRETS"), value: pulumi.secret(settingsEntry(spec.app.secrets)), secret: true },
+      ...(args.replicas ?? []).map((r) => ({
+        ...replicaSecretRef(store, r.region),
+        id: `database-replica-url-${r.region}`,
+        value: pulumi.secret(r.url),
+        secret: true,
+      })),
     ];
     const entries = build[this.cloud](name, { ...args, values }, args.transform?.[this.cloud], this);
     this.stored = entries.flatMap((e) => e.resources);

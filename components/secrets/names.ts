@@ -7,7 +7,9 @@ import { secretName } from "../names";
  * refer to them without depending on the secret resources (which would tie VMs to the database's lifetime).
  */
 export const nodeSecretEnv = ["DATABASE_URL", "SECRET_KEY_BASE", "RELEASE_COOKIE", "PHX_HOST", "EDGE_ADMIN_PASSWORD"] as const;
-export type SecretEnv = (typeof nodeSecretEnv)[number];
+/** A read replica's URL (database.replicas): only the nodes of the replica's region read it, under this name. */
+export const replicaSecretEnv = "DATABASE_REPLICA_URL";
+export type SecretEnv = (typeof nodeSecretEnv)[number] | typeof replicaSecretEnv;
 /**
  * The app's own settings (`portage:app.env`, plain) and secrets (`portage:app.secrets`): one store
  * entry each, `NAME="value"` lines (components/node/app-env.ts). Fixed names, so the user's names
@@ -43,4 +45,14 @@ export function secretRefs(store: SecretStore, envs?: readonly SecretEnv[]): Sec
 export function secretRefs<E extends StoreEnv>(store: SecretStore, envs: readonly E[]): SecretRef<E>[];
 export function secretRefs(store: SecretStore, envs: readonly StoreEnv[] = nodeSecretEnv): SecretRef<StoreEnv>[] {
   return envs.map((env) => secretRef(store, env));
+}
+
+/**
+ * A region's read replica URL: one store entry per replica region (`DATABASE_REPLICA_URL_LONDON`:
+ * SSM `/portage/<prefix>/DATABASE_REPLICA_URL_LONDON`, Secret Manager `<prefix>-database-replica-url-london`),
+ * read into the env file of that region's nodes as DATABASE_REPLICA_URL.
+ */
+export function replicaSecretRef(store: SecretStore, regionKey: string): SecretRef {
+  const suffix = regionKey.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+  return { env: replicaSecretEnv, ref: secretName(store.prefix, store.provider, `${replicaSecretEnv}_${suffix}`) };
 }

@@ -17,6 +17,14 @@ export interface SecretsInputs<C extends Cloud = Cloud> extends OnCloud<C> {
    * { host: spec.edge.domain || edge.publicAddress }
    */
   host: pulumi.Input<string>;
+  /**
+   * Each read replica's URL (secret) by its region's key as written: stored per region, read by
+   * that region's nodes as DATABASE_REPLICA_URL.
+   * @default []
+   * @example
+   * { replicas: database.replicas.map((r) => ({ region: r.region.key, url: r.url })) }
+   */
+  replicas?: { region: string; url: pulumi.Input<string> }[];
 }
 
 /** One entry for an implementation to store. */
@@ -27,6 +35,8 @@ export interface SecretValue {
   value: pulumi.Output<string>;
   /** False for the few values that are not secret (PHX_HOST, APP_ENV): stored the same way, but not marked secret. */
   secret: boolean;
+  /** Names the entry's resources when one env has several entries (a replica per region); default: the env's. */
+  id?: string;
 }
 
 /** An entry as stored: its resources, and what changes whenever its value does (never the value). */

@@ -24,10 +24,10 @@ function once<T extends pulumi.Output<string[]> | pulumi.Output<string>>(provide
 /** The newest image of the family for the machine type's CPU (one lookup per footprint and CPU, shared by its VMs). */
 export function ubuntuImage(providers: GcpProviders, parent: pulumi.Resource, machineType: string): pulumi.Output<string> {
   const architecture = machineArchitecture("gcp", machineType);
-  return once(
-    providers,
-    `image ${architecture}`,
-    () => gcp.compute.getImageOutput({ ...ubuntuImageFamilies[architecture] }, { provider: providers.provider, parent }).selfLink,
+  return once(providers, `image ${architecture}`, () =>
+    providers.apis.apply(
+      () => gcp.compute.getImageOutput({ ...ubuntuImageFamilies[architecture] }, { provider: providers.provider, parent }).selfLink,
+    ),
   );
 }
 
@@ -57,7 +57,9 @@ export function regionZones(
 ): pulumi.Output<string[]> {
   const opts = { provider: providers.provider, parent };
   const zones = once(providers, `zones ${region}`, () =>
-    gcp.compute.getZonesOutput({ region, status: "UP" }, opts).names.apply((names) => generalZones(region, names)),
+    providers.apis.apply(() =>
+      gcp.compute.getZonesOutput({ region, status: "UP" }, opts).names.apply((names) => generalZones(region, names)),
+    ),
   );
   const offering = once(providers, `zones ${region} offering ${machine.type}`, () =>
     zones.apply(async (list) => {

@@ -280,6 +280,16 @@ describe("aws database", () => {
     ).toEqual([]);
   });
 
+  it("aws-rds-final-snapshot: a production read replica passes without one (RDS takes none of a replica)", async () => {
+    const replica = {
+      ...database,
+      skipFinalSnapshot: true,
+      finalSnapshotIdentifier: undefined,
+      replicateSourceDb: "arn:aws:rds:us-east-1:1:db:x",
+    };
+    expect(await resourceViolations(awsRdsFinalSnapshot, rds, replica, { provider: awsProductionProvider })).toEqual([]);
+  });
+
   it("aws-rds-tls-required: passes rds.force_ssl=1 in the instance's parameter group, fails 0 or no group", async () => {
     const stack = (forceSsl: string) => [
       {

@@ -204,6 +204,13 @@ describe("gcp database", () => {
     ]);
   });
 
+  it("gcp-sql-backups and gcp-sql-final-backup: a read replica passes without backups (Cloud SQL keeps none of a replica)", async () => {
+    const replica = { ...withSettings({ backupConfiguration: { enabled: false } }), masterInstanceName: "primary" };
+    expect(await resourceViolations(gcpSqlBackups, sql, replica)).toEqual([]);
+    expect(await resourceViolations(gcpSqlFinalBackup, sql, replica, { provider: gcpProductionProvider })).toEqual([]);
+    expect(await resourceViolations(gcpSqlBackups, sql, { ...replica, masterInstanceName: undefined })).not.toEqual([]);
+  });
+
   it("gcp-sql-deletion-protection: production needs both guards; dev needs neither", async () => {
     const unprotected = { ...withSettings({ deletionProtectionEnabled: false }), deletionProtection: false };
     expect(await resourceViolations(gcpSqlDeletionProtection, sql, database, { provider: gcpProductionProvider })).toEqual([]);

@@ -247,7 +247,7 @@ describe("bin/up", () => {
     expect(up.code).toBe(1);
     expect(up.stderr).toContain("gcp:project: shop-prod-1 (from gcloud)");
     expect(up.stderr).toContain(
-      "project shop-prod-1 lacks APIs the stack uses (iam.googleapis.com, cloudresourcemanager.googleapis.com, servicenetworking.googleapis.com, sqladmin.googleapis.com, secretmanager.googleapis.com, dns.googleapis.com): gcloud services enable compute.googleapis.com iam.googleapis.com cloudresourcemanager.googleapis.com servicenetworking.googleapis.com sqladmin.googleapis.com secretmanager.googleapis.com dns.googleapis.com storage.googleapis.com --project shop-prod-1",
+      "project shop-prod-1 lacks APIs the stack uses (iam.googleapis.com, cloudresourcemanager.googleapis.com, servicenetworking.googleapis.com, sqladmin.googleapis.com, secretmanager.googleapis.com, dns.googleapis.com, serviceusage.googleapis.com): gcloud services enable iam.googleapis.com cloudresourcemanager.googleapis.com servicenetworking.googleapis.com sqladmin.googleapis.com secretmanager.googleapis.com dns.googleapis.com serviceusage.googleapis.com --project shop-prod-1",
     );
     expect(p.stackFile()).toBe(before);
   });

@@ -197,6 +197,34 @@ const cases: Case[] = [
     message: "portage:edge.dnsZone: is set while portage:migration moves the stack to the other cloud",
   },
   {
+    what: "a read replica in the primary region",
+    overrides: { "portage:fleet": { regions: ["virginia", "london"] }, "portage:database": { replicas: ["virginia"] } },
+    message:
+      'portage:database.replicas[0]: "virginia" is the primary region (the first of portage:fleet.regions), where the database itself is; list other fleet regions',
+  },
+  {
+    what: "a read replica outside the fleet",
+    overrides: { "portage:fleet": { regions: ["virginia", "london"] }, "portage:database": { replicas: ["frankfurt"] } },
+    message: 'portage:database.replicas[0]: "frankfurt" is not a region of portage:fleet.regions; use one of "london", as written there',
+  },
+  {
+    what: "a read replica in a one-region fleet",
+    overrides: { "portage:database": { replicas: ["london"] } },
+    message:
+      'portage:database.replicas[0]: "london" is not a region of portage:fleet.regions; use one of (none: add a second fleet region first)',
+  },
+  {
+    what: "the same replica region twice",
+    overrides: { "portage:fleet": { regions: ["virginia", "london"] }, "portage:database": { replicas: ["london", "london"] } },
+    message: 'portage:database.replicas[1]: "london" is listed twice; a region has one replica',
+  },
+  {
+    what: "read replicas without backups",
+    overrides: { "portage:fleet": { regions: ["virginia", "london"] }, "portage:database": { replicas: ["london"], backupDays: 0 } },
+    message:
+      'portage:database.backupDays: 0 turns backups off, but portage:database.replicas lists "london": a read replica needs the source\'s backups',
+  },
+  {
     what: "an app name Elixir cannot release",
     overrides: { "portage:app": { name: "Hello-App" } },
     message: 'portage:app.name: "Hello-App" is not a release name',

@@ -24,6 +24,29 @@ function spec(overrides: Record<string, unknown> = {}, stack = "dev"): Spec {
 const state = (overrides: Record<string, unknown> = {}, stack = "dev"): GuardedState => guardedState(spec(overrides, stack));
 
 describe("the data guard", () => {
+  describe("a major version upgrade with read replicas (database.replicas)", () => {
+    const fleet = { "portage:fleet": { regions: ["virginia", "london"] } };
+    const db = (version: string, replicas: string[]) => state({ ...fleet, "portage:database": { version, replicas } }, "prod");
+
+    it.each([
+      ["kept", ["london"], ["london"]],
+      ["removed in the same update", ["london"], []],
+      ["added in the same update", [], ["london"]],
+    ])("is refused when the replicas are %s, naming the three updates that do it", (_, before, after) => {
+      const [reason, ...more] = dataLossRefusals(db("15", before), db("16", after));
+      expect(more).toEqual([]);
+      expect(reason).toContain('portage:database.version changed from "15" to "16" while the database has read replicas');
+      expect(reason).toContain('(portage:database.replicas: "london")');
+      expect(reason).toContain("set portage:database.replicas to [] and run pulumi up");
+    });
+
+    it("goes ahead without replicas, and replicas without a version change go ahead", () => {
+      expect(dataLossRefusals(db("15", []), db("16", []))).toEqual([]);
+      expect(dataLossRefusals(db("16", []), db("16", ["london"]))).toEqual([]);
+      expect(dataLossRefusals(db("16", ["london"]), db("16", []))).toEqual([]);
+    });
+  });
+
   it("lets the first update of a stack through", () => {
     expect(dataLossRefusals(undefined, state())).toEqual([]);
   });

@@ -17,15 +17,18 @@ describe("what a migration adds to the monthly bill", () => {
   it.each([
     ["aws", "gcp"],
     ["gcp", "aws"],
-  ] as const)("moving from %s to %s: the target footprint as priced on its cloud, plus the VPN", (from, to) => {
+  ] as const)("moving from %s to %s: the target footprint as priced on its cloud, plus the VPN and the bucket's copy", (from, to) => {
     const spec = specOf({ "portage:provider": from, "portage:migration": { to, phase: "replicate" } });
     const extra = estimateMigrationCost(spec);
     const target = estimateMonthlyCost(spec, spec.clouds[to]);
     expect(extra.lines.filter((l) => l.item.startsWith(`target on ${to}: `)).map((l) => l.monthly)).toEqual(
       target.lines.map((l) => l.monthly),
     );
-    expect(extra.lines.at(-1)).toEqual({ item: "VPN: 2 AWS Site-to-Site connections and 4 HA VPN tunnels", monthly: 219 });
-    expect(extra.total).toBeCloseTo(target.total + 219, 2);
+    expect(extra.lines).toContainEqual({ item: "VPN: 2 AWS Site-to-Site connections and 4 HA VPN tunnels", monthly: 219 });
+    // DataSync: 730 / 6 runs at $0.55; Storage Transfer Service: free.
+    const copy = to === "aws" ? 66.92 : 0;
+    expect(extra.lines.at(-1)).toMatchObject({ item: expect.stringMatching(/^bucket copy: /), monthly: copy });
+    expect(extra.total).toBeCloseTo(target.total + 219 + copy, 2);
   });
 
   it("npm run plan prints it under the stack's own estimate, with the egress prices", () => {

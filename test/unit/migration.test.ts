@@ -1,7 +1,11 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { edgeForwardRoutesFiles, haproxyForwardConfig, migrateExit, migrationEnv, migrationToolFile } from "../../components/migration";
+import { stillAtSource } from "../../components/migration/domain";
 import { haproxyConfig } from "../../components/node/haproxy";
 import { summarize, type WriteOutcome } from "../../lab/migration/writes";
 import { routes } from "../artifacts/support/variants";
@@ -77,6 +81,35 @@ describe("portage-migrate's interface", () => {
     expect(r.stderr).toContain("set PORTAGE_MIGRATE_SOURCE");
   });
 
+  describe("as a stack's job (PORTAGE_MIGRATE_ENV_SECRET)", () => {
+    const bin = mkdtempSync(join(tmpdir(), "portage-migrate-job-"));
+    afterAll(() => rmSync(bin, { recursive: true, force: true }));
+    /** A portage-fetch that prints `entry` for `secret <ref>` and logs what it was asked. */
+    const fetchPrinting = (entry: string, code = 0) => {
+      const fake = join(bin, "portage-fetch");
+      writeFileSync(fake, `#!/bin/sh\necho "$@" >>"${bin}/asked"\nprintf '%s' '${entry}'\nexit ${code}\n`, { mode: 0o755 });
+    };
+    const runJob = () =>
+      run(["status"], { PATH: `${bin}:${process.env.PATH ?? ""}`, PORTAGE_MIGRATE_ENV_SECRET: "/portage/hello-prod/MIGRATION_ENV" });
+
+    it("reads its variables from the store entry it is given, quoted as the stack writes them", () => {
+      rmSync(join(bin, "asked"), { force: true });
+      // A source nobody listens on: psql names the address the entry gave.
+      fetchPrinting(`PORTAGE_MIGRATE_SOURCE="postgresql://hello:pw@127.0.0.1:1/hello"\nPORTAGE_MIGRATE_CLIENT_MAJOR=""\n`);
+      const r = runJob();
+      expect(readFileSync(join(bin, "asked"), "utf8")).toBe("secret /portage/hello-prod/MIGRATION_ENV\n");
+      expect(r.stderr).not.toContain("set PORTAGE_MIGRATE_SOURCE");
+      expect(r.stderr).toMatch(/connection to server at "127\.0\.0\.1", port 1 failed/);
+    });
+
+    it("stops before any step when the store cannot be read", () => {
+      fetchPrinting("", 1);
+      const r = runJob();
+      expect(r.status).toBe(migrateExit.failed);
+      expect(r.stdout).toBe("");
+    });
+  });
+
   it("takes its databases from the environment only, leaving out what is not set", () => {
     expect(migrationEnv({ source: "postgresql://a", target: "postgresql://b", fullIdentity: true })).toEqual({
       PORTAGE_MIGRATE_SOURCE: "postgresql://a",
@@ -100,5 +133,28 @@ describe("the rehearsal's write freeze", () => {
     const r = summarize([at(0, "accepted", 1), at(50, "failed"), at(100, "accepted", 2)]);
     expect(r.freeze).toBeNull();
     expect(r.failed).toBe(1);
+  });
+});
+
+describe("finish waits for the domain to leave the source's edges", () => {
+  const inputs = { domain: "app.example.com", sourceAddresses: ["198.51.100.7", "198.51.100.8"] };
+  const resolving =
+    (...addresses: string[]) =>
+    () =>
+      Promise.resolve(addresses);
+
+  it("refuses while an A record is a source edge's address, naming it and what to do", async () => {
+    const reason = await stillAtSource(inputs, resolving("203.0.113.9", "198.51.100.8"));
+    expect(reason).toContain("app.example.com still resolves to the source's edge (198.51.100.8)");
+    expect(reason).toContain("migration.targetEdgeAddress");
+  });
+
+  it("lets finish go once no record points at the source", async () => {
+    expect(await stillAtSource(inputs, resolving("203.0.113.9"))).toBeUndefined();
+  });
+
+  it("refuses a domain that does not resolve from the operator's machine, with the resolver's code", async () => {
+    const reason = await stillAtSource(inputs, () => Promise.reject(Object.assign(new Error("not found"), { code: "ENOTFOUND" })));
+    expect(reason).toMatch(/does not resolve from this machine \(ENOTFOUND\)/);
   });
 });

@@ -10,7 +10,7 @@ describe("what a cloud account needs, checked against what the stack creates", (
     const runs = await Promise.all([
       runOn("gcp", {
         "portage:production": true,
-        "portage:database": { highAvailability: true },
+        "portage:database": { highAvailability: true, replicas: ["london"] },
         "portage:fleet": { regions: ["virginia", "london"] },
         "portage:edge": { domain: "app.example.com", acmeEmail: "ops@example.com", dnsZone: "example.com" },
       }),
@@ -32,6 +32,7 @@ describe("what a cloud account needs, checked against what the stack creates", (
     const run = await runOn("aws", {
       "portage:production": true,
       "portage:fleet": { regions: ["virginia", "london"] },
+      "portage:database": { replicas: ["london"] },
       "portage:edge": { domain: "app.example.com", acmeEmail: "ops@example.com", dnsZone: "example.com" },
     });
     const tokens = [...run.resources.map((x) => x.type), ...run.invokes.map((i) => i.token)].filter((t) => t.startsWith("aws:"));

@@ -1,4 +1,8 @@
 import { createHash } from "node:crypto";
+import { providerRegions } from "../../components/config/regions";
+
+/** The stand-in account has enabled every region but one opt-in region: me-south-1 (Bahrain). */
+export const regionNotEnabled = "me-south-1";
 
 /**
  * What the mock clouds answer: outputs a real provider computes (ids, ARNs, addresses, emails),
@@ -63,6 +67,11 @@ export function computedState(type: string, name: string, inputs: State, region:
       return { arn: arn("ssm", `parameter${String(inputs.name ?? `/${name}`)}`), version: revisionOf(inputs.value) };
     case "aws:route53/zone:Zone":
       return { zoneId: `Z${suffix.toUpperCase()}`, arn: `arn:aws:route53:::hostedzone/Z${suffix.toUpperCase()}` };
+    case "aws:datasync/locationObjectStorage:LocationObjectStorage":
+    case "aws:datasync/s3Location:S3Location":
+      return { arn: arn("datasync", `location/loc-${suffix}`) };
+    case "aws:datasync/task:Task":
+      return { arn: arn("datasync", `task/task-${suffix}`) };
     case "aws:kms/key:Key":
       return { arn: arn("kms", `key/${suffix}`), keyId: suffix };
     case "gcp:compute/instance:Instance": {
@@ -113,6 +122,10 @@ export function computedState(type: string, name: string, inputs: State, region:
       };
     case "gcp:dns/managedZone:ManagedZone":
       return { name: inputs.name ?? `${name}-${suffix}` };
+    case "gcp:storage/hmacKey:HmacKey":
+      return { accessId: `GOOG1E${suffix.toUpperCase()}`, secret: fakeSecret(name, 40) };
+    case "gcp:storage/transferJob:TransferJob":
+      return { name: `transferJobs/${suffix}` };
     case "random:index/randomPassword:RandomPassword":
     case "random:index/randomString:RandomString":
       return { result: fakeSecret(name, Number(inputs.length ?? 32)) };
@@ -167,6 +180,26 @@ export function invokeResult(token: string, inputs: State, region: string): Stat
       const pairs = types.flatMap((type) => zones.map((zone) => [type, zone] as const));
       return { instanceTypes: pairs.map(([t]) => t), locations: pairs.map(([, z]) => z), id: region };
     }
+    case "aws:index/getRegions:getRegions":
+      return { names: providerRegions.aws.filter((r) => r !== regionNotEnabled), id: "aws" };
+    // RDS offers every Postgres major (its newest minor: .4) and every class but the stand-ins db.x9.*.
+    case "aws:rds/getEngineVersion:getEngineVersion": {
+      const version = `${String(inputs.version)}.4`;
+      return { engine: "postgres", version, versionActual: version, id: version };
+    }
+    case "aws:rds/getOrderableDbInstance:getOrderableDbInstance": {
+      const instanceClass = String(inputs.instanceClass);
+      // The provider's message (the mock runtime does not pass it on).
+      if (instanceClass.startsWith("db.x9.")) throw new Error("no RDS DB Instance Classes match the criteria; try a different search");
+      return {
+        engine: "postgres",
+        engineVersion: inputs.engineVersion,
+        instanceClass,
+        storageType: "gp3",
+        multiAzCapable: true,
+        id: instanceClass,
+      };
+    }
     case "gcp:compute/getMachineTypes:getMachineTypes": {
       const name = /name = "([^"]+)"/.exec(String(inputs.filter ?? ""))?.[1] ?? "";
       return { machineTypes: name && !name.startsWith("x9-") ? [{ name }] : [], id: String(inputs.zone) };
@@ -174,6 +207,13 @@ export function invokeResult(token: string, inputs: State, region: string): Stat
     case "gcp:compute/getZones:getZones":
       // As GCP lists a region's zones: an AI zone among them (us-central1-ai1a), which gets no VM.
       return { names: ["ai1a", "a", "b", "c"].map((z) => `${String(inputs.region ?? region)}-${z}`), id: String(inputs.region ?? region) };
+    case "gcp:storage/getTransferProjectServiceAccount:getTransferProjectServiceAccount":
+      return {
+        email: "project-123456789@storage-transfer-service.iam.gserviceaccount.com",
+        subjectId: "104242424242424242424",
+        member: "serviceAccount:project-123456789@storage-transfer-service.iam.gserviceaccount.com",
+        id: "p",
+      };
     // Route 53 finds any zone; the Cloud DNS project holds example.com twice, public and private (the
     // lookup must pass over the private one).
     case "aws:route53/getZone:getZone": {
@@ -204,6 +244,14 @@ export function invokeResult(token: string, inputs: State, region: string): Stat
         ],
         id: String(inputs.project ?? "p"),
       };
+    // A project named fresh-* is new: only the APIs GCP turns on for every project are on (storage,
+    // serviceusage); a disabled one reads with no id, as the provider answers.
+    case "gcp:projects/getProjectService:getProjectService": {
+      const project = String(inputs.project ?? "p");
+      const service = String(inputs.service);
+      const on = !project.startsWith("fresh-") || ["storage.googleapis.com", "serviceusage.googleapis.com"].includes(service);
+      return on ? { id: `${project}/${service}`, project, service } : { project, service };
+    }
     case "gcp:organizations/getProject:getProject":
       return { number: "123456789", projectId: String(inputs.projectId ?? "p"), id: "p" };
     default:

@@ -165,7 +165,7 @@ function checkGcp(plan: UpPlan, facts: StackFacts, m: Machine): void {
   const on = new Set(enabled.stdout.split("\n").map((l) => l.trim()));
   const missing = gcpApis.filter((api) => !on.has(api));
   if (missing.length > 0)
-    plan.problems.push(`project ${project} lacks APIs the stack uses (${missing.join(", ")}): ${gcpEnableCommand(project)}`);
+    plan.problems.push(`project ${project} lacks APIs the stack uses (${missing.join(", ")}): ${gcpEnableCommand(project, missing)}`);
 }
 
 function checkSshKey(plan: UpPlan, facts: StackFacts, m: Machine): void {

@@ -36,5 +36,35 @@ export function databaseSection({ raw, problems }: SectionInput): Spec["database
   } else if (raw.production && db.backupDays === 0) {
     problems.at("database.backupDays", "0 turns backups off, which a production stack does not allow; use 1 to 35 (7 is a good start)");
   }
+  const regions = raw.fleet.regions.map((r) => (typeof r === "string" ? r : r.name));
+  db.replicas.forEach((replica, i) => {
+    const key = `database.replicas[${i}]`;
+    if (replica === regions[0]) {
+      problems.at(
+        key,
+        `${shown(replica)} is the primary region (the first of portage:fleet.regions), where the database itself is; list other fleet regions`,
+      );
+    } else if (!regions.includes(replica)) {
+      problems.at(
+        key,
+        `${shown(replica)} is not a region of portage:fleet.regions; use one of ${
+          regions
+            .slice(1)
+            .map((r) => shown(r))
+            .join(", ") || "(none: add a second fleet region first)"
+        }, as written there`,
+      );
+    } else if (db.replicas.indexOf(replica) !== i) {
+      problems.at(key, `${shown(replica)} is listed twice; a region has one replica`);
+    }
+  });
+  // RDS creates a read replica from the source's automated backups (CreateDBInstanceReadReplica
+  // requires a backup retention period above 0); Cloud SQL's replicas are refused the same way here.
+  if (db.replicas.length > 0 && db.backupDays === 0) {
+    problems.at(
+      "database.backupDays",
+      `0 turns backups off, but portage:database.replicas lists ${db.replicas.map((r) => shown(r)).join(", ")}: a read replica needs the source's backups; use 1 to 35`,
+    );
+  }
   return { ...db, name: raw.app.name, port: 5432 };
 }

@@ -1,0 +1,120 @@
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import type { RegionSpec } from "../config";
+import { awsNames } from "../names";
+import type { AwsRegionNetwork } from "../network";
+import { transform, type Transform } from "../transform";
+import { rdsGroups } from "./aws-groups";
+import { orderableClass } from "./aws-orderable";
+import type { DatabaseInputs, ReplicaEndpoint } from "./types";
+
+/** Per-resource escape hatches for the aws read replicas (see components/transform.ts). */
+export interface AwsReplicaTransforms {
+  /** The replica's own KMS key in its region. */
+  replicaKey?: Transform<aws.kms.KeyArgs>;
+  replicaSubnetGroup?: Transform<aws.rds.SubnetGroupArgs>;
+  replicaParameterGroup?: Transform<aws.rds.ParameterGroupArgs>;
+  replica?: Transform<aws.rds.InstanceArgs>;
+}
+
+export interface AwsReplica extends ReplicaEndpoint {
+  instance: aws.rds.Instance;
+}
+
+/**
+ * A cross-region read replica of `source` in each region of `database.replicas`, through that
+ * region's provider ("Creating a read replica in a different AWS Region", RDS User Guide): the
+ * source named by its ARN, storage encrypted with a KMS key of the replica's region (a key cannot
+ * leave its region), a subnet group of the region's database subnets, a parameter group of the same
+ * family and parameters (TLS forced), the region's replica security group, backups kept like the
+ * source's, and in production the same protection (deletion protection, `protect`). Engine, version,
+ * database and user come from the source. RDS upgrades a source's replicas with it in a major version
+ * upgrade, but the replica's parameter group of the old family would have to follow in the same step:
+ * the guard refuses the upgrade while replicas exist (components/guard): remove, upgrade, add back.
+ * RDS takes no final snapshot of a replica: deleting one loses nothing the source does not hold.
+ */
+export function createReplicas(
+  name: string,
+  args: DatabaseInputs<"aws">,
+  source: aws.rds.Instance,
+  t: AwsReplicaTransforms,
+  parent: pulumi.Resource,
+): AwsReplica[] {
+  const { spec, cloud } = args;
+  const db = spec.database;
+  const guarded = spec.production && !(args.leaving ?? false);
+  return cloud.database.replicas.map((region) => {
+    const net = regionNetwork(args, region);
+    const base = `${name}-${region.key}`;
+    const opts: pulumi.CustomResourceOptions = { provider: net.provider, parent, protect: guarded };
+    const groupOpts: pulumi.CustomResourceOptions = { ...opts, protect: false };
+    const tags = { Name: awsNames.nameTag(spec.prefix, `${region.key}-replica`), "portage-role": "database-replica" };
+
+    // A customer managed key (aws.amazon.com/kms/pricing: $1 a month): 30 days to cancel a deletion.
+    const key = new aws.kms.Key(
+      ...transform(
+        t.replicaKey,
+        `${base}-key`,
+        {
+          description: `portage ${spec.prefix}: the ${region.key} read replica's storage`,
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          tags,
+        },
+        opts,
+      ),
+    );
+    const { subnetGroup, parameterGroup } = rdsGroups(
+      base,
+      spec,
+      {
+        subnets: net.databaseSubnets,
+        subnetsDescription: `portage ${spec.prefix}: private subnets of the ${region.key} read replica`,
+        tags,
+      },
+      { subnetGroup: t.replicaSubnetGroup, parameterGroup: t.replicaParameterGroup },
+      { subnets: groupOpts, parameters: groupOpts },
+    );
+    const instance = new aws.rds.Instance(
+      ...transform(
+        t.replica,
+        `${base}-postgres`,
+        {
+          // Another region: the source's ARN, and a key of this region for its encrypted storage.
+          replicateSourceDb: source.arn,
+          kmsKeyId: key.arn,
+          storageEncrypted: true,
+          // Checked in preview in the replica's own region, as the primary's (aws-orderable.ts).
+          instanceClass: orderableClass(
+            { instanceClass: cloud.database.tier, version: spec.database.version, region: region.region },
+            net.provider,
+            parent,
+          ),
+          storageType: "gp3",
+          autoMinorVersionUpgrade: true,
+          applyImmediately: true,
+          dbSubnetGroupName: subnetGroup.name,
+          parameterGroupName: parameterGroup.name,
+          vpcSecurityGroupIds: [(net.replicaSecurityGroup as aws.ec2.SecurityGroup).id],
+          publiclyAccessible: false,
+          backupRetentionPeriod: db.backupDays,
+          copyTagsToSnapshot: true,
+          deletionProtection: guarded,
+          // DeleteDBInstance: a final snapshot "can't be specified when deleting a read replica".
+          skipFinalSnapshot: true,
+          deleteAutomatedBackups: true,
+          tags,
+        },
+        opts,
+      ),
+    );
+    return { region, instance, host: instance.address, port: instance.port };
+  });
+}
+
+function regionNetwork(args: DatabaseInputs<"aws">, region: RegionSpec<"aws">): AwsRegionNetwork {
+  const net = args.network.handle.regions.find((r) => r.region.region === region.region);
+  if (!net?.replicaSecurityGroup)
+    throw new Error(`the network has no replica group in ${region.region}: config/ lists it in cloud.database.replicas`);
+  return net;
+}

@@ -1,0 +1,120 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { MigrationPhase, MigrationSpec, Spec } from "../config";
+import type { Footprint } from "../footprint";
+import type { AgentCommand } from "../rollout";
+import type { Vpn } from "../vpn";
+import { DomainMoved } from "./domain";
+import { migrationEnvEntry } from "./env";
+import { bucketRef, migrationStep, uploadTool, type MigrationStepArgs } from "./job";
+import { bucketTransfer, type BucketTransfer } from "./transfer";
+
+export interface MigrationArgs {
+  spec: Spec & { migration: MigrationSpec };
+  /** The footprint on `portage:provider`: it keeps serving until cutover, nothing of it changes. */
+  source: Footprint;
+  /** The footprint on `portage:migration.to`, beside it. */
+  target: Footprint;
+  /** The tunnels, sessions and rules every step crosses. */
+  vpn: Vpn;
+}
+
+/** How long each step may take on the node. The copy goes on after `replicate` returns. */
+const timeouts = { replicate: 1800, switch: 900, finish: 600, cancel: 600 } as const;
+/** How long `cutover` and `rollback` wait for the replication to catch up once writes are frozen. */
+export const catchUpSeconds = 60;
+
+/**
+ * The steps each phase runs, in order, on top of `replicate`'s (which stays, unchanged, in every
+ * phase: it never runs again by accident). A step runs when it appears: leaving `rollback` for
+ * `cutover` runs the cutover again, and the other way round.
+ */
+const steps: Record<MigrationPhase, { command: string[]; timeout: number }[]> = {
+  replicate: [],
+  cutover: [{ command: ["cutover", String(catchUpSeconds)], timeout: timeouts.switch }],
+  rollback: [{ command: ["rollback", String(catchUpSeconds)], timeout: timeouts.switch }],
+  // The cutover's step stays as it was (no new run); finish follows it.
+  finish: [
+    { command: ["cutover", String(catchUpSeconds)], timeout: timeouts.switch },
+    { command: ["finish"], timeout: timeouts.finish },
+  ],
+  cancel: [{ command: ["cancel"], timeout: timeouts.cancel }],
+};
+
+/** The bucket's copy runs while the source takes the writes; paused from cutover (it would copy the source's old objects over the target's new ones). */
+const copying: Record<MigrationPhase, boolean> = { replicate: true, cutover: false, rollback: true, finish: false, cancel: false };
+
+/**
+ * What moves the data while a migration stands, on top of the two footprints and the VPN:
+ * - the database: `portage-migrate <step>` as jobs on the target's first node, which reaches both
+ *   databases (job.ts): `replicate` once the target fleet runs the release and the VPN is up, then
+ *   per phase `cutover`, `rollback`, `finish` (after checking that the domain left the source's
+ *   edge) or `cancel`; each is idempotent and fails the update with the tool's message;
+ * - the bucket: the target cloud's transfer service copying the source bucket until cutover (transfer.ts).
+ * The source's resources are only read: its database gets a publication (a catalog entry, no
+ * restart), its bucket a reader.
+ */
+export class Migration extends pulumi.ComponentResource {
+  /** The job that started the replication (its output: what portage-migrate did). */
+  readonly replication: AgentCommand;
+  /** The phase's own steps, in order (cutover; rollback; cutover then finish; cancel). */
+  readonly steps: AgentCommand[];
+  readonly transfer: BucketTransfer;
+  /** The node that runs every database step (an agent name). */
+  readonly jobAgent: string;
+  /** The last step of the phase: what must be done before the source edge forwards (or serves again). */
+  readonly done: pulumi.Resource;
+
+  constructor(name: string, args: MigrationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("portage:migration:Migration", name, {}, opts);
+    const { spec, source, target, vpn } = args;
+    const { phase } = spec.migration;
+    const jobNode = target.fleet.created[0];
+    if (!jobNode) throw new Error("the migration's target has no node to run its steps");
+    this.jobAgent = jobNode.spec.name;
+    const tool = uploadTool(`${name}-tool`, target, this);
+    const env = migrationEnvEntry(
+      `${name}-env`,
+      { prefix: spec.prefix, source, target, clientMajor: spec.database.version, jobNode: 0 },
+      this,
+    );
+    const on: Omit<MigrationStepArgs, "command" | "timeoutSeconds" | "dependsOn"> = {
+      bucket: bucketRef(target),
+      agent: this.jobAgent,
+      tool,
+      envRef: env.ref,
+      triggers: [],
+    };
+    this.replication = migrationStep(
+      `${name}-replicate`,
+      {
+        ...on,
+        command: ["replicate"],
+        timeoutSeconds: timeouts.replicate,
+        dependsOn: [...env.resources, ...vpn.ready, target.release, target.database, source.database],
+      },
+      this,
+    );
+    let last: pulumi.Resource = this.replication;
+    this.steps = steps[phase].map((step) => {
+      const before: pulumi.Resource[] = [last];
+      if (step.command[0] === "finish" && spec.edge.domain !== "")
+        before.push(
+          new DomainMoved(
+            `${name}-domain-moved`,
+            { domain: spec.edge.domain, sourceAddresses: source.edge.entries.apply((es) => es.flatMap((e) => e.addresses)) },
+            { parent: this },
+          ),
+        );
+      const job = migrationStep(
+        `${name}-${step.command[0]}`,
+        { ...on, command: step.command, timeoutSeconds: step.timeout, dependsOn: before },
+        this,
+      );
+      last = job;
+      return job;
+    });
+    this.done = last;
+    this.transfer = bucketTransfer(`${name}-bucket`, source, target, spec.prefix, copying[phase], this);
+    this.registerOutputs({});
+  }
+}
