@@ -1,6 +1,7 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, type Cloud, type MigrationPhase, type MigrationSpec, type Spec } from "../components/config";
 import { footprint, type Footprint, type FootprintRole, type FootprintTransforms } from "../components/footprint";
+import type { EdgeMember } from "../components/edge";
 import { Migration } from "../components/migration";
 import { Vpn } from "../components/vpn";
 
@@ -11,7 +12,7 @@ import { Vpn } from "../components/vpn";
  * checks, the final snapshot and the removal for finish). Until then the program refuses it before
  * any resource is created: an accepted input must work.
  */
-export const builtPhases: readonly MigrationPhase[] = ["replicate"];
+export const builtPhases: readonly MigrationPhase[] = ["replicate", "cutover", "rollback", "finish"];
 
 /** Refuses a migration phase this version does not build yet; says what to do instead. */
 export function refuseUnbuilt(migration: MigrationSpec | undefined): void {
@@ -63,13 +64,39 @@ export function migrationFootprints(
 ): MigrationFootprints {
   const { migration } = spec;
   const plan = phases[migration.phase];
-  const source = footprint(migration.from, spec, { ...options, role: plan.source });
-  const target = footprint(migration.to, spec, { ...options, role: "beside", secrets: source.secrets.generated });
+  // The source's edges forward once the database switched: both come from the target, built after the source.
+  let switched: (to: { address: pulumi.Output<string>; done: pulumi.Resource }) => void = () => undefined;
+  const target$ = new Promise<{ address: pulumi.Output<string>; done: pulumi.Resource }>((resolve) => (switched = resolve));
+  // From cutover the source's edges forward; at a rollback they serve again: either once the database switched.
+  const switching = migration.phase === "cutover" || migration.phase === "finish" || migration.phase === "rollback";
+  const forward = switching
+    ? {
+        // AWS's edges outside the primary region reach the VPN through no peering (peering is not
+        // transitive): they keep their own routes. GCP's network routes every region through it.
+        members: (member: EdgeMember) =>
+          plan.targetAnswers && (migration.from === "gcp" || member.spec.region.primary)
+            ? pulumi.output(target$.then((t) => t.address))
+            : undefined,
+        after: target$.then((t) => [t.done]),
+      }
+    : undefined;
+  const source = footprint(migration.from, spec, {
+    ...options,
+    role: plan.source,
+    moving: { migrations: false, ...(forward ? { forward } : {}) },
+  });
+  const target = footprint(migration.to, spec, {
+    ...options,
+    role: "beside",
+    secrets: source.secrets.generated,
+    moving: { migrations: false },
+  });
   const both = { [source.cloud]: source, [target.cloud]: target } as { aws: Footprint<"aws">; gcp: Footprint<"gcp"> };
   // The target's first node runs the migration's database steps: it reaches both databases.
   const jobNode = target.fleet.nodes.apply((nodes) => nodes[0]?.privateAddress ?? "");
   const vpn = new Vpn("vpn", { spec, source: migration.from, ...both, jobNode });
   const moving = new Migration("migration", { spec, source, target, vpn });
+  switched({ address: target.edge.privateAddress, done: moving.done });
   return { migration, source, target, answering: plan.targetAnswers ? target : source, vpn, moving };
 }
 

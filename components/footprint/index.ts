@@ -69,7 +69,15 @@ export function footprint<C extends Cloud>(cloud: C, spec: Spec, options: Footpr
   // The zone is on the serving cloud; config/ refuses edge.dnsZone while a migration builds another footprint.
   const publicDns =
     role === "serving" && spec.edge.dnsZone !== "" ? make(PublicDns, "public-dns", { ...on, edge, transform: t.publicDns }) : undefined;
-  const release = make(Release, "release", { ...on, bucket, fleet, edge, secrets, dns });
+  const release = make(Release, "release", {
+    ...on,
+    bucket,
+    fleet,
+    edge,
+    secrets,
+    dns,
+    ...(options.moving ? { moving: options.moving } : {}),
+  });
 
   return { cloud, spec: at, role, providers, network, bucket, database, edge, secrets, fleet, dns, publicDns, release };
 }

@@ -7,7 +7,7 @@ import type { ClusterDns, ClusterDnsTransforms, PublicDns, PublicDnsTransforms }
 import type { Edge, EdgeTransforms } from "../edge";
 import type { Fleet, FleetTransforms } from "../fleet";
 import type { Network, NetworkTransforms } from "../network";
-import type { Release } from "../release";
+import type { Release, ReleaseArgs } from "../release";
 import type { GeneratedSecrets, Secrets, SecretsTransforms } from "../secrets";
 import type { FootprintRole } from "./names";
 
@@ -36,6 +36,8 @@ export interface FootprintOptions {
   guard?: pulumi.Resource;
   /** Users' edits to the raw resources (stacks/transforms.ts). @default {} */
   transforms?: FootprintTransforms;
+  /** While a migration stands: no Ecto migrations, and the source's edges forwarding from cutover (release component). */
+  moving?: ReleaseArgs["moving"];
   /** Values another footprint of the stack generated (SECRET_KEY_BASE, cookie, edge password), shared instead of new. */
   secrets?: GeneratedSecrets;
 }

@@ -13,7 +13,7 @@ import type { Secrets } from "../secrets";
 import * as aws from "./aws";
 import * as gcp from "./gcp";
 import type { BucketObjectArgs } from "./object";
-import { edgeRoutesObjects } from "./routes";
+import { edgeRoutesObjects, type EdgeForwarding } from "./routes";
 
 export interface ReleaseArgs<C extends Cloud = Cloud> extends OnCloud<C> {
   /**
@@ -43,6 +43,12 @@ export interface ReleaseArgs<C extends Cloud = Cloud> extends OnCloud<C> {
   secrets: Secrets<C>;
   /** See `secrets`. */
   dns: ClusterDns<C>;
+  /**
+   * While a migration stands (stacks/migration.ts): `migrations: false` rolls releases out without
+   * running their Ecto migrations (DDL is not replicated); `forward` makes the edges forward to the
+   * target's edge once `after` is done (the cutover's database step). @default no migration
+   */
+  moving?: { migrations: boolean; forward?: EdgeForwarding & { after: Promise<pulumi.Resource[]> } };
 }
 
 /** Where each cloud's bucket is, for the rollout's client (plain data: it travels in the resources' inputs). */
@@ -113,7 +119,11 @@ export class Release<C extends Cloud = Cloud> extends pulumi.ComponentResource {
       { retainOnDelete: true },
     );
     // portage-edge-apply checks the new config before it swaps it in: a bad one never takes the edge down.
-    this.routes = edgeRoutesObjects("edge-routes", spec, args.edge, args.fleet).map((routes) => {
+    const forward = args.moving?.forward;
+    // Forwarding waits for the database's switch: the write freeze runs from the freeze to here.
+    const after = (deps: pulumi.Resource[]): pulumi.Input<pulumi.Resource[]> =>
+      forward ? forward.after.then((done) => [...deps, ...done]) : deps;
+    this.routes = edgeRoutesObjects("edge-routes", spec, args.edge, args.fleet, forward).map((routes) => {
       const file = put(
         `${routes.name}-file`,
         { key: routes.key, body: { text: routes.content }, sha256: routes.sha256, contentType: "text/plain" },
@@ -131,7 +141,7 @@ export class Release<C extends Cloud = Cloud> extends pulumi.ComponentResource {
           pickupTimeoutSeconds: rollout.pickupTimeoutSeconds,
           triggers: routes.sha256.apply((sha) => [sha]),
         },
-        { parent: this, dependsOn: [file, args.edge] },
+        { parent: this, dependsOn: after([file, args.edge]) },
       );
     });
     this.rollout = new Rollout(
@@ -144,7 +154,8 @@ export class Release<C extends Cloud = Cloud> extends pulumi.ComponentResource {
         settings: args.secrets.settingsRevision,
         nodes: args.fleet.created.map((n) => n.spec.name),
         batchSize: rollout.batchSize,
-        migrate: spec.app.migrate,
+        // Schema changes are not replicated: none while a migration stands.
+        migrate: args.moving && !args.moving.migrations ? null : spec.app.migrate,
         pollSeconds: rollout.pollSeconds,
         pickupTimeoutSeconds: rollout.pickupTimeoutSeconds,
         deployTimeoutSeconds: rollout.deployTimeoutSeconds,

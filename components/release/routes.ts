@@ -4,6 +4,7 @@ import { acmePort, type Spec } from "../config";
 import { edgeMemberName, type Edge, type EdgeMember } from "../edge";
 import type { Fleet } from "../fleet";
 import type { EdgeRoutes } from "../node";
+import { haproxyForwardConfig } from "../node/haproxy-forward";
 import { edgeProxies } from "../node/proxy";
 import { edgeAgent, edgeRoutesKey } from "../rollout/protocol";
 
@@ -20,19 +21,31 @@ export interface EdgeRoutesObject {
 }
 
 /**
+ * A migration's cutover (stacks/migration.ts): the source's edges send every request to the target's
+ * edge (components/node/haproxy-forward.ts). `members` gives the address an edge forwards to, or
+ * undefined for an edge that cannot reach the target and keeps its own routes.
+ */
+export interface EdgeForwarding {
+  members: (member: EdgeMember) => pulumi.Output<string> | undefined;
+}
+
+/**
  * Each edge's routes file (every node on both ports; with regions, the edge's own region's nodes
  * serve and the others are backups), for its agent's `portage-edge-apply`, which validates the new
  * config before it swaps it in and reloads the proxy in place, so a bad config never takes the edge
  * down and a changed node list never replaces an edge VM.
  */
-export function edgeRoutesObjects(name: string, spec: Spec, edge: Edge, fleet: Fleet): EdgeRoutesObject[] {
+export function edgeRoutesObjects(name: string, spec: Spec, edge: Edge, fleet: Fleet, forward?: EdgeForwarding): EdgeRoutesObject[] {
   const [renewer] = edge.members;
   const several = edge.members.length > 1;
   return edge.members.map((member) => {
     const routes = pulumi
       .all([member.privateAddress, renewer?.privateAddress ?? "", fleet.nodes])
       .apply(([privateAddress, renewerAddress, nodes]) => edgeRoutes(spec, member, { privateAddress, renewerAddress, several, nodes }));
-    const content = routes.apply((r) => edgeProxies[r.kind].routesFile(r).content);
+    const to = forward?.members(member);
+    const content = to
+      ? pulumi.all([routes, to]).apply(([r, address]) => haproxyForwardConfig(r, { address }))
+      : routes.apply((r) => edgeProxies[r.kind].routesFile(r).content);
     const agent = edgeAgent(member.spec);
     return {
       member,

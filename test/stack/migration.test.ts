@@ -97,6 +97,20 @@ describe.each([
       expect(targetOf(vmTypes)).toHaveLength(8);
     });
 
+    /**
+     * What a migration changes on purpose on the source, none of which replaces anything: the rollout
+     * runs no Ecto migration (`migrate` is not one of the inputs that roll the fleet), and from
+     * cutover its edges' routes forward (tested below).
+     */
+    const intended = (r: RecordedResource, inputs: unknown): unknown => {
+      const copy = { ...(inputs as Record<string, unknown>) };
+      if (r.type === "pulumi-nodejs:dynamic/rollout:Rollout") delete copy.migrate;
+      const routes = r.name.includes("edge-routes");
+      if (routes && (phase === "cutover" || phase === "finish"))
+        for (const k of ["content", "sourceHash", "metadata", "triggers"]) delete copy[k];
+      return copy;
+    };
+
     it("nothing of the source is replaced or deleted: every resource it had is there, same type, same inputs", () => {
       // The data guard records the migration (it checks the next phase against it): not a cloud resource.
       for (const old of before.resources.filter((r) => r.name !== "data-guard")) {
@@ -113,7 +127,7 @@ describe.each([
         // Leaving, every input derived from a mock id or name changes with the rename: the stateful ones are compared.
         if (leaving && !stateful.includes(old.type)) continue;
         const inputs = (r: RecordedResource) => (leaving ? asBeforeLeaving(from, r.inputs) : reveal(r.inputs));
-        expect(inputs(now), `${old.type} ${old.name}`).toEqual(inputs(old));
+        expect(intended(now, inputs(now)), `${old.type} ${old.name}`).toEqual(intended(old, inputs(old)));
       }
     });
 
@@ -394,6 +408,57 @@ describe.each([
       expect(finishJob.options.dependsOn).toContain(check!.urn);
       // Without a domain there is nothing to resolve: clients reach the edges by address.
       expect(runs.get("finish")!.resources.some((r) => r.type === "pulumi-nodejs:dynamic/migration:DomainMoved")).toBe(false);
+    });
+  });
+
+  describe("traffic: the source's edges forward from cutover, once the database switched", () => {
+    const routesOf = (phase: MigrationPhase) => {
+      const run = runs.get(phase)!;
+      const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+      const top = phase === "finish" ? `${from}-release` : "release";
+      const files = run.resources.filter((r) => r.name.includes("edge-routes") && r.name.endsWith("-file") && topName(byUrn, r) === top);
+      const commands = run.resources.filter(
+        (r) => r.type === "pulumi-nodejs:dynamic/rollout:AgentCommand" && r.name.includes("edge-routes") && topName(byUrn, r) === top,
+      );
+      const text = (r: RecordedResource) => String((r.inputs.content instanceof Secret ? r.inputs.content.value : r.inputs.content) ?? "");
+      return { run, byUrn, files, commands, text };
+    };
+
+    it.each(["cutover", "finish"] as const)("%s: the edges that reach the VPN send every request to the target's edge", (phase) => {
+      const { files, text } = routesOf(phase);
+      expect(files.length).toBeGreaterThanOrEqual(2);
+      const forwarding = files.filter((f) => text(f).includes("default_backend forward"));
+      // AWS's edges outside the primary region have no path to the VPN (peering is not transitive).
+      expect(forwarding.length).toBe(from === "gcp" ? files.length : files.filter((f) => !f.name.includes("london")).length);
+      const targets = new Set(forwarding.map((f) => /server target-edge (10\.\d+\.\d+\.\d+):80 /.exec(text(f))?.[1]));
+      expect(targets.size).toBe(1);
+      expect([...targets][0]).toMatch(/^10\./);
+    });
+
+    it.each(["cutover", "rollback"] as const)("%s: every routes push waits for the database's step", (phase) => {
+      const { commands, byUrn } = routesOf(phase);
+      expect(commands.length).toBeGreaterThanOrEqual(2);
+      for (const c of commands)
+        expect(
+          c.options.dependsOn.map((u) => byUrn.get(u)?.name),
+          c.name,
+        ).toContain(`migration-${phase}`);
+    });
+
+    it("rollback and replicate: the source's edges serve with their own nodes", () => {
+      for (const phase of ["replicate", "rollback"] as const) {
+        const { files, text } = routesOf(phase);
+        for (const f of files) expect(text(f), `${phase} ${f.name}`).toContain("default_backend app");
+      }
+    });
+
+    it("no Ecto migration runs on either fleet while the migration stands (schema changes are not replicated)", () => {
+      for (const phase of migrationPhases) {
+        const rollouts = runs.get(phase)!.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/rollout:Rollout");
+        expect(rollouts, phase).toHaveLength(2);
+        for (const r of rollouts) expect(r.inputs.migrate, `${phase} ${r.name}`).toBeNull();
+      }
+      expect(before.resources.find((r) => r.type === "pulumi-nodejs:dynamic/rollout:Rollout")?.inputs.migrate).not.toBeNull();
     });
   });
 });
