@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { Footprint } from "../footprint";
+import { policyDocument } from "../identity/aws";
 import { awsNames, gcpNames } from "../names";
 import { releasePrefix } from "../release";
 import { agentsPrefix } from "../rollout";
@@ -68,29 +69,23 @@ function s3ToGcs(
       description: `Google Storage Transfer Service reads ${prefix}'s bucket for its migration to GCP`,
       maxSessionDuration: 3600,
       assumeRolePolicy: agent.subjectId.apply((sub) =>
-        JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Federated: "accounts.google.com" },
-              Action: "sts:AssumeRoleWithWebIdentity",
-              Condition: { StringEquals: { "accounts.google.com:sub": sub } },
-            },
-          ],
-        }),
+        policyDocument([
+          {
+            Effect: "Allow",
+            Principal: { Federated: "accounts.google.com" },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: { StringEquals: { "accounts.google.com:sub": sub } },
+          },
+        ]),
       ),
       inlinePolicies: [
         {
           name: "read-the-bucket",
           policy: bucketArn.apply((arn) =>
-            JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [
-                { Sid: "ListAndLocate", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: arn },
-                { Sid: "ReadObjects", Effect: "Allow", Action: "s3:GetObject", Resource: `${arn}/*` },
-              ],
-            }),
+            policyDocument([
+              { Sid: "ListAndLocate", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: arn },
+              { Sid: "ReadObjects", Effect: "Allow", Action: "s3:GetObject", Resource: `${arn}/*` },
+            ]),
           ),
         },
       ],
@@ -193,46 +188,40 @@ function gcsToS3(
       path: awsNames.iamPath(prefix),
       description: `AWS DataSync writes ${prefix}'s bucket for its migration from GCP`,
       assumeRolePolicy: caller.accountId.apply((account) =>
-        JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "datasync.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              Condition: { StringEquals: { "aws:SourceAccount": account } },
-            },
-          ],
-        }),
+        policyDocument([
+          {
+            Effect: "Allow",
+            Principal: { Service: "datasync.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": account } },
+          },
+        ]),
       ),
       inlinePolicies: [
         {
           name: "write-the-bucket",
           policy: bucketArn.apply((arn) =>
-            JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [
-                {
-                  Sid: "Bucket",
-                  Effect: "Allow",
-                  Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
-                  Resource: arn,
-                },
-                {
-                  Sid: "Objects",
-                  Effect: "Allow",
-                  Action: [
-                    "s3:AbortMultipartUpload",
-                    "s3:GetObject",
-                    "s3:GetObjectTagging",
-                    "s3:ListMultipartUploadParts",
-                    "s3:PutObject",
-                    "s3:PutObjectTagging",
-                  ],
-                  Resource: `${arn}/*`,
-                },
-              ],
-            }),
+            policyDocument([
+              {
+                Sid: "Bucket",
+                Effect: "Allow",
+                Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
+                Resource: arn,
+              },
+              {
+                Sid: "Objects",
+                Effect: "Allow",
+                Action: [
+                  "s3:AbortMultipartUpload",
+                  "s3:GetObject",
+                  "s3:GetObjectTagging",
+                  "s3:ListMultipartUploadParts",
+                  "s3:PutObject",
+                  "s3:PutObjectTagging",
+                ],
+                Resource: `${arn}/*`,
+              },
+            ]),
           ),
         },
       ],
