@@ -6,6 +6,7 @@ import type { Vpn } from "../vpn";
 import { DomainMoved } from "./domain";
 import { migrationEnvEntry } from "./env";
 import { bucketRef, migrationStep, uploadTool, type MigrationStepArgs } from "./job";
+import { BucketLastPass, lastPassTimeouts } from "./last-pass";
 import { bucketTransfer, type BucketTransfer } from "./transfer";
 
 export interface MigrationArgs {
@@ -49,7 +50,8 @@ const copying: Record<MigrationPhase, boolean> = { replicate: true, cutover: fal
  *   databases (job.ts): `replicate` once the target fleet runs the release and the VPN is up, then
  *   per phase `cutover`, `rollback`, `finish` (after checking that the domain left the source's
  *   edge) or `cancel`; each is idempotent and fails the update with the tool's message;
- * - the bucket: the target cloud's transfer service copying the source bucket until cutover (transfer.ts).
+ * - the bucket: the target cloud's transfer service copying the source bucket until cutover (transfer.ts),
+ *   then once more at cutover, once the source's edges forward, and waited for (last-pass.ts).
  * The source's resources are only read: its database gets a publication (a catalog entry, no
  * restart), its bucket a reader.
  */
@@ -63,6 +65,8 @@ export class Migration extends pulumi.ComponentResource {
   readonly jobAgent: string;
   /** The last step of the phase: what must be done before the source edge forwards (or serves again). */
   readonly done: pulumi.Resource;
+  /** From cutover (and kept, unchanged, through finish): the bucket's last pass, once the source's edges forward. */
+  readonly lastPass?: BucketLastPass;
 
   constructor(name: string, args: MigrationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("portage:migration:Migration", name, {}, opts);
@@ -115,6 +119,15 @@ export class Migration extends pulumi.ComponentResource {
     });
     this.done = last;
     this.transfer = bucketTransfer(`${name}-bucket`, source, target, spec.prefix, copying[phase], this);
+    const cutover = this.steps.find((_, i) => steps[phase][i]?.command[0] === "cutover");
+    if (cutover)
+      // The source bucket is final once the source's edges forward: its app takes no more requests. The
+      // schedule is paused first (the job's update), so no scheduled pass starts behind this one.
+      this.lastPass = new BucketLastPass(
+        `${name}-bucket-last-pass`,
+        { transfer: this.transfer.runOnce, ...lastPassTimeouts },
+        { parent: this, dependsOn: [cutover, this.transfer.job, ...source.release.routes] },
+      );
     this.registerOutputs({});
   }
 }

@@ -7,6 +7,7 @@ import { awsNames, gcpNames } from "../names";
 import { releasePrefix } from "../release";
 import { agentsPrefix } from "../rollout";
 import { toolPrefix } from "./job";
+import type { LastPassTransfer } from "./last-pass";
 import { bucketCopyEveryHours } from "./schedule";
 
 /**
@@ -22,6 +23,8 @@ export interface BucketTransfer {
   job: pulumi.CustomResource;
   /** Its IAM: the role or key it reads with, the grants it writes with. */
   access: pulumi.Resource[];
+  /** The same job or task as the cutover's last pass runs it once more (last-pass.ts). */
+  runOnce: pulumi.Output<LastPassTransfer>;
 }
 
 /** The bucket's copy, by direction: each cloud's managed service pulls into its own bucket. */
@@ -123,7 +126,8 @@ function s3ToGcs(
     // The start date is the day it was created: a later update must not move it.
     { ...gcpOpts, dependsOn: sink, ignoreChanges: ["schedule.scheduleStartDate"] },
   );
-  return { job, access: [role, ...sink] };
+  const runOnce = job.name.apply((j): LastPassTransfer => ({ kind: "storage-transfer", project, job: j }));
+  return { job, access: [role, ...sink], runOnce };
 }
 
 /**
@@ -255,5 +259,8 @@ function gcsToS3(
     },
     awsOpts,
   );
-  return { job, access: [reader, ...read, key, writer] };
+  const { region } = target.spec.primary;
+  const { profile } = target.spec.account;
+  const runOnce = job.arn.apply((taskArn): LastPassTransfer => ({ kind: "datasync", region, ...(profile ? { profile } : {}), taskArn }));
+  return { job, access: [reader, ...read, key, writer], runOnce };
 }

@@ -388,6 +388,45 @@ describe.each([
       );
     });
 
+    it("the bucket's last pass exists from cutover, kept unchanged through finish: the transfer once more, after the switch, the paused schedule and the forwarding", () => {
+      const passType = "pulumi-nodejs:dynamic/migration:BucketLastPass";
+      const passes = (phase: MigrationPhase) => runs.get(phase)!.resources.filter((r) => r.type === passType);
+      expect(migrationPhases.map((p) => [p, passes(p).length])).toEqual(
+        migrationPhases.map((p) => [p, p === "cutover" || p === "finish" ? 1 : 0]),
+      );
+      const { run, byUrn } = stepsOf("cutover");
+      const pass = passes("cutover")[0]!;
+      const transfer = (reveal(pass.inputs) as { transfer: Record<string, unknown> }).transfer;
+      if (from === "aws") {
+        const job = run.resources.find((r) => r.type === "gcp:storage/transferJob:TransferJob")!;
+        expect(transfer).toEqual({
+          kind: "storage-transfer",
+          project: String(job.inputs.project),
+          job: expect.stringMatching(/^transferJobs\//),
+        });
+        expect(pass.options.dependsOn).toContain(job.urn);
+      } else {
+        const task = run.resources.find((r) => r.type === "aws:datasync/task:Task")!;
+        expect(transfer).toEqual({
+          kind: "datasync",
+          region: "us-east-1",
+          taskArn: expect.stringMatching(/^arn:aws:datasync:us-east-1:\d{12}:task\/task-/),
+        });
+        expect(pass.options.dependsOn).toContain(task.urn);
+      }
+      const deps = pass.options.dependsOn.map((u) => byUrn.get(u)?.name);
+      expect(deps).toContain("migration-cutover");
+      // Every push of the source's edges' routes (the forwarding): the source's app takes no more writes.
+      const routes = run.resources.filter(
+        (r) => r.type === commandType && r.name.includes("edge-routes") && topName(byUrn, r) === "release",
+      );
+      expect(routes.length).toBeGreaterThanOrEqual(2);
+      for (const r of routes) expect(pass.options.dependsOn).toContain(r.urn);
+      // finish keeps every input: the pass never runs twice by accident.
+      expect(JSON.stringify(reveal(passes("finish")[0]!.inputs))).toBe(JSON.stringify(reveal(pass.inputs)));
+      expect((reveal(pass.inputs) as { timeoutSeconds: number }).timeoutSeconds).toBeGreaterThan(0);
+    });
+
     it("finish with a domain waits for the domain to leave the source's edges (checked from the operator's machine)", async () => {
       const withDomain = await runOffline(() => buildStack(loadSpec()), {
         config: stackConfigMap({
