@@ -224,7 +224,7 @@ describe.each([
     });
 
     it("the job gets portage-migrate on its standard input from an object of the target's bucket, named by its content", () => {
-      const tool = the("migration", objectType[to]);
+      const tool = the("migration", objectType[to], "migration-tool");
       expect(inputs(job).stdinKey).toBe(keyOf(tool));
       expect(keyOf(tool)).toMatch(/^migration\/portage-migrate-[0-9a-f]{16}$/);
       expect(inputs(tool).bucket).toBe(targetBucket);
@@ -255,6 +255,30 @@ describe.each([
           a.name.endsWith(`-${String(inputs(job).agent)}`),
         );
         expect(grant.member).toBe(`serviceAccount:${String(inputs(account!).accountId)}@p.iam.gserviceaccount.com`);
+      }
+    });
+
+    it(`the job node checks both servers with their CAs: RDS's by name (verify-full), Cloud SQL's by its chain (verify-ca)`, () => {
+      const text = String(plain(envEntry.inputs[to === "aws" ? "value" : "secretData"]));
+      const setting = (key: string) => new RegExp(`^${key}="([^"]*)"$`, "m").exec(text)?.[1];
+      const rdsBundle = "https://truststore.pki.rds.amazonaws.com/us-east-1/us-east-1-bundle.pem";
+      if (from === "aws") {
+        expect([setting("PORTAGE_MIGRATE_SOURCE_CA"), setting("PORTAGE_MIGRATE_SOURCE_SSLMODE")]).toEqual([rdsBundle, "verify-full"]);
+        // The target's own Cloud SQL CA, which the stack writes to the target's bucket for its nodes.
+        expect([setting("PORTAGE_MIGRATE_TARGET_CA"), setting("PORTAGE_MIGRATE_TARGET_SSLMODE")]).toEqual([
+          "database/server-ca.pem",
+          "verify-ca",
+        ]);
+        expect(find("migration", objectType.aws)).toEqual([]);
+      } else {
+        expect([setting("PORTAGE_MIGRATE_TARGET_CA"), setting("PORTAGE_MIGRATE_TARGET_SSLMODE")]).toEqual([rdsBundle, "verify-full"]);
+        // The Cloud SQL source's CA, copied into the target's bucket: the job node cannot read the source's.
+        const ca = the("migration", objectType.aws, "migration-env-source-ca");
+        expect([setting("PORTAGE_MIGRATE_SOURCE_CA"), setting("PORTAGE_MIGRATE_SOURCE_SSLMODE")]).toEqual([keyOf(ca), "verify-ca"]);
+        expect(keyOf(ca)).toBe("migration/source-database-ca.pem");
+        expect(inputs(ca).bucket).toBe(targetBucket);
+        expect(String(plain(ca.inputs.content))).toMatch(/^-----BEGIN CERTIFICATE-----/);
+        expect(job.options.dependsOn).toContain(ca.urn);
       }
     });
 
