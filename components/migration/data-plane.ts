@@ -7,7 +7,10 @@
 import { script } from "../node/scripts";
 import type { VmFile } from "../node/types";
 
-export { edgeForwardRoutesFiles, haproxyForwardConfig, type EdgeForward } from "../node/haproxy-forward";
+export { edgeForwardRoutesFiles } from "../node/edge";
+export { haproxyForwardConfig } from "../node/haproxy-forward";
+export { traefikForwardConfig } from "../node/traefik-forward";
+export type { EdgeForward } from "../node/types";
 
 /** The tool as a node gets it (`/usr/local/bin/portage-migrate`; needs bash and postgresql-client). */
 export function migrationToolFile(): VmFile {
