@@ -128,7 +128,7 @@ describe("portage-edge-boot", () => {
 });
 
 describe("portage-edge-apply on a Traefik edge: a migration's forwarding and back", () => {
-  it("swaps the watched routes file by a rename (Traefik never reads half a file), refuses one without servers, switches back", async () => {
+  it("swaps the watched routes file by a rename (Traefik never reads half a file), shows the target in portage-edge-status, refuses a file without servers, switches back", async () => {
     const { root } = scratchEdgeHost("traefik", "app.example.com");
     writeFileSync(join(root, "usr/local/bin/traefik"), "#!/bin/sh\necho 'Version:      3.7.10'\n", { mode: 0o755 });
     expect((await runScript(root, "portage-edge-boot", [], env)).code).toBe(0);
@@ -165,6 +165,14 @@ describe("portage-edge-apply on a Traefik edge: a migration's forwarding and bac
     ).toBe(true);
     expect(readdirSync(dynamic).sort()).toEqual(["admin.yml", "portage.yml"]);
     expect(statSync(target).mode & 0o777).toBe(0o644);
+
+    // portage-edge-status names the target edge with the state Traefik's API gives its url.
+    const api = scratchDir("traefik-api");
+    const answer = JSON.stringify([{ name: "forward@file", serverStatus: { "https://10.200.0.5:443": "UP" } }]);
+    writeFileSync(join(api, "curl"), `#!/bin/sh\ncat <<'EOF'\n${answer}\nEOF\n`, { mode: 0o755 });
+    const status = await runScript(root, "portage-edge-status", [], { ...env, PATH: `${api}:${process.env.PATH}` });
+    expect(status.stderr).toBe("");
+    expect(status.stdout.trim()).toBe("target-edge 10.200.0.5:443 UP");
 
     const broken = await runScript(root, "portage-edge-apply", [input("broken.yml", "http:\n  services: {}\n")], env);
     expect(broken.code).not.toBe(0);
