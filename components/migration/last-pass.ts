@@ -117,10 +117,36 @@ export async function runLastPass(inputs: LastPassInputs, runs: TransferRuns, io
   return { ...inputs, run, copied: end.progress, seconds, finishedAt: new Date(io.now()).toISOString() };
 }
 
+/**
+ * The parts of the SDKs the pass calls, as it calls them: the modules are loaded where the provider
+ * runs, and a checkout whose node_modules predates them still type-checks (a unit test checks these
+ * names against the installed SDKs).
+ */
+interface StorageTransferSdk {
+  StorageTransferServiceClient: new () => {
+    getTransferJob(r: { jobName: string; projectId: string }): Promise<[{ latestOperationName?: string | null }, ...unknown[]]>;
+    runTransferJob(r: { jobName: string; projectId: string }): Promise<[{ name?: string | null }, ...unknown[]]>;
+    checkRunTransferJobProgress(name: string): Promise<{ done?: boolean | null; error?: unknown; metadata?: unknown }>;
+  };
+}
+/** StartTaskExecution's and DescribeTaskExecution's answers, the fields read. */
+interface DataSyncAnswer {
+  TaskExecutionArn?: string;
+  Status?: string;
+  FilesTransferred?: number | bigint;
+  BytesTransferred?: number | bigint;
+  Result?: { ErrorCode?: string; ErrorDetail?: string };
+}
+interface DataSyncSdk {
+  DataSyncClient: new (config: { region: string; profile?: string }) => { send(command: object): Promise<DataSyncAnswer> };
+  StartTaskExecutionCommand: new (input: { TaskArn: string }) => object;
+  DescribeTaskExecutionCommand: new (input: { TaskExecutionArn: string }) => object;
+}
+
 /** Storage Transfer Service through its own SDK, with the credentials `pulumi up` runs with. */
 export function storageTransferRuns(t: Extract<LastPassTransfer, { kind: "storage-transfer" }>): TransferRuns {
   // Required here: the serialized provider must not capture the SDK (see the module's comment).
-  const sdk = require("@google-cloud/storage-transfer") as typeof import("@google-cloud/storage-transfer");
+  const sdk = require("@google-cloud/storage-transfer") as StorageTransferSdk;
   const client = new sdk.StorageTransferServiceClient();
   // google.storagetransfer.v1.TransferOperation.Status, decoded as a number or a name.
   const statuses = ["STATUS_UNSPECIFIED", "IN_PROGRESS", "PAUSED", "SUCCESS", "FAILED", "ABORTED", "QUEUED", "SUSPENDING"];
@@ -170,7 +196,7 @@ export function storageTransferRuns(t: Extract<LastPassTransfer, { kind: "storag
 
 /** DataSync through its own SDK, in the task's region, with the profile the stack's AWS provider uses. */
 export function datasyncRuns(t: Extract<LastPassTransfer, { kind: "datasync" }>): TransferRuns {
-  const sdk = require("@aws-sdk/client-datasync") as typeof import("@aws-sdk/client-datasync");
+  const sdk = require("@aws-sdk/client-datasync") as DataSyncSdk;
   const client = new sdk.DataSyncClient({ region: t.region, ...(t.profile ? { profile: t.profile } : {}) });
   return {
     name: `DataSync task ${t.taskArn}`,

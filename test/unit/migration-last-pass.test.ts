@@ -144,3 +144,14 @@ describe("the last pass's provider as Pulumi stores it", () => {
     expect(serialized.text.length).toBeLessThan(100_000);
   });
 });
+
+describe("the SDK calls the last pass makes, against the installed SDKs", () => {
+  it("Storage Transfer's client has the methods it calls; DataSync's module the client and commands it sends", () => {
+    const sts = require("@google-cloud/storage-transfer") as { StorageTransferServiceClient: { prototype: object } };
+    for (const method of ["getTransferJob", "runTransferJob", "checkRunTransferJobProgress"])
+      expect(typeof (sts.StorageTransferServiceClient.prototype as Record<string, unknown>)[method], method).toBe("function");
+    const datasync = require("@aws-sdk/client-datasync") as Record<string, unknown>;
+    for (const name of ["DataSyncClient", "StartTaskExecutionCommand", "DescribeTaskExecutionCommand"])
+      expect(typeof datasync[name], name).toBe("function");
+  });
+});
