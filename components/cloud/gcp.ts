@@ -17,7 +17,7 @@ export function createProviders(name: string, args: ProvidersInputs<"gcp">, pare
     { project: cloud.account.project, region: cloud.primary.region, defaultLabels: stackTags(spec, "gcp") },
     { parent, dependsOn: args.guard ? [args.guard] : [] },
   );
-  // A migration's own API (Storage Transfer, into GCP) is checked only while one stands.
+  // A migration's own API (Storage Transfer: the copy into GCS, or the copy back) is checked only while one stands.
   const apis = checkApis(cloud.account.project, provider, parent, gcpApisFor(spec.migration));
   return { cloud: "gcp", provider, project: cloud.account.project, apis };
 }

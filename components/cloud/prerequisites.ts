@@ -19,7 +19,11 @@ export interface GcpNeed {
   api: string;
   /** Predefined roles for the identity running `pulumi up` (https://cloud.google.com/iam/docs/understanding-roles). */
   roles: { role: string; title: string; why: string }[];
-  /** Needed only while `portage:migration` moves the stack to this cloud (both clouds' needs are listed under their cloud). */
+  /**
+   * Needed only while `portage:migration` is set: for the bucket's copy into this cloud, which a
+   * migration to `migrationTo` runs until cutover and a migration the other way at a rollback (the
+   * copy back). Asked of every migration from its first phase: a rollback must not find it missing.
+   */
   migrationTo?: Cloud;
 }
 
@@ -99,7 +103,7 @@ export const gcpNeeds: GcpNeed[] = [
       {
         role: "roles/storagetransfer.admin",
         title: "Storage Transfer Admin",
-        why: "with portage:migration to gcp: the bucket's transfer job from S3, its runs (the cutover's last pass)",
+        why: "with portage:migration: the transfer job copying S3 into GCS (to gcp: until cutover; to aws: back at a rollback), its runs (the last pass, the copy back)",
       },
     ],
   },
@@ -113,7 +117,7 @@ export const gcpNeeds: GcpNeed[] = [
       {
         role: "roles/storage.hmacKeyAdmin",
         title: "Storage HMAC Key Admin",
-        why: "with portage:migration to aws: the HMAC key AWS DataSync reads the bucket with",
+        why: "with portage:migration: the HMAC key AWS DataSync reads a GCS bucket with (to aws: the source's; to gcp: the target's, at a rollback)",
       },
     ],
   },
@@ -131,9 +135,9 @@ export const gcpNeeds: GcpNeed[] = [
   },
 ];
 
-/** A need applies to a stack with this migration (or none): its own, and its migration's toward `to`. */
+/** A need applies to every stack, or to a stack with a migration in either direction (the copy, or the copy back at a rollback). */
 function applies(need: { migrationTo?: Cloud }, migration: MigrationDirection | undefined): boolean {
-  return need.migrationTo === undefined || need.migrationTo === migration?.to;
+  return need.migrationTo === undefined || migration !== undefined;
 }
 
 /** What a GCP project needs for a stack, with its migration's needs when `portage:migration` is set. */
@@ -222,7 +226,7 @@ export const awsNeeds: AwsNeed[] = [
     // DataSync's service-linked role: https://docs.aws.amazon.com/datasync/latest/userguide/using-service-linked-roles.html
     modules: ["datasync"],
     service: `DataSync (${datasyncActions.map((a) => `datasync:${a}`).join(", ")}; iam:CreateServiceLinkedRole for datasync.amazonaws.com)`,
-    why: "with portage:migration to aws: the task copying the GCS bucket into S3, its two locations, the cutover's last pass; iam:PassRole on the task's bucket role (its path is /portage/<stack prefix>/)",
+    why: "with portage:migration: the task copying GCS into S3 (to aws: until cutover; to gcp: back at a rollback), its two locations, its runs (the last pass, the copy back); iam:PassRole on the task's bucket role (its path is /portage/<stack prefix>/)",
     migrationTo: "aws",
   },
 ];
@@ -235,10 +239,10 @@ export function awsNeedsFor(migration?: MigrationDirection): AwsNeed[] {
 /** The README's prerequisites for GCP: the enable line and the roles, as a table. */
 export function gcpPrerequisitesMarkdown(): string {
   const rows = gcpNeeds.flatMap((n) => n.roles.map((r) => `| \`${r.role}\` | ${r.title} | ${r.why} | \`${n.api}\` |`));
-  const moving = gcpApisFor({ to: "gcp" }).filter((api) => !gcpApis.includes(api));
+  const moving = gcpApisFor({ to: "aws" }).filter((api) => !gcpApis.includes(api));
   return [
     "    " + gcpEnableCommand(),
-    "    # and with portage:migration to gcp:",
+    "    # and with portage:migration (either way):",
     "    " + gcpEnableCommand(undefined, moving),
     "",
     "| role | title | for | API |",

@@ -17,7 +17,14 @@ export type LastPassTransfer =
   /** DataSync (into S3): `StartTaskExecution`, then `DescribeTaskExecution`. */
   | { kind: "datasync"; region: string; profile?: string; taskArn: string };
 
+/** What the run is, for its messages: the last pass at cutover, or the copy back into the source at a rollback. */
+export const passPurposes = {
+  "last-pass": { what: "the bucket's last pass", copies: "the objects written to the source since the previous pass" },
+  "copy-back": { what: "the bucket's copy back", copies: "the objects the target took since cutover, into the source's bucket" },
+} as const;
+
 export interface LastPassInputs {
+  purpose: keyof typeof passPurposes;
   transfer: LastPassTransfer;
   timeoutSeconds: number;
   pollSeconds: number;
@@ -61,6 +68,8 @@ export interface PassIo {
 /** Inputs the pass cannot run with: the preview fails with these. */
 export function lastPassProblems(i: Partial<LastPassInputs>): string[] {
   const problems: string[] = [];
+  if (!(typeof i.purpose === "string" && i.purpose in passPurposes))
+    problems.push(`purpose ${JSON.stringify(i.purpose)} is neither last-pass nor copy-back`);
   const t = i.transfer;
   if (t?.kind === "storage-transfer") {
     // A job's name: transferJobs/ then letters, digits and -._~ (https://cloud.google.com/storage-transfer/docs/reference/rest/v1/transferJobs).
@@ -84,17 +93,18 @@ export function lastPassProblems(i: Partial<LastPassInputs>): string[] {
  * and when the time runs out (the run goes on in the cloud: `pulumi up` again waits for a new one).
  */
 export async function runLastPass(inputs: LastPassInputs, runs: TransferRuns, io: PassIo): Promise<LastPassOutputs> {
+  const { what, copies } = passPurposes[inputs.purpose];
   const started = io.now();
   const deadline = started + inputs.timeoutSeconds * 1000;
-  const wait = async (run: string, what: string): Promise<RunState> => {
+  const wait = async (run: string, label: string): Promise<RunState> => {
     let shown = "";
     for (;;) {
       const state = await runs.state(run);
-      if (state.progress !== shown) io.log(`${what} ${run}: ${(shown = state.progress)}`);
+      if (state.progress !== shown) io.log(`${label} ${run}: ${(shown = state.progress)}`);
       if (state.done) return state;
       if (io.now() + inputs.pollSeconds * 1000 > deadline)
         throw new Error(
-          `the bucket's last pass (${runs.name}) did not end within ${inputs.timeoutSeconds} s (${what} ${run}: ${state.progress}); ` +
+          `${what} (${runs.name}) did not end within ${inputs.timeoutSeconds} s (${label} ${run}: ${state.progress}); ` +
             `it goes on in the cloud and deletes nothing; run pulumi up again to wait for a new pass`,
         );
       await io.sleep(inputs.pollSeconds * 1000);
@@ -102,18 +112,18 @@ export async function runLastPass(inputs: LastPassInputs, runs: TransferRuns, io
   };
   const going = await runs.active();
   if (going) {
-    io.log(`${runs.name}: a pass is running (${going}); the last pass starts when it ends`);
+    io.log(`${runs.name}: a pass is running (${going}); ${what} starts when it ends`);
     await wait(going, "running pass");
   }
   const run = await runs.start();
-  io.log(`${runs.name}: last pass started (${run}): the objects written to the source since the previous pass`);
-  const end = await wait(run, "last pass");
+  io.log(`${runs.name}: ${what} started (${run}): ${copies}`);
+  const end = await wait(run, inputs.purpose);
   if (end.failed !== undefined)
     throw new Error(
-      `the bucket's last pass (${runs.name}, ${run}) failed: ${end.failed}; fix the cause, then run pulumi up again (it runs the pass again)`,
+      `${what} (${runs.name}, ${run}) failed: ${end.failed}; fix the cause, then run pulumi up again (it runs the pass again)`,
     );
   const seconds = Math.round((io.now() - started) / 1000);
-  io.log(`${runs.name}: last pass done in ${seconds} s (${end.progress})`);
+  io.log(`${runs.name}: ${what} done in ${seconds} s (${end.progress})`);
   return { ...inputs, run, copied: end.progress, seconds, finishedAt: new Date(io.now()).toISOString() };
 }
 
@@ -244,7 +254,7 @@ export function lastPassProvider(
     async diff(_id: string, olds: LastPassOutputs, news: LastPassInputs) {
       // Only another transfer is another pass; the timeouts shape a pass that has already run.
       const changes = !same(olds.transfer, news.transfer);
-      if (changes) io.log(`pulumi up runs the bucket's last pass again (the transfer changed); a preview runs nothing`);
+      if (changes) io.log(`pulumi up runs ${passPurposes[news.purpose].what} again (the transfer changed); a preview runs nothing`);
       return { changes };
     },
     async create(inputs: LastPassInputs) {
@@ -263,14 +273,14 @@ export function lastPassProvider(
 /** How long the last pass may take (its copy is what the app wrote since the previous pass), and how often it is read. */
 export const lastPassTimeouts = { timeoutSeconds: 3600, pollSeconds: 15 } as const;
 
-/** Runs the bucket's transfer once more at cutover and waits for it (see the module's comment). */
+/** Runs a bucket's transfer once and waits for it: at cutover (the last pass), at a rollback (the copy back). */
 export class BucketLastPass extends pulumi.dynamic.Resource {
   declare readonly run: pulumi.Output<string>;
   declare readonly copied: pulumi.Output<string>;
 
   constructor(
     name: string,
-    args: { transfer: pulumi.Input<LastPassTransfer>; timeoutSeconds: number; pollSeconds: number },
+    args: { purpose: LastPassInputs["purpose"]; transfer: pulumi.Input<LastPassTransfer>; timeoutSeconds: number; pollSeconds: number },
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(

@@ -51,7 +51,8 @@ const copying: Record<MigrationPhase, boolean> = { replicate: true, cutover: fal
  *   per phase `cutover`, `rollback`, `finish` (after checking that the domain left the source's
  *   edge) or `cancel`; each is idempotent and fails the update with the tool's message;
  * - the bucket: the target cloud's transfer service copying the source bucket until cutover (transfer.ts),
- *   then once more at cutover, once the source's edges forward, and waited for (last-pass.ts).
+ *   then once more at cutover, once the source's edges forward, and waited for (last-pass.ts); at a
+ *   rollback, the other way once (the copy back: what the target took since cutover).
  * The source's resources are only read: its database gets a publication (a catalog entry, no
  * restart), its bucket a reader.
  */
@@ -67,6 +68,8 @@ export class Migration extends pulumi.ComponentResource {
   readonly done: pulumi.Resource;
   /** From cutover (and kept, unchanged, through finish): the bucket's last pass, once the source's edges forward. */
   readonly lastPass?: BucketLastPass;
+  /** At a rollback: the transfer from the target's bucket into the source's, and its one run (what the target took since cutover). */
+  readonly copyBack?: { transfer: BucketTransfer; run: BucketLastPass };
 
   constructor(name: string, args: MigrationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("portage:migration:Migration", name, {}, opts);
@@ -125,9 +128,21 @@ export class Migration extends pulumi.ComponentResource {
       // schedule is paused first (the job's update), so no scheduled pass starts behind this one.
       this.lastPass = new BucketLastPass(
         `${name}-bucket-last-pass`,
-        { transfer: this.transfer.runOnce, ...lastPassTimeouts },
+        { purpose: "last-pass", transfer: this.transfer.runOnce, ...lastPassTimeouts },
         { parent: this, dependsOn: [cutover, this.transfer.job, ...source.release.routes] },
       );
+    const rollback = this.steps.find((_, i) => steps[phase][i]?.command[0] === "rollback");
+    if (rollback) {
+      // The other direction's transfer, never scheduled, run once the source's edges serve again: the
+      // target's database follows the source then, so its app takes no more writes and its bucket is final.
+      const transfer = bucketTransfer(`${name}-bucket-back`, target, source, spec.prefix, false, this, "copy-back");
+      const run = new BucketLastPass(
+        `${name}-bucket-copy-back`,
+        { purpose: "copy-back", transfer: transfer.runOnce, ...lastPassTimeouts },
+        { parent: this, dependsOn: [rollback, transfer.job, ...transfer.access, ...source.release.routes] },
+      );
+      this.copyBack = { transfer, run };
+    }
     this.registerOutputs({});
   }
 }

@@ -27,19 +27,27 @@ export interface BucketTransfer {
   runOnce: pulumi.Output<LastPassTransfer>;
 }
 
-/** The bucket's copy, by direction: each cloud's managed service pulls into its own bucket. */
+/**
+ * What a transfer is for: the migration's copy (the source's bucket into the target's, until
+ * cutover), or the copy back at a rollback (the target's bucket into the source's, run once: what
+ * the target took since cutover). Only the names and descriptions differ.
+ */
+export type TransferPurpose = "copy" | "copy-back";
+
+/** The bucket's copy from `from` into `into`, by direction: each cloud's managed service pulls into its own bucket. */
 export function bucketTransfer(
   name: string,
-  source: Footprint,
-  target: Footprint,
+  from: Footprint,
+  into: Footprint,
   prefix: string,
-  /** false: the schedule is paused (from cutover: the target takes the writes). */
+  /** false: the schedule is paused (from cutover: the target takes the writes; a copy back is only run by hand). */
   running: boolean,
   parent: pulumi.Resource,
+  purpose: TransferPurpose = "copy",
 ): BucketTransfer {
-  return source.cloud === "aws"
-    ? s3ToGcs(name, source as Footprint<"aws">, target as Footprint<"gcp">, prefix, running, parent)
-    : gcsToS3(name, source as Footprint<"gcp">, target as Footprint<"aws">, prefix, running, parent);
+  return from.cloud === "aws"
+    ? s3ToGcs(name, from as Footprint<"aws">, into as Footprint<"gcp">, prefix, running, parent, purpose)
+    : gcsToS3(name, from as Footprint<"gcp">, into as Footprint<"aws">, prefix, running, parent, purpose);
 }
 
 /**
@@ -59,7 +67,9 @@ function s3ToGcs(
   prefix: string,
   running: boolean,
   parent: pulumi.Resource,
+  purpose: TransferPurpose,
 ): BucketTransfer {
+  const back = purpose === "copy-back";
   const gcpOpts = { parent, provider: target.providers.handle.provider };
   const awsOpts = { parent, provider: source.providers.handle.primary.provider };
   const project = target.providers.handle.project;
@@ -69,7 +79,7 @@ function s3ToGcs(
     `${name}-reader`,
     {
       path: awsNames.iamPath(prefix),
-      description: `Google Storage Transfer Service reads ${prefix}'s bucket for its migration to GCP`,
+      description: `Google Storage Transfer Service reads ${prefix}'s bucket ${back ? "to copy it back to GCP at a rollback" : "for its migration to GCP"}`,
       maxSessionDuration: 3600,
       assumeRolePolicy: agent.subjectId.apply((sub) =>
         policyDocument([
@@ -109,7 +119,10 @@ function s3ToGcs(
     name,
     {
       project,
-      description: `portage ${prefix}: the bucket, AWS to GCP, until cutover`.slice(0, 1024),
+      description: (back
+        ? `portage ${prefix}: the bucket back from AWS to GCP, at a rollback`
+        : `portage ${prefix}: the bucket, AWS to GCP, until cutover`
+      ).slice(0, 1024),
       transferSpec: {
         awsS3DataSource: { bucketName: source.bucket.name, roleArn: role.arn },
         gcsDataSink: { bucketName: target.bucket.name },
@@ -146,16 +159,18 @@ function gcsToS3(
   prefix: string,
   running: boolean,
   parent: pulumi.Resource,
+  purpose: TransferPurpose,
 ): BucketTransfer {
+  const back = purpose === "copy-back";
   const gcpOpts = { parent, provider: source.providers.handle.provider };
   const awsOpts = { parent, provider: target.providers.handle.primary.provider };
   const reader = new gcp.serviceaccount.Account(
     `${name}-reader`,
     {
       project: source.providers.handle.project,
-      accountId: gcpNames.serviceAccountId(prefix, "datasync"),
-      displayName: `portage ${prefix} bucket copy to AWS`.slice(0, 100),
-      description: `AWS DataSync reads ${prefix}'s bucket with this account's HMAC key during its migration to AWS`,
+      accountId: gcpNames.serviceAccountId(prefix, back ? "datasync-back" : "datasync"),
+      displayName: `portage ${prefix} bucket copy ${back ? "back " : ""}to AWS`.slice(0, 100),
+      description: `AWS DataSync reads ${prefix}'s bucket with this account's HMAC key ${back ? "to copy it back to AWS at a rollback" : "during its migration to AWS"}`,
     },
     gcpOpts,
   );
@@ -190,7 +205,7 @@ function gcsToS3(
     `${name}-writer`,
     {
       path: awsNames.iamPath(prefix),
-      description: `AWS DataSync writes ${prefix}'s bucket for its migration from GCP`,
+      description: `AWS DataSync writes ${prefix}'s bucket ${back ? "copying it back from GCP at a rollback" : "for its migration from GCP"}`,
       assumeRolePolicy: caller.accountId.apply((account) =>
         policyDocument([
           {
@@ -240,7 +255,7 @@ function gcsToS3(
   const job = new aws.datasync.Task(
     name,
     {
-      name: `${prefix} bucket from GCP`,
+      name: `${prefix} bucket ${back ? "back " : ""}from GCP`,
       sourceLocationArn: from.arn,
       destinationLocationArn: into.arn,
       taskMode: "ENHANCED",

@@ -415,7 +415,8 @@ describe.each([
 
     it("the bucket's last pass exists from cutover, kept unchanged through finish: the transfer once more, after the switch, the paused schedule and the forwarding", () => {
       const passType = "pulumi-nodejs:dynamic/migration:BucketLastPass";
-      const passes = (phase: MigrationPhase) => runs.get(phase)!.resources.filter((r) => r.type === passType);
+      const passes = (phase: MigrationPhase) =>
+        runs.get(phase)!.resources.filter((r) => r.type === passType && r.name === "migration-bucket-last-pass");
       expect(migrationPhases.map((p) => [p, passes(p).length])).toEqual(
         migrationPhases.map((p) => [p, p === "cutover" || p === "finish" ? 1 : 0]),
       );
@@ -450,6 +451,60 @@ describe.each([
       // finish keeps every input: the pass never runs twice by accident.
       expect(JSON.stringify(reveal(passes("finish")[0]!.inputs))).toBe(JSON.stringify(reveal(pass.inputs)));
       expect((reveal(pass.inputs) as { timeoutSeconds: number }).timeoutSeconds).toBeGreaterThan(0);
+    });
+
+    it("rollback copies the target's bucket back into the source's once, after the switch back and the source's edges serve again; no other phase does", () => {
+      const passType = "pulumi-nodejs:dynamic/migration:BucketLastPass";
+      const named = (phase: MigrationPhase, name: string) => runs.get(phase)!.resources.filter((r) => r.name.startsWith(name));
+      for (const phase of migrationPhases.filter((p) => p !== "rollback")) expect(named(phase, "migration-bucket-back"), phase).toEqual([]);
+      const { run, byUrn } = stepsOf("rollback");
+      const pass = run.resources.find((r) => r.type === passType)!;
+      expect(pass.name).toBe("migration-bucket-copy-back");
+      expect((reveal(pass.inputs) as { purpose: string }).purpose).toBe("copy-back");
+      const transfer = (reveal(pass.inputs) as { transfer: Record<string, unknown> }).transfer;
+      const bucketOf = (top: string) => {
+        const pointer = run.resources.find(
+          (r) => topName(byUrn, r) === top && /bucketObject/i.test(r.type) && [r.inputs.key, r.inputs.name].includes("releases/current"),
+        )!;
+        return String(pointer.inputs.bucket);
+      };
+      const [sourceBucket, targetBucket] = [bucketOf("release"), bucketOf(`${to}-release`)];
+      expect(sourceBucket).not.toBe(targetBucket);
+      const back = named("rollback", "migration-bucket-back");
+      if (from === "aws") {
+        // Into S3 (the source) from GCS (the target): a DataSync task, never scheduled.
+        const task = back.find((r) => r.type === "aws:datasync/task:Task")!;
+        expect(task.inputs.schedule).toMatchObject({ status: "DISABLED" });
+        expect(task.inputs.options).toMatchObject({ preserveDeletedFiles: "PRESERVE" });
+        expect(back.find((r) => r.type === "aws:datasync/locationObjectStorage:LocationObjectStorage")!.inputs.bucketName).toBe(
+          targetBucket,
+        );
+        expect(back.find((r) => r.type === "aws:datasync/s3Location:S3Location")!.inputs.s3BucketArn).toBe(`arn:aws:s3:::${sourceBucket}`);
+        expect(transfer).toMatchObject({ kind: "datasync", region: "us-east-1" });
+        expect(pass.options.dependsOn).toContain(task.urn);
+      } else {
+        // Into GCS (the source) from S3 (the target): a Storage Transfer job, never scheduled.
+        const job = back.find((r) => r.type === "gcp:storage/transferJob:TransferJob")!;
+        const spec = reveal(job.inputs) as Record<string, any>;
+        expect(spec.status).toBe("DISABLED");
+        expect(spec.transferSpec.awsS3DataSource.bucketName).toBe(targetBucket);
+        expect(spec.transferSpec.gcsDataSink).toEqual({ bucketName: sourceBucket });
+        expect(spec.transferSpec.transferOptions).toMatchObject({
+          deleteObjectsUniqueInSink: false,
+          deleteObjectsFromSourceAfterTransfer: false,
+        });
+        expect(transfer).toMatchObject({ kind: "storage-transfer", job: expect.stringMatching(/^transferJobs\//) });
+        expect(pass.options.dependsOn).toContain(job.urn);
+      }
+      const deps = pass.options.dependsOn.map((u) => byUrn.get(u)?.name);
+      expect(deps).toContain("migration-rollback");
+      const routes = run.resources.filter(
+        (r) => r.type === commandType && r.name.includes("edge-routes") && topName(byUrn, r) === "release",
+      );
+      expect(routes.length).toBeGreaterThanOrEqual(2);
+      for (const r of routes) expect(pass.options.dependsOn).toContain(r.urn);
+      // The copy until cutover stays as it was, resumed (the source takes the writes again).
+      expect(run.resources.filter((r) => r.name === "migration-bucket")).toHaveLength(1);
     });
 
     it("finish with a domain waits for the domain to leave the source's edges (checked from the operator's machine)", async () => {

@@ -55,7 +55,7 @@ function fakeCloud(script: Script, busy?: Script) {
 }
 
 const sts: LastPassTransfer = { kind: "storage-transfer", project: "shop-prod", job: "transferJobs/1234567890" };
-const inputs: LastPassInputs = { transfer: sts, timeoutSeconds: 600, pollSeconds: 15 };
+const inputs: LastPassInputs = { purpose: "last-pass", transfer: sts, timeoutSeconds: 600, pollSeconds: 15 };
 const ok: Script = [{ status: "QUEUED" }, { status: "IN_PROGRESS, 3 objects copied" }, { status: "SUCCESS, 7 objects copied", done: true }];
 
 describe("the cutover's last bucket pass (dynamic provider, fake cloud)", () => {
@@ -67,9 +67,20 @@ describe("the cutover's last bucket pass (dynamic provider, fake cloud)", () => 
     expect(out.id).toBe("op-1");
     expect(out.outs).toMatchObject({ run: "op-1", copied: "SUCCESS, 7 objects copied", seconds: 30 });
     expect(opened).toEqual([sts]);
-    expect(log.some((l) => l.includes("last pass started (op-1)"))).toBe(true);
+    expect(
+      log.some((l) => l.includes("the bucket's last pass started (op-1): the objects written to the source since the previous pass")),
+    ).toBe(true);
     expect(log.some((l) => l.includes("IN_PROGRESS, 3 objects copied"))).toBe(true);
-    expect(log.at(-1)).toContain("last pass done in 30 s");
+    expect(log.at(-1)).toContain("the bucket's last pass done in 30 s");
+  });
+
+  it("a rollback's copy back says what it copies, the same way", async () => {
+    const { provider, log } = fakeCloud(ok);
+    await provider.create!({ ...inputs, purpose: "copy-back" });
+    expect(log).toContain(
+      "fake job: the bucket's copy back started (op-1): the objects the target took since cutover, into the source's bucket",
+    );
+    expect(log.at(-1)).toContain("the bucket's copy back done in 30 s");
   });
 
   it("waits for a scheduled pass still running before it starts its own (Storage Transfer runs one at a time)", async () => {
@@ -92,7 +103,7 @@ describe("the cutover's last bucket pass (dynamic provider, fake cloud)", () => 
   it("gives up at its timeout with a clear message, the run left going in the cloud", async () => {
     const { provider, started } = fakeCloud([{ status: "TRANSFERRING, 10 objects copied" }]);
     await expect(provider.create!({ ...inputs, timeoutSeconds: 60 })).rejects.toThrow(
-      "the bucket's last pass (fake job) did not end within 60 s (last pass op-1: TRANSFERRING, 10 objects copied); it goes on in the cloud and deletes nothing; run pulumi up again",
+      "the bucket's last pass (fake job) did not end within 60 s (last-pass op-1: TRANSFERRING, 10 objects copied); it goes on in the cloud and deletes nothing; run pulumi up again",
     );
     expect(started()).toBe(1);
   });

@@ -47,10 +47,10 @@ describe("what a cloud account needs, checked against what the stack creates", (
   }, 120_000);
 });
 
-describe("what a migration needs beyond a stack's own, by direction", () => {
-  const moving = (from: Cloud, to: Cloud) =>
+describe("what a migration needs beyond a stack's own: both clouds' copy services, whichever the direction", () => {
+  const moving = (from: Cloud, to: Cloud, phase: "cutover" | "rollback") =>
     runOffline(() => buildStack(loadSpec()), {
-      config: stackConfigMap({ overrides: validConfig({ "portage:provider": from, "portage:migration": { to, phase: "cutover" } }) }),
+      config: stackConfigMap({ overrides: validConfig({ "portage:provider": from, "portage:migration": { to, phase } }) }),
       stack: "dev",
     });
   const modulesOf = (run: Run, cloud: Cloud) =>
@@ -59,43 +59,50 @@ describe("what a migration needs beyond a stack's own, by direction", () => {
         [...run.resources.map((x) => x.type), ...run.invokes.map((i) => i.token)].filter((t) => t.startsWith(`${cloud}:`)).map(moduleOf),
       ),
     ].sort();
+  const roles = (needs: { roles: { role: string }[] }[]) => needs.flatMap((n) => n.roles.map((r) => r.role));
 
-  it("AWS to GCP: the Storage Transfer API and its admin role on the GCP side, nothing new on AWS's; none of it without a migration", async () => {
-    const run = await moving("aws", "gcp");
-    expect(run.error).toBeUndefined();
-    expect(run.resources.some((r) => r.type === "gcp:storage/transferJob:TransferJob")).toBe(true);
-    expect(gcpApisFor({ to: "gcp" })).toContain("storagetransfer.googleapis.com");
-    expect(gcpNeedsFor({ to: "gcp" }).flatMap((n) => n.roles.map((r) => r.role))).toContain("roles/storagetransfer.admin");
-    const covered = {
-      gcp: gcpNeedsFor({ to: "gcp" }).flatMap((n) => n.modules),
-      aws: awsNeedsFor({ to: "gcp" }).flatMap((n) => n.modules),
-    };
-    expect(modulesOf(run, "gcp").filter((m) => !covered.gcp.includes(m))).toEqual([]);
-    expect(modulesOf(run, "aws").filter((m) => !covered.aws.includes(m))).toEqual([]);
-    expect(awsNeedsFor({ to: "gcp" })).toEqual(awsNeedsFor());
-    // A stack that does not move is not asked for them.
-    expect(gcpApisFor()).not.toContain("storagetransfer.googleapis.com");
-    expect(gcpNeedsFor().flatMap((n) => n.roles.map((r) => r.role))).not.toContain("roles/storagetransfer.admin");
-    expect(gcpApisFor({ to: "aws" })).toEqual(gcpApisFor());
-  }, 120_000);
+  it.each([
+    ["aws", "gcp"],
+    ["gcp", "aws"],
+  ] as const)(
+    "%s to %s: every resource and lookup of cutover (the copy) and rollback (the copy back) is covered",
+    async (from, to) => {
+      for (const phase of ["cutover", "rollback"] as const) {
+        const run = await moving(from, to, phase);
+        expect(run.error, phase).toBeUndefined();
+        for (const cloud of ["aws", "gcp"] as const) {
+          const covered = (cloud === "gcp" ? gcpNeedsFor({ to }) : awsNeedsFor({ to })).flatMap((n) => n.modules);
+          expect(
+            modulesOf(run, cloud).filter((m) => !covered.includes(m)),
+            `${phase} ${cloud}`,
+          ).toEqual([]);
+        }
+        // Both copy services are in use by rollback: into the target until cutover, into the source back.
+        const types = run.resources.map((r) => r.type);
+        if (phase === "rollback") {
+          expect(types).toContain("gcp:storage/transferJob:TransferJob");
+          expect(types).toContain("aws:datasync/task:Task");
+          expect(types).toContain("gcp:storage/hmacKey:HmacKey");
+        }
+      }
+      expect(gcpApisFor({ to })).toContain("storagetransfer.googleapis.com");
+      expect(roles(gcpNeedsFor({ to }))).toEqual(expect.arrayContaining(["roles/storagetransfer.admin", "roles/storage.hmacKeyAdmin"]));
+      expect(awsNeedsFor({ to }).some((n) => n.modules.includes("datasync"))).toBe(true);
+    },
+    240_000,
+  );
 
-  it("GCP to AWS: DataSync (the actions the task, its locations and the last pass call) on AWS, the HMAC key's role on GCP", async () => {
-    const run = await moving("gcp", "aws");
-    expect(run.error).toBeUndefined();
-    expect(run.resources.some((r) => r.type === "aws:datasync/task:Task")).toBe(true);
-    expect(run.resources.some((r) => r.type === "gcp:storage/hmacKey:HmacKey")).toBe(true);
-    const covered = {
-      gcp: gcpNeedsFor({ to: "aws" }).flatMap((n) => n.modules),
-      aws: awsNeedsFor({ to: "aws" }).flatMap((n) => n.modules),
-    };
-    expect(modulesOf(run, "gcp").filter((m) => !covered.gcp.includes(m))).toEqual([]);
-    expect(modulesOf(run, "aws").filter((m) => !covered.aws.includes(m))).toEqual([]);
+  it("DataSync's actions are named, not datasync:*: the task's and locations' calls and the runs' (StartTaskExecution, DescribeTaskExecution)", () => {
     const datasync = awsNeedsFor({ to: "aws" }).find((n) => n.modules.includes("datasync"))!;
     for (const action of ["CreateTask", "CreateLocationObjectStorage", "CreateLocationS3", "StartTaskExecution", "DescribeTaskExecution"])
       expect(datasync.service).toContain(`datasync:${action}`);
     expect(datasync.service).not.toContain("datasync:*");
+  });
+
+  it("a stack that does not move is asked for none of it", () => {
+    expect(gcpApisFor()).not.toContain("storagetransfer.googleapis.com");
+    expect(roles(gcpNeedsFor())).not.toContain("roles/storagetransfer.admin");
+    expect(roles(gcpNeedsFor())).not.toContain("roles/storage.hmacKeyAdmin");
     expect(awsNeedsFor().some((n) => n.modules.includes("datasync"))).toBe(false);
-    expect(gcpNeedsFor({ to: "aws" }).flatMap((n) => n.roles.map((r) => r.role))).toContain("roles/storage.hmacKeyAdmin");
-    expect(gcpNeedsFor().flatMap((n) => n.roles.map((r) => r.role))).not.toContain("roles/storage.hmacKeyAdmin");
-  }, 120_000);
+  });
 });
