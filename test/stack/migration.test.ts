@@ -413,6 +413,17 @@ describe.each([
       );
     });
 
+    /** A bucket run waits for the phase's database step and every routes push of the source's edges. */
+    const expectAfterSwitch = (pass: RecordedResource, phase: "cutover" | "rollback") => {
+      const { run, byUrn } = stepsOf(phase);
+      expect(pass.options.dependsOn.map((u) => byUrn.get(u)?.name)).toContain(`migration-${phase}`);
+      const routes = run.resources.filter(
+        (r) => r.type === commandType && r.name.includes("edge-routes") && topName(byUrn, r) === "release",
+      );
+      expect(routes.length).toBeGreaterThanOrEqual(2);
+      for (const r of routes) expect(pass.options.dependsOn).toContain(r.urn);
+    };
+
     it("the bucket's last pass exists from cutover, kept unchanged through finish: the transfer once more, after the switch, the paused schedule and the forwarding", () => {
       const passType = "pulumi-nodejs:dynamic/migration:BucketLastPass";
       const passes = (phase: MigrationPhase) =>
@@ -440,14 +451,8 @@ describe.each([
         });
         expect(pass.options.dependsOn).toContain(task.urn);
       }
-      const deps = pass.options.dependsOn.map((u) => byUrn.get(u)?.name);
-      expect(deps).toContain("migration-cutover");
-      // Every push of the source's edges' routes (the forwarding): the source's app takes no more writes.
-      const routes = run.resources.filter(
-        (r) => r.type === commandType && r.name.includes("edge-routes") && topName(byUrn, r) === "release",
-      );
-      expect(routes.length).toBeGreaterThanOrEqual(2);
-      for (const r of routes) expect(pass.options.dependsOn).toContain(r.urn);
+      // After the switch and every push of the source's edges' routes (the forwarding): the source's app takes no more writes.
+      expectAfterSwitch(pass, "cutover");
       // finish keeps every input: the pass never runs twice by accident.
       expect(JSON.stringify(reveal(passes("finish")[0]!.inputs))).toBe(JSON.stringify(reveal(pass.inputs)));
       expect((reveal(pass.inputs) as { timeoutSeconds: number }).timeoutSeconds).toBeGreaterThan(0);
@@ -496,13 +501,7 @@ describe.each([
         expect(transfer).toMatchObject({ kind: "storage-transfer", job: expect.stringMatching(/^transferJobs\//) });
         expect(pass.options.dependsOn).toContain(job.urn);
       }
-      const deps = pass.options.dependsOn.map((u) => byUrn.get(u)?.name);
-      expect(deps).toContain("migration-rollback");
-      const routes = run.resources.filter(
-        (r) => r.type === commandType && r.name.includes("edge-routes") && topName(byUrn, r) === "release",
-      );
-      expect(routes.length).toBeGreaterThanOrEqual(2);
-      for (const r of routes) expect(pass.options.dependsOn).toContain(r.urn);
+      expectAfterSwitch(pass, "rollback");
       // The copy until cutover stays as it was, resumed (the source takes the writes again).
       expect(run.resources.filter((r) => r.name === "migration-bucket")).toHaveLength(1);
     });
