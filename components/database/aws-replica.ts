@@ -42,7 +42,7 @@ export function createReplicas(
 ): AwsReplica[] {
   const { spec, cloud } = args;
   const db = spec.database;
-  const guarded = spec.production && !(args.leaving ?? false);
+  const guarded = spec.production && args.leaving === undefined;
   return cloud.database.replicas.map((region) => {
     const net = regionNetwork(args, region);
     const base = `${name}-${region.key}`;

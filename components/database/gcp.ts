@@ -38,8 +38,9 @@ export function createDatabase(
 ): GcpDatabase {
   const { spec, cloud } = args;
   const network = args.network.handle;
-  // Leaving (a finished migration): deletable by the update that completes the move, with a final backup kept.
-  const leaving = args.leaving ?? false;
+  // Let go of (a finished migration's source, a cancelled one's target): deletable by the update that
+  // closes the migration, with a final backup kept.
+  const leaving = args.leaving !== undefined;
   const guarded = spec.production && !leaving;
   const opts = { parent, provider: args.providers.handle.provider, protect: guarded };
   const db = spec.database;

@@ -25,8 +25,8 @@ export const catchUpSeconds = 60;
 
 /**
  * The steps each phase runs, in order, on top of `replicate`'s (which stays, unchanged, in every
- * phase: it never runs again by accident). A step runs when it appears: leaving `rollback` for
- * `cutover` runs the cutover again, and the other way round.
+ * phase but cancel: it never runs again by accident). A step runs when it appears: leaving `rollback`
+ * for `cutover` runs the cutover again, and the other way round.
  */
 const steps: Record<MigrationPhase, { command: string[]; timeout: number }[]> = {
   replicate: [],
@@ -40,25 +40,38 @@ const steps: Record<MigrationPhase, { command: string[]; timeout: number }[]> = 
   cancel: [{ command: ["cancel"], timeout: timeouts.cancel }],
 };
 
-/** The bucket's copy runs while the source takes the writes; paused from cutover (it would copy the source's old objects over the target's new ones). */
-const copying: Record<MigrationPhase, boolean> = { replicate: true, cutover: false, rollback: true, finish: false, cancel: false };
+/**
+ * The bucket's copy runs while the source takes the writes; paused from cutover (it would copy the
+ * source's old objects over the target's new ones); gone at cancel (the target's copy is disposable,
+ * and nothing may keep reading the source bucket).
+ */
+const copying: Record<MigrationPhase, "running" | "paused" | "gone"> = {
+  replicate: "running",
+  cutover: "paused",
+  rollback: "running",
+  finish: "paused",
+  cancel: "gone",
+};
 
 /**
  * What moves the data while a migration stands, on top of the two footprints and the VPN:
  * - the database: `portage-migrate <step>` as jobs on the target's first node, which reaches both
  *   databases (job.ts): `replicate` once the target fleet runs the release and the VPN is up, then
  *   per phase `cutover`, `rollback`, `finish` (after checking that the domain left the source's
- *   edge) or `cancel`; each is idempotent and fails the update with the tool's message;
- * - the bucket: the target cloud's transfer service copying the source bucket until cutover (transfer.ts).
+ *   edge) or `cancel` (the source's publication and slot removed); each is idempotent and fails the
+ *   update with the tool's message;
+ * - the bucket: the target cloud's transfer service copying the source bucket until cutover, removed
+ *   at cancel (transfer.ts).
  * The source's resources are only read: its database gets a publication (a catalog entry, no
  * restart), its bucket a reader.
  */
 export class Migration extends pulumi.ComponentResource {
-  /** The job that started the replication (its output: what portage-migrate did). */
-  readonly replication: AgentCommand;
+  /** The job that started the replication (its output: what portage-migrate did); none at cancel. */
+  readonly replication?: AgentCommand;
   /** The phase's own steps, in order (cutover; rollback; cutover then finish; cancel). */
   readonly steps: AgentCommand[];
-  readonly transfer: BucketTransfer;
+  /** The bucket's copy; none at cancel. */
+  readonly transfer?: BucketTransfer;
   /** The node that runs every database step (an agent name). */
   readonly jobAgent: string;
   /** The last step of the phase: what must be done before the source edge forwards (or serves again). */
@@ -84,19 +97,19 @@ export class Migration extends pulumi.ComponentResource {
       envRef: env.ref,
       triggers: [],
     };
-    this.replication = migrationStep(
-      `${name}-replicate`,
-      {
-        ...on,
-        command: ["replicate"],
-        timeoutSeconds: timeouts.replicate,
-        dependsOn: [...env.resources, ...vpn.ready, target.release, target.database, source.database],
-      },
-      this,
-    );
-    let last: pulumi.Resource = this.replication;
+    // What a step needs on the node: the databases' URLs, the VPN, the target running the release, both databases.
+    const ready = [...env.resources, ...vpn.ready, target.release, target.database, source.database];
+    // Cancel carries no replicate step: one that failed (a table `check` refused) would run again
+    // first and fail the cancel with it. Deleting the step does nothing on the node.
+    if (phase !== "cancel")
+      this.replication = migrationStep(
+        `${name}-replicate`,
+        { ...on, command: ["replicate"], timeoutSeconds: timeouts.replicate, dependsOn: ready },
+        this,
+      );
+    let last: pulumi.Resource[] = this.replication ? [this.replication] : ready;
     this.steps = steps[phase].map((step) => {
-      const before: pulumi.Resource[] = [last];
+      const before: pulumi.Resource[] = [...last];
       if (step.command[0] === "finish" && spec.edge.domain !== "")
         before.push(
           new DomainMoved(
@@ -110,11 +123,12 @@ export class Migration extends pulumi.ComponentResource {
         { ...on, command: step.command, timeoutSeconds: step.timeout, dependsOn: before },
         this,
       );
-      last = job;
+      last = [job];
       return job;
     });
-    this.done = last;
-    this.transfer = bucketTransfer(`${name}-bucket`, source, target, spec.prefix, copying[phase], this);
+    this.done = this.steps.at(-1) ?? this.replication!;
+    if (copying[phase] !== "gone")
+      this.transfer = bucketTransfer(`${name}-bucket`, source, target, spec.prefix, copying[phase] === "running", this);
     this.registerOutputs({});
   }
 }
