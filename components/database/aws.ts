@@ -6,7 +6,7 @@ import { transform, type Transform } from "../transform";
 import { orderableClass } from "./aws-orderable";
 import { createReplicas, type AwsReplica, type AwsReplicaTransforms } from "./aws-replica";
 import { rdsGroups } from "./aws-groups";
-import type { DatabaseCredentials, DatabaseEndpoint, DatabaseInputs } from "./types";
+import { leavingTag, type DatabaseCredentials, type DatabaseEndpoint, type DatabaseInputs } from "./types";
 
 /** Per-resource escape hatches for the aws database (see components/transform.ts). */
 export interface AwsDatabaseTransforms extends AwsReplicaTransforms {
@@ -99,7 +99,7 @@ export function createDatabase(
         skipFinalSnapshot: !kept,
         ...(kept ? { finalSnapshotIdentifier: finalSnapshot(name, spec.prefix, args.leaving, parent) } : {}),
         deleteAutomatedBackups: !kept,
-        tags,
+        tags: { ...tags, ...(args.leaving ? { [leavingTag]: args.leaving } : {}) },
       },
       opts,
     ),

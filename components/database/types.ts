@@ -22,6 +22,12 @@ export interface DatabaseInputs<C extends Cloud = Cloud> extends OnCloud<C> {
   leaving?: "moved" | "cancelled";
 }
 
+/**
+ * The tag (RDS) or label (Cloud SQL) that says why a database is let go of (`leaving`): the policy
+ * pack's deletion-protection rules skip it (policy/facts.ts `leavingTag`), its final-snapshot rules do not.
+ */
+export const leavingTag = "portage-leaving";
+
 /** What the component hands an implementation besides its inputs: the credentials it generated. */
 export interface DatabaseCredentials {
   user: string;

@@ -7,6 +7,8 @@ import { aliasUrns } from "../../tools/offline/aliases";
 import { runOffline, Secret, type RecordedResource } from "../../tools/offline/run";
 import { runStack, stackConfigMap, type StackConfig } from "../../tools/offline/stack";
 import { bucketTypes, databaseTypes, reveal, validConfig, vmTypes } from "../support/stack";
+import { checkResources } from "../../policy/check";
+import { offlineResources } from "../../policy/offline";
 
 const components = ["cloud", "network", "bucket", "database", "edge", "secrets", "fleet", "dns", "release"];
 const stateful = [...databaseTypes, ...bucketTypes];
@@ -31,8 +33,10 @@ const topName = (byUrn: Map<string, RecordedResource>, r: RecordedResource): str
   return parent ? topName(byUrn, parent) : r.name;
 };
 
-/** Inputs a finished migration may change on the source's stateful resources: protection off, a final snapshot kept. */
+/** Inputs a finished migration may change on the source's stateful resources: protection off, a final snapshot kept, a tag saying so. */
 const leavingInputs = [
+  "tags",
+  "settings.userLabels",
   "deletionProtection",
   "skipFinalSnapshot",
   "finalSnapshotIdentifier",
@@ -74,6 +78,10 @@ describe.each([
     const sourceName = (base: string) => (leaving ? `${from}-${base}` : base);
 
     it("evaluates", () => expect(run.error).toBeUndefined());
+
+    it("passes the policy pack (mandatory: the deploy workflow runs it on every update)", async () => {
+      expect(await checkResources(offlineResources(run))).toEqual([]);
+    });
 
     it(`the ${to} target stands beside the ${from} source, each footprint under its own component names`, () => {
       const tops = run.resources.filter((r) => !r.parent).map((r) => r.name);
