@@ -25,7 +25,8 @@ export interface StackOutputs {
   /** Where the app answers: https://<domain>, or http://<edge address>. */
   url: pulumi.Output<string>;
   nodes: pulumi.Output<NodeInfo[]>;
-  database: pulumi.Output<{ host: string; port: number; name: string }>;
+  /** The primary, and each read replica (`database.replicas`) by fleet region: its nodes read it as DATABASE_REPLICA_URL. */
+  database: pulumi.Output<{ host: string; port: number; name: string; replicas: { region: string; cloudRegion: string; host: string }[] }>;
   bucketName: pulumi.Output<string>;
   /** Reaches the first node through the edge; swap the last address for any node's. */
   sshCommand: pulumi.Output<string>;
@@ -113,7 +114,14 @@ function outputs(spec: Spec, answering: Footprint): StackOutputs {
     entries: edge.entries,
     url: edge.url,
     nodes: fleet.nodes,
-    database: pulumi.all([database.host, database.port]).apply(([host, port]) => ({ host, port, name: database.name })),
+    database: pulumi
+      .all([database.host, database.port, pulumi.all(database.replicas.map((r) => r.host))])
+      .apply(([host, port, replicas]) => ({
+        host,
+        port,
+        name: database.name,
+        replicas: database.replicas.map((r, i) => ({ region: r.region.key, cloudRegion: r.region.region, host: replicas[i] ?? "" })),
+      })),
     bucketName: bucket.name,
     sshCommand: pulumi.interpolate`ssh -J ${user}@${edge.publicAddress} ${user}@${fleet.nodes.apply((n) => n[0]?.privateAddress ?? "")}`,
     adminUser: user,

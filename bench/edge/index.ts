@@ -1,7 +1,7 @@
 import { freePorts, removeScratchDirs, scratchDir } from "../../lab/scratch/scratch";
 import { withCleanup } from "../lib/cleanup";
 import { median, round } from "../lib/stats";
-import { treeCpuSeconds } from "../lib/proc";
+import { cpuSeconds, treeCpuSeconds } from "../lib/proc";
 import { seedConfigDrift, startBalancer, startPortageProxy, startSeedProxy, type Proxy } from "./proxies";
 import { startResponders, type Responders } from "./responder";
 import { wrk, type WrkResult, type WrkSettings } from "./wrk";
@@ -33,11 +33,14 @@ export const edgeSettings = (quick: boolean): EdgeSettings => ({
 export const edgeTargets = ["portage", "seed", "direct", "balancer"] as const;
 export type EdgeTarget = (typeof edgeTargets)[number];
 
-export interface EdgeRun extends WrkResult {
+export interface EdgeRun extends Omit<WrkResult, "cpuSeconds"> {
   round: number;
   target: EdgeTarget;
   /** HAProxy's utime + stime over the measured run, per request (the balancer's own for d); null for direct. */
   cpuUsPerRequest: number | null;
+  /** The other processes' CPU per request in the same run: wrk, and the three backends together. */
+  clientCpuUs?: number;
+  backendsCpuUs?: number;
 }
 
 export interface EdgeResults {
@@ -49,6 +52,12 @@ export interface EdgeResults {
   ratioToDirect: { portage: number; seed: number };
   /** (d) over (a) in the same round: what the balancer hop leaves of the edge's throughput. */
   balancerToPortage?: number;
+  /**
+   * The most (a) can reach over (c) on this machine, from CPU alone: wrk, the proxy and the backends
+   * share its cores, so with every core busy the ratio is the CPU per request of (c) (wrk + one
+   * backend) over that of (a) (wrk + edge + backends). Median over the rounds, each round's runs paired.
+   */
+  hopCeiling?: number;
   errors: Record<EdgeTarget, number>;
   notes: string[];
   runs: EdgeRun[];
@@ -65,6 +74,15 @@ export function ratioToDirect(runs: EdgeRun[], target: Exclude<EdgeTarget, "dire
     .filter((r) => r.target === target)
     .map((r) => r.rps / (runs.find((d) => d.target === base && d.round === r.round)?.rps ?? NaN));
   return round(median(ratios), 2);
+}
+
+/** `hopCeiling` of EdgeResults: per round, direct's CPU per request over portage's (all processes). */
+export function hopCeiling(runs: EdgeRun[]): number {
+  const total = (r: EdgeRun | undefined) => (r ? (r.clientCpuUs ?? NaN) + (r.cpuUsPerRequest ?? 0) + (r.backendsCpuUs ?? NaN) : NaN);
+  const ceilings = runs
+    .filter((r) => r.target === "portage")
+    .map((r) => total(runs.find((d) => d.target === "direct" && d.round === r.round)) / total(r));
+  return round(median(ceilings), 2);
 }
 
 export async function edgeBenchmark(settings: EdgeSettings, log: (line: string) => void): Promise<EdgeResults> {
@@ -98,11 +116,22 @@ export async function edgeBenchmark(settings: EdgeSettings, log: (line: string) 
       for (const target of edgeTargets) {
         const proxy = proxies[target];
         await wrk(urls[target], settings.warmupSeconds, settings.wrk);
+        const backendsCpu = () => (responders?.pids ?? []).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
         const cpuBefore = proxy ? treeCpuSeconds(proxy.pid) : 0;
+        const backendsBefore = backendsCpu();
         const result = await wrk(urls[target], settings.seconds, settings.wrk);
         const cpu = proxy ? treeCpuSeconds(proxy.pid) - cpuBefore : 0;
-        const cpuUsPerRequest = proxy ? round((cpu * 1e6) / result.requests, 1) : null;
-        runs.push({ round: n, target, ...result, cpuUsPerRequest });
+        const perRequest = (seconds: number) => round((seconds * 1e6) / result.requests, 1);
+        const cpuUsPerRequest = proxy ? perRequest(cpu) : null;
+        const { cpuSeconds: clientSeconds, ...measured } = result;
+        runs.push({
+          round: n,
+          target,
+          ...measured,
+          cpuUsPerRequest,
+          clientCpuUs: perRequest(clientSeconds),
+          backendsCpuUs: perRequest(backendsCpu() - backendsBefore),
+        });
         log(
           `edge round ${n}/${settings.rounds} ${target.padEnd(8)} ${Math.round(result.rps)} req/s, p50 ${round(result.p50Ms, 3)} ms, p99 ${round(result.p99Ms, 3)} ms` +
             `${cpuUsPerRequest === null ? "" : `, ${cpuUsPerRequest} µs CPU/request`}${result.errors ? `, ${result.errors} errors` : ""}`,
@@ -126,6 +155,7 @@ export async function edgeBenchmark(settings: EdgeSettings, log: (line: string) 
     },
     ratioToDirect: { portage: ratioToDirect(runs, "portage"), seed: ratioToDirect(runs, "seed") },
     balancerToPortage: ratioToDirect(runs, "balancer", "portage"),
+    hopCeiling: hopCeiling(runs),
     errors: Object.fromEntries(edgeTargets.map((t) => [t, of(t).reduce((s, r) => s + r.errors, 0)])) as Record<EdgeTarget, number>,
     notes,
     runs,

@@ -17,14 +17,30 @@ export interface WrkResult {
   p99Ms: number;
   /** Connect, read, write and timeout errors, plus non-2xx/3xx answers. */
   errors: number;
+  /** wrk's own CPU time (user + system), seconds: the client's share of the machine. */
+  cpuSeconds: number;
 }
 
+/** Marks the line bash's `times` prints after wrk: its children's user and system time. */
+const timesMark = "portage-wrk-times";
+
 export async function wrk(url: string, seconds: number, s: WrkSettings): Promise<WrkResult> {
-  const r = await run("wrk", [`-t${s.threads}`, `-c${s.connections}`, `-d${seconds}s`, "--latency", url], {
-    timeoutMs: (seconds + 30) * 1000,
-  });
+  const args = [`-t${s.threads}`, `-c${s.connections}`, `-d${seconds}s`, "--latency", url];
+  // Through bash, whose `times` reports the CPU of the children it waited for (wrk): wrk's pid is
+  // gone from /proc by the time its output can be read.
+  const script = `wrk "$@" || exit $?; echo ${timesMark}; times`;
+  const r = await run("bash", ["-c", script, "wrk", ...args], { timeoutMs: (seconds + 30) * 1000 });
   if (r.code !== 0) throw new Error(`wrk ${url} exited ${r.code}: ${(r.stderr || r.stdout).trim()}`);
-  return parseWrk(r.stdout);
+  const [out = "", times = ""] = r.stdout.split(`${timesMark}\n`);
+  return { ...parseWrk(out), cpuSeconds: childrenCpuSeconds(times) };
+}
+
+/** The second line of bash's `times` (children's user and system time, e.g. `0m1.234s 0m0.567s`), in seconds. */
+export function childrenCpuSeconds(times: string): number {
+  const line = times.trim().split("\n")[1] ?? "";
+  const parts = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  if (parts.length !== 2) throw new Error(`bash times: unreadable children's line "${line}" in:\n${times}`);
+  return (parts[0] ?? 0) + (parts[1] ?? 0);
 }
 
 /** wrk prints latencies as e.g. `812.00us`, `1.27ms`, `1.02s`. */
@@ -35,7 +51,7 @@ function milliseconds(text: string): number {
   return m[2] === "us" ? value / 1000 : value * { ms: 1, s: 1000, m: 60_000 }[m[2] as "ms" | "s" | "m"];
 }
 
-export function parseWrk(out: string): WrkResult {
+export function parseWrk(out: string): Omit<WrkResult, "cpuSeconds"> {
   const need = (re: RegExp, what: string) => {
     const m = re.exec(out);
     if (!m) throw new Error(`wrk output has no ${what}:\n${out}`);

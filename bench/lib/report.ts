@@ -1,12 +1,12 @@
 import type { AgentResults } from "../agent";
 import type { DeployResults, DeployRun } from "../deploy";
-import { ratioToDirect, type EdgeResults } from "../edge";
+import { ratioToDirect, type EdgeResults, type EdgeRun, type EdgeTarget } from "../edge";
 import type { MigrationResults } from "../migration";
 import type { RegionsResults } from "../regions";
 import type { RolloutResults } from "../rollout";
 import type { ScaleResults } from "../scale";
 import type { MachineFacts } from "./machine";
-import { round } from "./stats";
+import { median, round } from "./stats";
 
 /** What results.json holds, and the tables `npm run bench` prints (Markdown: the README shows the same). */
 export interface Results {
@@ -223,9 +223,29 @@ function edgeSection(e: EdgeResults): string {
           ...cell(`${e.cpuUsPerRequest.balancer} µs (the hop)`),
         ],
         ["wrk errors (all rounds)", n(e.errors.portage), n(e.errors.seed), n(e.errors.direct), ...cell(n(e.errors.balancer ?? 0))],
+        ...cpuRows(e, d),
       ],
     ),
   );
+}
+
+/**
+ * Where each target's CPU went per request (wrk, the proxy, the backends; medians), and the ceiling
+ * that leaves the hop on this machine's shared cores. Results written before these were measured have none.
+ */
+function cpuRows(e: EdgeResults, withBalancer: boolean): string[][] {
+  if (e.hopCeiling === undefined) return [];
+  const of = (t: EdgeTarget) => e.runs.filter((r) => r.target === t);
+  const us = (t: Exclude<EdgeTarget, "balancer">) => {
+    const med = (f: (r: EdgeRun) => number) => round(median(of(t).map(f)), 1);
+    return `${med((r) => r.clientCpuUs ?? NaN)} + ${t === "direct" ? "0" : med((r) => r.cpuUsPerRequest ?? NaN)} + ${med((r) => r.backendsCpuUs ?? NaN)} µs`;
+  };
+  // (d)'s proxy figure is the balancer's alone (the edge behind it is not measured there): left out.
+  const more = withBalancer ? ["-"] : [];
+  return [
+    ["CPU per request: wrk + proxy + backends", us("portage"), us("seed"), us("direct"), ...more],
+    ["most vs direct on these cores (CPU)", `${e.hopCeiling}x`, "", "1x", ...more],
+  ];
 }
 
 function deploySection(d: DeployResults): string {

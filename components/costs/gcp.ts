@@ -69,7 +69,9 @@ export const prices: CloudPrices<"gcp"> = {
     add("private DNS zone and 5 secrets", price.privateZoneMonth + 5 * price.secretVersionMonth);
     if (spec.edge.dnsZone !== "") {
       // cloud.google.com/dns/pricing: no monthly fee for a record set; its queries are billed, $0.40
-      // per million, $0.70 for a routing policy's; the health check it uses is not billed separately.
+      // per million, $0.70 for a routing policy's. The page's price list (read 2026-09-20: queries,
+      // routing-policy queries, managed zones, DNS Armor) has no line for the health checks of
+      // external endpoints, and Compute Engine health checks carry no charge of their own.
       add(
         regions === 1
           ? `public A record in ${spec.edge.dnsZone} (queries $0.40 per million)`

@@ -1,9 +1,10 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodeSpec } from "../config";
-import { createVmIdentity, grantResultsWrite, grantSecretAccess, projectNumber, secretCondition } from "../identity/gcp";
+import { bucketReadExcept, createVmIdentity, grantResultsWrite, grantSecretAccess, projectNumber, secretCondition } from "../identity/gcp";
 import { stackTags } from "../names";
 import type { GcpRegionNetwork } from "../network";
+import { edgeObjectsPrefix } from "../rollout/protocol";
 import { nodeStoreEnv, replicaSecretRef } from "../secrets/names";
 import { transform, type Transform } from "../transform";
 import { hardenedVm, regionZones, ubuntuImage, vmIgnoreChanges, zoneAt } from "../vm/gcp";
@@ -118,7 +119,8 @@ export function createFleet(
     return { spec: node, instance, privateAddress, serviceAccount, secretAccess, results: results.member };
   }
 
-  // Authoritative for objectViewer on the stack's own bucket only; nothing else holds that role there.
+  // Authoritative for objectViewer under this condition on the stack's own bucket only: every object
+  // but the edges' (their routes, their shared certificate and its key).
   const bucketAccess = new gcp.storage.BucketIAMBinding(
     ...transform(
       t.bucketAccess,
@@ -127,6 +129,7 @@ export function createFleet(
         bucket: bucket.bucket.name,
         role: "roles/storage.objectViewer",
         members: pulumi.all(nodes.map((n) => n.serviceAccount.member)),
+        condition: bucketReadExcept(bucket.bucket.name, edgeObjectsPrefix, "nodes"),
       },
       opts,
     ),

@@ -172,3 +172,23 @@ export function grantAgentRead(
     opts,
   );
 }
+
+/**
+ * The nodes' read of the bucket: every object but those under `prefix` (the edges' routes and their
+ * shared certificate with its private key). A condition, not a plain binding, for two reasons: an
+ * unconditional objectViewer binding would cover the certificate; and `BucketIAMBinding` is
+ * authoritative for its role and condition, so conditioned it never takes back the objectViewer that
+ * another grant (a migration's bucket copy) gives as a member. Listing is checked on the bucket's own
+ * name (`projects/_/buckets/<bucket>`), which the condition lets through.
+ */
+export function bucketReadExcept(
+  bucket: pulumi.Input<string>,
+  prefix: string,
+  who: string,
+): gcp.types.input.storage.BucketIAMBindingCondition {
+  return {
+    title: `portage ${who}`.slice(0, 100),
+    description: `every object but ${prefix}*`,
+    expression: pulumi.interpolate`!resource.name.startsWith("projects/_/buckets/${bucket}/objects/${prefix}")`,
+  };
+}

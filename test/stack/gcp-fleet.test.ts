@@ -224,4 +224,16 @@ describe("gcp IAM: least privilege for nodes and the edge", async () => {
     expect(String(binding.inputs.bucket)).toMatch(new RegExp(`^${bucket.name}-`));
     expect([...(binding.inputs.members as string[])].sort()).toEqual(nodeNames.map((n) => memberOf(`fleet-${n}`)).sort());
   });
+
+  it("the nodes' read leaves out edge/ (the edges' routes, their shared certificate and its key), and lets listing through", () => {
+    const binding = one(run, T.bucketBinding);
+    const objects = `projects/_/buckets/${String(binding.inputs.bucket)}/objects/`;
+    expect(at(binding, "condition", "expression")).toBe(`!resource.name.startsWith("${objects}edge/")`);
+    // The condition as IAM evaluates it, on the names it is given: objects, and the bucket for a list.
+    const allows = (name: string) => !name.startsWith(`${objects}edge/`);
+    expect(allows(`${objects}edge/tls/example.com.pem`)).toBe(false);
+    expect(allows(`${objects}edge/routes/edge.cfg`)).toBe(false);
+    expect(allows(`${objects}releases/hello-0.1.0.tar.gz`)).toBe(true);
+    expect(allows(`projects/_/buckets/${String(binding.inputs.bucket)}`)).toBe(true);
+  });
 });

@@ -93,6 +93,20 @@ describe("aws: a read replica in london", () => {
     expect(secretRefs(one(run, A.instance, "fleet-virginia-1")).DATABASE_URL).toBe("/portage/hello-dev/DATABASE_URL");
   });
 
+  it("the stack's database output lists the replica by region and host, beside the primary", () => {
+    expect(run.outputs?.database).toMatchObject({
+      port: 5432,
+      name: "hello",
+      replicas: [
+        {
+          region: "london",
+          cloudRegion: "eu-west-2",
+          host: expect.stringMatching(/^database-london-postgres\..*\.eu-west-2\.rds\.amazonaws\.com$/),
+        },
+      ],
+    });
+  });
+
   it("london's nodes verify the server with RDS's global CA bundle (both regions' CAs), virginia's with us-east-1's", () => {
     expect(setting(one(run, A.instance, "fleet-london-1"), "DATABASE_CA")).toBe(
       "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem",
@@ -156,6 +170,12 @@ describe("gcp: a read replica in london", () => {
     expect(condition("virginia-1")).not.toContain("replica");
     expect(secretRefs(one(run, T.instance, "fleet-london-1")).DATABASE_REPLICA_URL).toBe("hello-dev-database-replica-url-london");
     expect(secretRefs(one(run, T.instance, "fleet-virginia-1")).DATABASE_REPLICA_URL).toBeUndefined();
+  });
+
+  it("the stack's database output lists the replica by region and private address", () => {
+    expect(run.outputs?.database).toMatchObject({
+      replicas: [{ region: "london", cloudRegion: "europe-west2", host: expect.stringMatching(/^10\.[\d.]+$/) }],
+    });
   });
 
   it("a production replica cannot be deleted, by Pulumi or in the console", async () => {

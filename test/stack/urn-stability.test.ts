@@ -46,6 +46,16 @@ const retired: Record<Cloud, { name: RegExp; why: string }[]> = {
   gcp: [sshRollout],
 };
 
+/**
+ * Resources replaced on purpose, each with why the replacement loses nothing and opens no gap: the
+ * nodes' bucket read became conditional (every object but edge/): an IAM binding holds no data, and
+ * the conditioned binding is created before the unconditioned one is deleted.
+ */
+const replaced: Record<Cloud, { name: RegExp; why: string }[]> = {
+  aws: [],
+  gcp: [{ name: /BucketIAMBinding::fleet-bucket-read$/, why: "the nodes' bucket read, conditioned to leave out the edges' objects" }],
+};
+
 describe.each(["dev", "prod"])("Pulumi.%s.yaml keeps every resource it had", (stack) => {
   describe.each(clouds)("on %s", async (cloud) => {
     const before = fixture(stack, cloud);
@@ -65,7 +75,7 @@ describe.each(["dev", "prod"])("Pulumi.%s.yaml keeps every resource it had", (st
     });
 
     it("every resource keeps its cloud-side names (no replacement, nothing renamed on the cloud)", () => {
-      for (const was of kept) {
+      for (const was of kept.filter((r) => !replaced[cloud].some((p) => p.name.test(r.urn)))) {
         const is = find(was.urn);
         expect(is && physicalNames(is), was.urn).toEqual(was.names);
       }

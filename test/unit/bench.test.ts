@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ratioToDirect, type EdgeRun } from "../../bench/edge";
+import { hopCeiling, ratioToDirect, type EdgeRun } from "../../bench/edge";
 import { seedConfig, seedConfigDrift, seedConfigFile } from "../../bench/edge/proxies";
-import { parseWrk } from "../../bench/edge/wrk";
+import { childrenCpuSeconds, parseWrk } from "../../bench/edge/wrk";
 import { benchmarksDoc, renderBenchmarksDoc } from "../../bench/lib/readme";
 import { targets, type Results } from "../../bench/lib/report";
 import type { RegionsResults } from "../../bench/regions";
@@ -92,6 +92,33 @@ Transfer/sec:      2.47MB
       true,
     ]);
     expect(of({ ...regions, regionFailover: { ...regions.regionFailover, failed: 1 } })).toEqual([true, true, true, false]);
+  });
+
+  it("read wrk's CPU from bash's times (the children's line), and refuse output without it", () => {
+    expect(childrenCpuSeconds("0m0.004s 0m0.001s\n0m1.250s 1m2.500s\n")).toBe(63.75);
+    expect(() => childrenCpuSeconds("0m0.004s 0m0.001s\n")).toThrow(/children's line/);
+  });
+
+  it("put the hop's CPU ceiling at direct's CPU per request over the edge's, all processes counted, round by round", () => {
+    const run = (round: number, target: EdgeRun["target"], client: number, proxy: number | null, backends: number): EdgeRun => ({
+      round,
+      target,
+      rps: 1,
+      requests: 10,
+      seconds: 10,
+      p50Ms: 1,
+      p99Ms: 2,
+      errors: 0,
+      cpuUsPerRequest: proxy,
+      clientCpuUs: client,
+      backendsCpuUs: backends,
+    });
+    // Round 1: direct costs 5 + 5 µs, the edge path 5 + 10 + 5 µs: at most half of direct's requests/s.
+    // Round 2, busier, doubles every cost: the same ceiling. Round 3's edge is cheaper: 10 / 16.
+    const runs = [run(1, "portage", 5, 10, 5), run(1, "direct", 5, null, 5), run(2, "portage", 10, 20, 10), run(2, "direct", 10, null, 10)];
+    runs.push(run(3, "portage", 5, 6, 5), run(3, "direct", 5, null, 5));
+    expect(hopCeiling(runs)).toBe(0.5);
+    expect(hopCeiling(runs.slice(4))).toBe(0.63);
   });
 
   it("take medians of odd and even counts", () => {
