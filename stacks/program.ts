@@ -3,7 +3,7 @@ import { loadSpec, type Cloud, type MigrationPhase, type Spec } from "../compone
 import type { EdgeEntry } from "../components/edge";
 import type { NodeInfo } from "../components/fleet";
 import { footprint, type Footprint } from "../components/footprint";
-import { DataGuard } from "../components/guard";
+import { DataGuard, dataServices } from "../components/guard";
 import { migrationFootprints } from "./migration";
 import { transforms, type StackTransforms } from "./transforms";
 
@@ -90,12 +90,12 @@ function closingStep(target: Footprint): string {
 /** The config that closes a cancelled migration: the source's keys as they are, `portage:migration` dropped. */
 function cancelClosingStep(spec: Spec, source: Footprint, target: Footprint): string {
   const regions = JSON.stringify(source.spec.regions.map((r) => r.key));
-  const kept = spec.production
-    ? `its database's final ${target.cloud === "aws" ? "snapshot" : "backup"} is kept, and its bucket stays in ${target.cloud === "aws" ? "S3" : "GCS"} with its objects, outside the stack`
-    : `its database's final ${target.cloud === "aws" ? "snapshot" : "backup"} is kept`;
+  const services = dataServices[target.cloud];
+  const bucket = spec.production ? `, its ${services.bucket} bucket stays in the cloud with its objects, outside the stack` : "";
   return (
     `keep portage:provider ${source.cloud}, portage:addressSpace ${source.spec.addresses.space.name} and portage:fleet.regions ${regions}, ` +
-    `drop portage:migration, then pulumi up: the ${target.cloud} target and the VPN are deleted (${kept}); nothing of the source changes`
+    `drop portage:migration, then pulumi up: the ${target.cloud} target and the VPN are deleted ` +
+    `(its ${services.database} database's final snapshot is kept${bucket}); nothing of the source changes`
   );
 }
 

@@ -194,8 +194,8 @@ describe.each([
       else if (phase === "cancel")
         expect(out.migration!.next).toBe(
           `keep portage:provider ${from}, portage:addressSpace default and portage:fleet.regions ["virginia","london"], drop portage:migration, then pulumi up: ` +
-            `the ${to} target and the VPN are deleted (its database's final ${to === "aws" ? "snapshot" : "backup"} is kept, and its bucket stays in ` +
-            `${to === "aws" ? "S3" : "GCS"} with its objects, outside the stack); nothing of the source changes`,
+            `the ${to} target and the VPN are deleted (its ${to === "aws" ? "RDS" : "Cloud SQL"} database's final snapshot is kept, ` +
+            `its ${to === "aws" ? "S3" : "GCS"} bucket stays in the cloud with its objects, outside the stack); nothing of the source changes`,
         );
       else expect(out.migration!.next).toBeUndefined();
     });
