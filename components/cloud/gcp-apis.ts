@@ -11,8 +11,13 @@ import { gcpApis, gcpEnableCommand } from "./prerequisites";
  * resources that would each fail with SERVICE_DISABLED.
  * https://cloud.google.com/service-usage/docs/enable-disable
  */
-export function checkApis(project: string, provider: gcp.Provider, parent: pulumi.Resource): pulumi.Output<string[]> {
-  return pulumi.output(readApis(project, provider, parent)).apply((read) => {
+export function checkApis(
+  project: string,
+  provider: gcp.Provider,
+  parent: pulumi.Resource,
+  apis: readonly string[] = gcpApis,
+): pulumi.Output<string[]> {
+  return pulumi.output(readApis(project, provider, parent, apis)).apply((read) => {
     const problems = apiProblems(project, read);
     if (problems) throw new Error(problems);
     return read.map((r) => r.api);
@@ -26,10 +31,15 @@ export interface ApiState {
   error?: string;
 }
 
-/** Each API's state, as the provider reads it. */
-export function readApis(project: string, provider: gcp.Provider, parent: pulumi.Resource): Promise<ApiState[]> {
+/** Each API's state, as the provider reads it (by default, a stack's with no migration: `gcpApisFor`). */
+export function readApis(
+  project: string,
+  provider: gcp.Provider,
+  parent: pulumi.Resource,
+  apis: readonly string[] = gcpApis,
+): Promise<ApiState[]> {
   return Promise.all(
-    gcpApis.map((api) =>
+    apis.map((api) =>
       gcp.projects.getProjectService({ project, service: api }, { provider, parent }).then(
         (found): ApiState => ({ api, enabled: Boolean(found.id) }),
         (error: unknown): ApiState => ({

@@ -13,7 +13,13 @@ import { hours, type CostEstimate } from "./types";
  * - the bucket's copy: Storage Transfer Service charges nothing for agentless transfers such as
  *   S3 to Cloud Storage (cloud.google.com/storage-transfer/pricing); AWS DataSync in Enhanced mode
  *   $0.015 per GB copied and $0.55 per task execution (aws.amazon.com/datasync/pricing). Both on top
- *   of the source's egress and requests.
+ *   of the source's egress and requests. The DataSync figures were confirmed on 2026-11-30 in AWS's
+ *   Price List offer for AWSDataSync, the data behind that page (usage types
+ *   `<region>-Task-Executions-Enhanced` "$0.55 per task execution using Enhanced mode" and
+ *   `<region>-Transferred-Bytes-Enhanced` "$0.015 per GB copied for tasks using Enhanced mode",
+ *   effective 2025-04-01, the same in US East (Ohio), Asia Pacific (Mumbai) and GovCloud:
+ *   https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSDataSync/current/index.json); the page
+ *   itself could not be read from here.
  */
 export const migrationPrices = {
   awsVpnConnectionHour: 0.05,

@@ -29,15 +29,21 @@ export function databaseCaSource(cloud: CloudSpec, node?: { region: { region: st
  * nodes read with the grant they already have. Not a secret: a CA certificate is public.
  */
 export function publishServerCa(name: string, database: Database<"gcp">, bucket: Bucket<"gcp">, provider: pulumi.ProviderResource): void {
-  // The read replicas' server CAs too: a node of a replica's region verifies both servers.
+  new gcp.storage.BucketObject(
+    `${name}-server-ca`,
+    { bucket: bucket.handle.bucket.name, name: serverCaKey, content: serverCaPem(database), contentType: "application/x-pem-file" },
+    { parent: database, provider },
+  );
+}
+
+/**
+ * The PEM of a Cloud SQL database's server CAs, its read replicas' included (a node of a replica's
+ * region verifies both servers), each once.
+ */
+export function serverCaPem(database: Database<"gcp">): pulumi.Output<string> {
   const instances = [database.handle.instance, ...database.handle.replicas.map((r) => r.instance)];
-  const pem = pulumi.all(instances.map((i) => i.serverCaCerts)).apply((lists) => {
+  return pulumi.all(instances.map((i) => i.serverCaCerts)).apply((lists) => {
     const all = [...new Set(lists.flatMap((certs) => certs ?? []).map((c) => c.cert.trim()))].filter((c) => c !== "");
     return all.length > 0 ? `${all.join("\n")}\n` : "";
   });
-  new gcp.storage.BucketObject(
-    `${name}-server-ca`,
-    { bucket: bucket.handle.bucket.name, name: serverCaKey, content: pem, contentType: "application/x-pem-file" },
-    { parent: database, provider },
-  );
 }

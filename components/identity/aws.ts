@@ -5,11 +5,24 @@ import { transform, type Transform } from "../transform";
 
 /** A VM's own identity on AWS: an IAM role with its grants inline, and the instance profile the VM wears. */
 
+/** `{ "StringEquals": { "aws:SourceAccount": "123456789012" } }` */
+export type PolicyCondition = Record<string, Record<string, string | string[]>>;
+
+/** A statement of an identity's policy: what it may do on which resources. */
 export interface PolicyStatement {
   Sid: string;
   Effect: "Allow" | "Deny";
   Action: string | string[];
   Resource: string | string[];
+  Condition?: PolicyCondition;
+}
+
+/** A statement of a role's trust policy: who may assume it (no resource: the role is the resource). */
+export interface TrustStatement {
+  Effect: "Allow" | "Deny";
+  Principal: { Service: string } | { Federated: string } | { AWS: string | string[] };
+  Action: string | string[];
+  Condition?: PolicyCondition;
 }
 
 /**
@@ -21,8 +34,8 @@ export function resultsWriteStatement(bucketArn: string, agent: string): PolicyS
   return { Sid: "WriteOwnResults", Effect: "Allow", Action: "s3:PutObject", Resource: `${bucketArn}/${resultsPrefix(agent)}*` };
 }
 
-/** An IAM policy document; built once and shared by every VM that gets the same grants. */
-export function policyDocument(statements: PolicyStatement[]): string {
+/** An IAM policy document (a role's grants or its trust); built once and shared by every VM that gets the same grants. */
+export function policyDocument(statements: PolicyStatement[] | TrustStatement[]): string {
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
@@ -41,10 +54,7 @@ export interface VmIdentity {
 export const vmPolicyName = "portage";
 
 /** The EC2 service may assume the role; nobody else. */
-export const ec2TrustPolicy = JSON.stringify({
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-});
+export const ec2TrustPolicy = policyDocument([{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
 
 /**
  * A VM's own IAM role and instance profile. The policy is inline and exclusive: the role holds exactly

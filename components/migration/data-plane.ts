@@ -7,7 +7,10 @@
 import { script } from "../node/scripts";
 import type { VmFile } from "../node/types";
 
-export { edgeForwardRoutesFiles, haproxyForwardConfig, type EdgeForward } from "../node/haproxy-forward";
+export { edgeForwardRoutesFiles } from "../node/edge";
+export { haproxyForwardConfig } from "../node/haproxy-forward";
+export { traefikForwardConfig } from "../node/traefik-forward";
+export type { EdgeForward } from "../node/types";
 
 /** The tool as a node gets it (`/usr/local/bin/portage-migrate`; needs bash and postgresql-client). */
 export function migrationToolFile(): VmFile {
@@ -29,6 +32,9 @@ export interface MigrationEndpoints {
   targetSubscriber?: string;
   /** Tables without a primary key replicate with REPLICA IDENTITY FULL instead of being refused. */
   fullIdentity?: boolean;
+  /** How the node checks each server: the CA (an https URL or a key of its bucket) and the sslmode. */
+  sourceServer?: { ca: string; sslmode: string };
+  targetServer?: { ca: string; sslmode: string };
 }
 
 /** The environment of a `portage-migrate` run (secret: it holds the databases' passwords; never in user-data or logs). */
@@ -41,6 +47,10 @@ export function migrationEnv(e: MigrationEndpoints): Record<string, string> {
     PORTAGE_MIGRATE_SOURCE_SUBSCRIBER: e.sourceSubscriber,
     PORTAGE_MIGRATE_TARGET_SUBSCRIBER: e.targetSubscriber,
     PORTAGE_MIGRATE_FULL_IDENTITY: e.fullIdentity ? "1" : undefined,
+    PORTAGE_MIGRATE_SOURCE_CA: e.sourceServer?.ca,
+    PORTAGE_MIGRATE_SOURCE_SSLMODE: e.sourceServer?.sslmode,
+    PORTAGE_MIGRATE_TARGET_CA: e.targetServer?.ca,
+    PORTAGE_MIGRATE_TARGET_SSLMODE: e.targetServer?.sslmode,
   };
   return Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined));
 }

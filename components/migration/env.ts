@@ -6,14 +6,15 @@ import type { Footprint } from "../footprint";
 import { secretName } from "../names";
 import { envFile } from "../node/env-file";
 import { migrationEnv } from "./data-plane";
+import { serverChecks } from "./tls";
 
 /** The store entry the migration's jobs read: named like the stack's other entries, in the target's store. */
 export const migrationEnvName = "MIGRATION_ENV";
 
 /**
- * `postgresql://` URL of a footprint's database as a node reaches it, TLS required: across the VPN
- * the node cannot verify the other cloud's certificate without its CA (RDS's bundle, Cloud SQL's
- * per-instance CA), and the VPN authenticates the path.
+ * `postgresql://` URL of a footprint's database as a node reaches it, TLS required. The job node
+ * also checks each server with its CA (tls.ts: portage-migrate turns sslmode into verify-full or
+ * verify-ca); the subscriptions between the two databases keep `require` (portage-migrate).
  */
 export function postgresUrl(database: Database): pulumi.Output<string> {
   return pulumi.secret(
@@ -40,12 +41,16 @@ export function migrationEnvEntry(
   parent: pulumi.Resource,
 ): MigrationEnvEntry {
   const { source, target } = args;
+  const servers = serverChecks(`${name}-source-ca`, source, target, parent);
   const value = pulumi.secret(
     pulumi
       .all([postgresUrl(source.database), postgresUrl(target.database)])
       .apply(([s, t]) =>
         envFile(
-          [...Object.entries(migrationEnv({ source: s, target: t })), ["PORTAGE_MIGRATE_CLIENT_MAJOR", args.clientMajor]],
+          [
+            ...Object.entries(migrationEnv({ source: s, target: t, sourceServer: servers.source, targetServer: servers.target })),
+            ["PORTAGE_MIGRATE_CLIENT_MAJOR", args.clientMajor],
+          ],
           "portage-migrate's inputs (components/migration/env.ts)",
         ),
       ),
@@ -65,7 +70,7 @@ export function migrationEnvEntry(
       },
       { parent, provider: at.providers.handle.primary.provider },
     );
-    return { ref, resources: [parameter] };
+    return { ref, resources: [parameter, ...servers.resources] };
   }
   const gt = target as Footprint<"gcp">;
   const opts = { parent, provider: gt.providers.handle.provider };
@@ -78,5 +83,5 @@ export function migrationEnvEntry(
     { secretId: secret.id, role: "roles/secretmanager.secretAccessor", member: node.serviceAccount.member },
     opts,
   );
-  return { ref, resources: [secret, version, grant] };
+  return { ref, resources: [secret, version, grant, ...servers.resources] };
 }

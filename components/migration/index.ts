@@ -10,3 +10,13 @@ export { DomainMoved, stillAtSource, type DomainMovedInputs } from "./domain";
 export { catchUpSeconds, Migration, type MigrationArgs } from "./migration";
 export { bucketCopyEveryHours } from "./schedule";
 export { bucketTransfer, footprintPrefixes, type BucketTransfer } from "./transfer";
+export {
+  BucketLastPass,
+  lastPassProblems,
+  lastPassProvider,
+  lastPassTimeouts,
+  runLastPass,
+  type LastPassInputs,
+  type LastPassTransfer,
+  type TransferRuns,
+} from "./last-pass";

@@ -6,6 +6,7 @@ import type { Vpn } from "../vpn";
 import { DomainMoved } from "./domain";
 import { migrationEnvEntry } from "./env";
 import { bucketRef, migrationStep, uploadTool, type MigrationStepArgs } from "./job";
+import { BucketLastPass, lastPassTimeouts } from "./last-pass";
 import { bucketTransfer, type BucketTransfer } from "./transfer";
 
 export interface MigrationArgs {
@@ -60,8 +61,9 @@ const copying: Record<MigrationPhase, "running" | "paused" | "gone"> = {
  *   per phase `cutover`, `rollback`, `finish` (after checking that the domain left the source's
  *   edge) or `cancel` (the source's publication and slot removed); each is idempotent and fails the
  *   update with the tool's message;
- * - the bucket: the target cloud's transfer service copying the source bucket until cutover, removed
- *   at cancel (transfer.ts).
+ * - the bucket: the target cloud's transfer service copying the source bucket until cutover (transfer.ts),
+ *   then once more at cutover, once the source's edges forward, and waited for (last-pass.ts); removed
+ *   at cancel.
  * The source's resources are only read: its database gets a publication (a catalog entry, no
  * restart), its bucket a reader.
  */
@@ -76,6 +78,8 @@ export class Migration extends pulumi.ComponentResource {
   readonly jobAgent: string;
   /** The last step of the phase: what must be done before the source edge forwards (or serves again). */
   readonly done: pulumi.Resource;
+  /** From cutover (and kept, unchanged, through finish): the bucket's last pass, once the source's edges forward. */
+  readonly lastPass?: BucketLastPass;
 
   constructor(name: string, args: MigrationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("portage:migration:Migration", name, {}, opts);
@@ -127,8 +131,20 @@ export class Migration extends pulumi.ComponentResource {
       return job;
     });
     this.done = this.steps.at(-1) ?? this.replication!;
-    if (copying[phase] !== "gone")
-      this.transfer = bucketTransfer(`${name}-bucket`, source, target, spec.prefix, copying[phase] === "running", this);
+    const transfer =
+      copying[phase] === "gone"
+        ? undefined
+        : bucketTransfer(`${name}-bucket`, source, target, spec.prefix, copying[phase] === "running", this);
+    this.transfer = transfer;
+    const cutover = this.steps.find((_, i) => steps[phase][i]?.command[0] === "cutover");
+    if (cutover && transfer)
+      // The source bucket is final once the source's edges forward: its app takes no more requests. The
+      // schedule is paused first (the job's update), so no scheduled pass starts behind this one.
+      this.lastPass = new BucketLastPass(
+        `${name}-bucket-last-pass`,
+        { transfer: transfer.runOnce, ...lastPassTimeouts },
+        { parent: this, dependsOn: [cutover, transfer.job, ...source.release.routes] },
+      );
     this.registerOutputs({});
   }
 }

@@ -2,10 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { Footprint } from "../footprint";
+import { policyDocument } from "../identity/aws";
 import { awsNames, gcpNames } from "../names";
 import { releasePrefix } from "../release";
 import { agentsPrefix } from "../rollout";
 import { toolPrefix } from "./job";
+import type { LastPassTransfer } from "./last-pass";
 import { bucketCopyEveryHours } from "./schedule";
 
 /**
@@ -21,6 +23,8 @@ export interface BucketTransfer {
   job: pulumi.CustomResource;
   /** Its IAM: the role or key it reads with, the grants it writes with. */
   access: pulumi.Resource[];
+  /** The same job or task as the cutover's last pass runs it once more (last-pass.ts). */
+  runOnce: pulumi.Output<LastPassTransfer>;
 }
 
 /** The bucket's copy, by direction: each cloud's managed service pulls into its own bucket. */
@@ -68,29 +72,23 @@ function s3ToGcs(
       description: `Google Storage Transfer Service reads ${prefix}'s bucket for its migration to GCP`,
       maxSessionDuration: 3600,
       assumeRolePolicy: agent.subjectId.apply((sub) =>
-        JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Federated: "accounts.google.com" },
-              Action: "sts:AssumeRoleWithWebIdentity",
-              Condition: { StringEquals: { "accounts.google.com:sub": sub } },
-            },
-          ],
-        }),
+        policyDocument([
+          {
+            Effect: "Allow",
+            Principal: { Federated: "accounts.google.com" },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: { StringEquals: { "accounts.google.com:sub": sub } },
+          },
+        ]),
       ),
       inlinePolicies: [
         {
           name: "read-the-bucket",
           policy: bucketArn.apply((arn) =>
-            JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [
-                { Sid: "ListAndLocate", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: arn },
-                { Sid: "ReadObjects", Effect: "Allow", Action: "s3:GetObject", Resource: `${arn}/*` },
-              ],
-            }),
+            policyDocument([
+              { Sid: "ListAndLocate", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: arn },
+              { Sid: "ReadObjects", Effect: "Allow", Action: "s3:GetObject", Resource: `${arn}/*` },
+            ]),
           ),
         },
       ],
@@ -128,7 +126,8 @@ function s3ToGcs(
     // The start date is the day it was created: a later update must not move it.
     { ...gcpOpts, dependsOn: sink, ignoreChanges: ["schedule.scheduleStartDate"] },
   );
-  return { job, access: [role, ...sink] };
+  const runOnce = job.name.apply((j): LastPassTransfer => ({ kind: "storage-transfer", project, job: j }));
+  return { job, access: [role, ...sink], runOnce };
 }
 
 /**
@@ -193,46 +192,40 @@ function gcsToS3(
       path: awsNames.iamPath(prefix),
       description: `AWS DataSync writes ${prefix}'s bucket for its migration from GCP`,
       assumeRolePolicy: caller.accountId.apply((account) =>
-        JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "datasync.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              Condition: { StringEquals: { "aws:SourceAccount": account } },
-            },
-          ],
-        }),
+        policyDocument([
+          {
+            Effect: "Allow",
+            Principal: { Service: "datasync.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": account } },
+          },
+        ]),
       ),
       inlinePolicies: [
         {
           name: "write-the-bucket",
           policy: bucketArn.apply((arn) =>
-            JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [
-                {
-                  Sid: "Bucket",
-                  Effect: "Allow",
-                  Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
-                  Resource: arn,
-                },
-                {
-                  Sid: "Objects",
-                  Effect: "Allow",
-                  Action: [
-                    "s3:AbortMultipartUpload",
-                    "s3:GetObject",
-                    "s3:GetObjectTagging",
-                    "s3:ListMultipartUploadParts",
-                    "s3:PutObject",
-                    "s3:PutObjectTagging",
-                  ],
-                  Resource: `${arn}/*`,
-                },
-              ],
-            }),
+            policyDocument([
+              {
+                Sid: "Bucket",
+                Effect: "Allow",
+                Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
+                Resource: arn,
+              },
+              {
+                Sid: "Objects",
+                Effect: "Allow",
+                Action: [
+                  "s3:AbortMultipartUpload",
+                  "s3:GetObject",
+                  "s3:GetObjectTagging",
+                  "s3:ListMultipartUploadParts",
+                  "s3:PutObject",
+                  "s3:PutObjectTagging",
+                ],
+                Resource: `${arn}/*`,
+              },
+            ]),
           ),
         },
       ],
@@ -266,5 +259,8 @@ function gcsToS3(
     },
     awsOpts,
   );
-  return { job, access: [reader, ...read, key, writer] };
+  const { region } = target.spec.primary;
+  const { profile } = target.spec.account;
+  const runOnce = job.arn.apply((taskArn): LastPassTransfer => ({ kind: "datasync", region, ...(profile ? { profile } : {}), taskArn }));
+  return { job, access: [reader, ...read, key, writer], runOnce };
 }

@@ -4,7 +4,7 @@ import { storeTools } from "./node";
 import { edgeProxies } from "./proxy";
 import { script } from "./scripts";
 import { traefikRelease } from "./traefik";
-import type { EdgeRoutes, EdgeRuntime, VmFile } from "./types";
+import type { EdgeForward, EdgeRoutes, EdgeRuntime, VmFile } from "./types";
 import { agentUnit, edgeBootUnit } from "./units";
 
 export { haproxyInitialPath } from "./proxy-haproxy";
@@ -95,4 +95,9 @@ export function edgeUserData(rt: EdgeRuntime): string {
 /** The files pushed to the edge when the node list changes (applied by `portage-edge-apply`, stdin = the first). */
 export function edgeRoutesFiles(routes: EdgeRoutes): VmFile[] {
   return [edgeProxies[routes.kind].routesFile(routes)];
+}
+
+/** What is pushed to a migration's source edge to forward (stdin of `portage-edge-apply`); `edgeRoutesFiles` switches back. */
+export function edgeForwardRoutesFiles(routes: EdgeRoutes, forward: EdgeForward): VmFile[] {
+  return [edgeProxies[routes.kind].forwardFile(routes, forward)];
 }

@@ -1,15 +1,5 @@
 import { acmeChallengePath, haproxyConfig, type HaproxyOptions } from "./haproxy";
-import type { EdgeRoutes, VmFile } from "./types";
-
-/**
- * During a migration's cutover the source edge sends every request to the target cloud's edge, so
- * clients whose DNS still points at the old address keep working. Switched on and off like any routes
- * change: `portage-edge-apply` validates the config and reloads HAProxy hitlessly.
- */
-export interface EdgeForward {
-  /** The target edge's private address, reached through the VPN between the two clouds. */
-  address: string;
-}
+import type { EdgeForward, EdgeRoutes } from "./types";
 
 export const forwardBackend = "forward";
 export const forwardServer = "target-edge";
@@ -59,10 +49,4 @@ export function haproxyForwardConfig(routes: EdgeRoutes, forward: EdgeForward, o
   const admin = lines.indexOf("frontend admin");
   lines.splice(admin < 0 ? lines.length : admin, 0, ...backend);
   return lines.join("\n");
-}
-
-/** What is pushed to the source edge to forward (stdin of `portage-edge-apply`); `edgeRoutesFiles` switches back. */
-export function edgeForwardRoutesFiles(routes: EdgeRoutes, forward: EdgeForward): VmFile[] {
-  if (routes.kind !== "haproxy") throw new Error("forwarding to the target edge is built for HAProxy edges only (Traefik: not yet)");
-  return [{ path: "/etc/haproxy/haproxy.cfg", content: haproxyForwardConfig(routes, forward), mode: "0644" }];
 }

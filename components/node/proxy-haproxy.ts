@@ -1,4 +1,5 @@
 import { haproxyConfig } from "./haproxy";
+import { haproxyForwardConfig } from "./haproxy-forward";
 import type { EdgeProxy } from "./proxy-types";
 import { script } from "./scripts";
 import { acmeUnits, haproxyDropIn } from "./units";
@@ -34,4 +35,5 @@ export const haproxyProxy: EdgeProxy = {
   ],
   routesPath,
   routesFile: (routes) => ({ path: routesPath, content: haproxyConfig(routes), mode: "0644" }),
+  forwardFile: (routes, forward) => ({ path: routesPath, content: haproxyForwardConfig(routes, forward), mode: "0644" }),
 };

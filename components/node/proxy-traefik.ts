@@ -1,5 +1,6 @@
 import type { EdgeProxy } from "./proxy-types";
 import { traefikAdminConfig, traefikPaths, traefikRoutesYaml, traefikStaticConfig, yamlFile } from "./traefik";
+import { traefikForwardYaml } from "./traefik-forward";
 import { traefikUnit } from "./units";
 
 /**
@@ -24,4 +25,5 @@ export const traefikProxy: EdgeProxy = {
   ],
   routesPath: traefikPaths.routes,
   routesFile: (routes) => ({ path: traefikPaths.routes, content: traefikRoutesYaml(routes), mode: "0644" }),
+  forwardFile: (routes, forward) => ({ path: traefikPaths.routes, content: traefikForwardYaml(routes, forward), mode: "0644" }),
 };

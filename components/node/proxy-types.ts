@@ -1,4 +1,4 @@
-import type { EdgeRoutes, EdgeRuntime, VmFile } from "./types";
+import type { EdgeForward, EdgeRoutes, EdgeRuntime, VmFile } from "./types";
 
 /**
  * A proxy the edge can run: what it adds to the edge's user-data and what it is sent when nodes
@@ -17,4 +17,6 @@ export interface EdgeProxy {
   routesPath: string;
   /** The file pushed when the node list changes (stdin of `portage-edge-apply`): every node on both ports. */
   routesFile(routes: EdgeRoutes): VmFile;
+  /** The same file while a migration's cutover sends every request to the target's edge instead. */
+  forwardFile(routes: EdgeRoutes, forward: EdgeForward): VmFile;
 }

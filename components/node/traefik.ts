@@ -80,7 +80,27 @@ export function traefikAdminConfig(): object {
 /** The load-balancer service of the local nodes; `app-other-regions` holds the rest when there are regions. */
 export const traefikServices = { local: "app", otherRegions: "app-other-regions", failover: "app-failover" };
 
-export function traefikRoutesConfig(routes: EdgeRoutes): object {
+/** The parts of Traefik's dynamic config (file provider) portage writes. */
+export interface TraefikDynamic {
+  http: {
+    routers: Record<string, TraefikRouter>;
+    middlewares: Record<string, object>;
+    services: Record<string, object>;
+    serversTransports?: Record<string, object>;
+  };
+  tcp?: { routers: Record<string, TraefikRouter>; services: Record<string, object> };
+}
+
+// A type, not an interface: tests read it as a plain record.
+export type TraefikRouter = {
+  entryPoints: string[];
+  rule: string;
+  service: string;
+  middlewares?: string[];
+  tls?: object;
+};
+
+export function traefikRoutesConfig(routes: EdgeRoutes): TraefikDynamic {
   const tls = routes.domain !== "";
   const local = localNodes(routes);
   const pool = (nodes: EdgeRoutes["nodes"]) => ({
@@ -113,7 +133,9 @@ export function traefikRoutesConfig(routes: EdgeRoutes): object {
         },
       },
       middlewares: {
-        // Resends a request only when the server could not be reached (Traefik stops once a server answers).
+        // Resends a request only when no byte of it reached a server (a refused or failed connection):
+        // Traefik's retry middleware stops for good once the request's headers were written
+        // (pkg/middlewares/retry, httptrace WroteHeaders), so a POST that went out is never sent twice.
         retry: { retry: { attempts: 3, initialInterval: "100ms" } },
       },
       services,

@@ -107,3 +107,13 @@ export interface EdgeRoutes {
   acmeServer?: string;
   nodes: { name: string; address: string; region?: string }[];
 }
+
+/**
+ * During a migration's cutover the source edge sends every request to the target cloud's edge, so
+ * clients whose DNS still points at the old address keep working. Switched on and off like any routes
+ * change: `portage-edge-apply` validates the file and the proxy takes it without dropping connections.
+ */
+export interface EdgeForward {
+  /** The target edge's private address, reached through the VPN between the two clouds. */
+  address: string;
+}

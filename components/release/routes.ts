@@ -4,7 +4,6 @@ import { acmePort, type Spec } from "../config";
 import { edgeMemberName, type Edge, type EdgeMember } from "../edge";
 import type { Fleet } from "../fleet";
 import type { EdgeRoutes } from "../node";
-import { haproxyForwardConfig } from "../node/haproxy-forward";
 import { edgeProxies } from "../node/proxy";
 import { edgeAgent, edgeRoutesKey } from "../rollout/protocol";
 
@@ -22,7 +21,7 @@ export interface EdgeRoutesObject {
 
 /**
  * A migration's cutover (stacks/migration.ts): the source's edges send every request to the target's
- * edge (components/node/haproxy-forward.ts). `members` gives the address an edge forwards to, or
+ * edge (components/node/haproxy-forward.ts, traefik-forward.ts). `members` gives the address an edge forwards to, or
  * undefined for an edge that cannot reach the target and keeps its own routes.
  */
 export interface EdgeForwarding {
@@ -44,7 +43,7 @@ export function edgeRoutesObjects(name: string, spec: Spec, edge: Edge, fleet: F
       .apply(([privateAddress, renewerAddress, nodes]) => edgeRoutes(spec, member, { privateAddress, renewerAddress, several, nodes }));
     const to = forward?.members(member);
     const content = to
-      ? pulumi.all([routes, to]).apply(([r, address]) => haproxyForwardConfig(r, { address }))
+      ? pulumi.all([routes, to]).apply(([r, address]) => edgeProxies[r.kind].forwardFile(r, { address }).content)
       : routes.apply((r) => edgeProxies[r.kind].routesFile(r).content);
     const agent = edgeAgent(member.spec);
     return {

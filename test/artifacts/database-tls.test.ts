@@ -119,6 +119,54 @@ describe("the example app and a Postgres with its own CA", () => {
     expect(result.stdout).toMatch(/\{:ok, %\{"database" => "verified", "host" => "localhost", "tls" => "tlsv1\.[23]"\}\}/);
   }, 90_000);
 
+  /**
+   * `portage-migrate status` from a node, as a migration's job runs it: the CA named by a key of the
+   * node's bucket (a portage-fetch that copies from the test directory), the server checked with it.
+   */
+  const migrateStatus = (host: string, ca: string, mode?: string) => {
+    const bin = join(dir, "bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "portage-fetch"), `#!/bin/sh\n[ "$1" = object ] && cp "${dir}/$2" "$3"\n`, { mode: 0o755 });
+    const url = `postgresql://postgres@${host}:${port}/postgres?sslmode=require`;
+    return run("bash", [join(__dirname, "..", "..", "components", "node", "files", "portage-migrate"), "status"], {
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH ?? ""}`,
+        PORTAGE_MIGRATE_SOURCE: url,
+        PORTAGE_MIGRATE_TARGET: url,
+        PORTAGE_MIGRATE_SOURCE_CA: ca,
+        PORTAGE_MIGRATE_TARGET_CA: ca,
+        ...(mode ? { PORTAGE_MIGRATE_SOURCE_SSLMODE: mode, PORTAGE_MIGRATE_TARGET_SSLMODE: mode } : {}),
+      },
+      timeoutMs: 60_000,
+    });
+  };
+
+  it("portage-migrate verifies both servers with the CA it is given (verify-full: chain and host name)", async () => {
+    const r = await migrateStatus("localhost", "ca.pem");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("source: the server is verified with the CA of ca.pem (verify-full)");
+    expect(r.stdout).toMatch(/source: PostgreSQL \d+/);
+    expect(r.stdout).toMatch(/target: PostgreSQL \d+/);
+  }, 60_000);
+
+  it("portage-migrate refuses a server its CA did not sign, before any step", async () => {
+    const r = await migrateStatus("localhost", "other-ca.pem");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/certificate verify failed/);
+    expect(r.stdout).not.toMatch(/PostgreSQL \d+/);
+  }, 60_000);
+
+  it("portage-migrate checks the host name with verify-full, and the chain alone with verify-ca (a Cloud SQL server by its address)", async () => {
+    // The test server's certificate names localhost, not 127.0.0.1, as Cloud SQL's names the instance.
+    const full = await migrateStatus("127.0.0.1", "ca.pem");
+    expect(full.code).not.toBe(0);
+    expect(full.stderr).toMatch(/does not match host name/);
+    const chain = await migrateStatus("127.0.0.1", "ca.pem", "verify-ca");
+    expect(chain.code, chain.stderr).toBe(0);
+    expect(chain.stdout).toContain("target: the server is verified with the CA of ca.pem (verify-ca)");
+  }, 60_000);
+
   it("refuses the server when DATABASE_CA_FILE holds another CA", async () => {
     const result = await check(join(dir, "other-ca.pem"));
     expect(result.code, result.stderr).toBe(0);

@@ -5,14 +5,15 @@
  */
 import Ajv from "ajv";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
-import { edgeFiles } from "../../components/node/edge";
+import { edgeFiles, edgeForwardRoutesFiles, edgeRoutesFiles } from "../../components/node/edge";
 import type { EdgeRuntime } from "../../components/node/types";
 import { secretRefs } from "../../components/secrets/names";
 import { install, password, runScript, scratchDir, removeScratchDirs } from "../../lab/scratch/scratch";
+import { routes } from "./support/variants";
 
 function scratchEdgeHost(kind: "haproxy" | "traefik", domain: string): { root: string; rt: EdgeRuntime } {
   const root = scratchDir(`edge-${kind}`);
@@ -123,6 +124,63 @@ describe("portage-edge-boot", () => {
     );
     expect(mode(pem)).toBe("600");
     expect(calls(root).at(-1)).toBe("reload haproxy");
+  });
+});
+
+describe("portage-edge-apply on a Traefik edge: a migration's forwarding and back", () => {
+  it("swaps the watched routes file by a rename (Traefik never reads half a file), shows the target in portage-edge-status, refuses a file without servers, switches back", async () => {
+    const { root } = scratchEdgeHost("traefik", "app.example.com");
+    writeFileSync(join(root, "usr/local/bin/traefik"), "#!/bin/sh\necho 'Version:      3.7.10'\n", { mode: 0o755 });
+    expect((await runScript(root, "portage-edge-boot", [], env)).code).toBe(0);
+    const dynamic = join(root, "etc/traefik/dynamic");
+    const target = join(dynamic, "portage.yml");
+    const dir = scratchDir("routes");
+    const input = (name: string, content: string) => {
+      writeFileSync(join(dir, name), content);
+      return join(dir, name);
+    };
+    const r = routes("traefik", true, 2);
+    const [normal] = edgeRoutesFiles(r);
+    const [forward] = edgeForwardRoutesFiles(r, { address: "10.200.0.5" });
+
+    const first = await runScript(root, "portage-edge-apply", [input("normal.yml", normal!.content)], env);
+    expect(first.stderr).toBe("");
+    expect(readFileSync(target, "utf8")).toBe(normal!.content);
+    const inode = statSync(target).ino;
+
+    // What the file provider's watch sees while the forwarding goes in: the file renamed in, never written.
+    const events: string[] = [];
+    const watcher = watch(dynamic, (event, name) => events.push(`${event} ${name}`));
+    const forwarding = await runScript(root, "portage-edge-apply", [input("forward.yml", forward!.content)], env);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    watcher.close();
+    expect(forwarding.stderr).toBe("");
+    expect(forwarding.stdout).toMatch(/routes applied: 1 servers/);
+    expect(readFileSync(target, "utf8")).toBe(forward!.content);
+    expect(statSync(target).ino).not.toBe(inode);
+    expect(events.length).toBeGreaterThan(0);
+    expect(
+      events.every((e) => e === "rename portage.yml"),
+      events.join(", "),
+    ).toBe(true);
+    expect(readdirSync(dynamic).sort()).toEqual(["admin.yml", "portage.yml"]);
+    expect(statSync(target).mode & 0o777).toBe(0o644);
+
+    // portage-edge-status names the target edge with the state Traefik's API gives its url.
+    const api = scratchDir("traefik-api");
+    const answer = JSON.stringify([{ name: "forward@file", serverStatus: { "https://10.200.0.5:443": "UP" } }]);
+    writeFileSync(join(api, "curl"), `#!/bin/sh\ncat <<'EOF'\n${answer}\nEOF\n`, { mode: 0o755 });
+    const status = await runScript(root, "portage-edge-status", [], { ...env, PATH: `${api}:${process.env.PATH}` });
+    expect(status.stderr).toBe("");
+    expect(status.stdout.trim()).toBe("target-edge 10.200.0.5:443 UP");
+
+    const broken = await runScript(root, "portage-edge-apply", [input("broken.yml", "http:\n  services: {}\n")], env);
+    expect(broken.code).not.toBe(0);
+    expect(broken.stderr).toMatch(/the new Traefik routes are invalid, the running ones are unchanged: .*no servers/);
+    expect(readFileSync(target, "utf8")).toBe(forward!.content);
+
+    expect((await runScript(root, "portage-edge-apply", [input("normal.yml", normal!.content)], env)).code).toBe(0);
+    expect(readFileSync(target, "utf8")).toBe(normal!.content);
   });
 });
 

@@ -10,7 +10,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
-import { edgeFiles, edgeRoutesFiles, edgeUserData, haproxyInitialPath } from "../../components/node/edge";
+import { edgeFiles, edgeForwardRoutesFiles, edgeRoutesFiles, edgeUserData, haproxyInitialPath } from "../../components/node/edge";
 import { haproxyConfig } from "../../components/node/haproxy";
 import { nodeFiles, nodeUserData } from "../../components/node/node";
 import { forVm, scriptDir } from "../../components/node/scripts";
@@ -18,6 +18,7 @@ import { privateAddressPlaceholder, traefikPaths } from "../../components/node/t
 import type { VmFile } from "../../components/node/types";
 import { scratchDir, removeScratchDirs } from "../../lab/scratch/scratch";
 import { haproxyCheck, throwawayCert } from "../support/haproxy";
+import { danglingReferences, traefikStructsSchema } from "../support/traefik";
 import { edgeRt, nodeRt, routes, userDataVariants } from "./support/variants";
 
 describe("haproxy -c accepts every rendered HAProxy config", () => {
@@ -190,6 +191,38 @@ describe("Traefik configs match Traefik's published JSON schemas", () => {
     const [file] = edgeRoutesFiles(routes("traefik", false, 1));
     const broken = parse(file!.content.replace("healthCheck", "healthCheckk")) as object;
     expect(dynamicSchema(broken)).toBe(false);
+  });
+
+  // A migration's cutover: the source edge forwards to the target edge (traefik-forward.ts).
+  const structs = ajv.compile(traefikStructsSchema);
+  const forwardCases = [
+    { domain: false, regions: undefined },
+    { domain: true, regions: undefined },
+    { domain: false, regions: ["virginia", "london"] },
+  ];
+  it.each(forwardCases)("forwarding to the target edge (domain: $domain, regions: $regions)", ({ domain, regions }) => {
+    const [file] = edgeForwardRoutesFiles(routes("traefik", domain, 6, regions), { address: "10.200.0.5" });
+    const config = parse(file!.content) as object;
+    expect(dynamicSchema(config), JSON.stringify(dynamicSchema.errors)).toBe(true);
+    expect(structs(config), JSON.stringify(structs.errors)).toBe(true);
+    expect(danglingReferences(config)).toEqual([]);
+  });
+
+  it.each([false, true])("the normal routes refer only to what they define (domain: %s)", (domain) => {
+    const [file] = edgeRoutesFiles(routes("traefik", domain, 6, ["virginia", "london"]));
+    expect(danglingReferences(parse(file!.content) as object)).toEqual([]);
+    expect(structs(parse(file!.content)), JSON.stringify(structs.errors)).toBe(true);
+  });
+
+  it("the forwarding checks can fail: a misspelt TCP router key, serversTransport key, health check key, or a missing transport", () => {
+    const [file] = edgeForwardRoutesFiles(routes("traefik", true, 1), { address: "10.200.0.5" });
+    const broken = (from: string, to: string) => parse(file!.content.replace(from, to)) as object;
+    expect(dynamicSchema(broken("entryPoints:\n        - web", "entryPoint:\n        - web"))).toBe(false);
+    expect(structs(broken("insecureSkipVerify", "insecureSkipVerifyy"))).toBe(false);
+    expect(structs(broken("hostname:", "hostName:"))).toBe(false);
+    expect(danglingReferences(broken("serversTransport: forward", "serversTransport: forwardd"))).toEqual([
+      "http service forward: serversTransport forwardd",
+    ]);
   });
 });
 

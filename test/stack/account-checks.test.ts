@@ -8,6 +8,9 @@ import { orderableProblem, severalOptions } from "../../components/database/aws-
 import { regionNotEnabled } from "../../tools/offline/mocks";
 import { gcpApis, gcpEnableCommand } from "../../components/cloud/prerequisites";
 import { runOffline } from "../../tools/offline/run";
+import { stackConfigMap, validConfig } from "../../tools/offline/stack";
+import { loadSpec } from "../../components/config";
+import { buildStack } from "../../stacks/program";
 import { A, all, one, regionOf, runAws } from "./aws-support";
 import { runGcp } from "./gcp-support";
 
@@ -26,6 +29,20 @@ describe("gcp: the project's APIs, checked in preview", () => {
     expect(gcpApis).toEqual(expect.arrayContaining(["compute.googleapis.com", "sqladmin.googleapis.com", "serviceusage.googleapis.com"]));
     const first = run.invokes.findIndex((i) => i.token !== "gcp:projects/getProjectService:getProjectService");
     expect(first).toBeGreaterThanOrEqual(gcpApis.length);
+  });
+
+  it("a migration into GCP also reads the Storage Transfer API (its bucket copy), a stack that does not move never does", async () => {
+    const moving = await runOffline(() => buildStack(loadSpec()), {
+      config: stackConfigMap({
+        overrides: validConfig({ "portage:provider": "aws", "portage:migration": { to: "gcp", phase: "replicate" } }),
+      }),
+      stack: "dev",
+    });
+    expect(moving.error).toBeUndefined();
+    const read = moving.invokes.filter((i) => i.token === "gcp:projects/getProjectService:getProjectService").map((i) => i.inputs.service);
+    expect(read.sort()).toEqual([...gcpApis, "storagetransfer.googleapis.com"].sort());
+    const still = await runGcp();
+    expect(still.invokes.map((i) => i.inputs.service)).not.toContain("storagetransfer.googleapis.com");
   });
 
   it("fails a fresh project's preview with the one gcloud line that enables what is off", async () => {

@@ -1,3 +1,4 @@
+import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { loadSpec, migrationPhases, type Cloud, type MigrationPhase } from "../../components/config";
 import { footprintPrefixes } from "../../components/migration";
@@ -249,7 +250,7 @@ describe.each([
     });
 
     it("the job gets portage-migrate on its standard input from an object of the target's bucket, named by its content", () => {
-      const tool = the("migration", objectType[to]);
+      const tool = the("migration", objectType[to], "migration-tool");
       expect(inputs(job).stdinKey).toBe(keyOf(tool));
       expect(keyOf(tool)).toMatch(/^migration\/portage-migrate-[0-9a-f]{16}$/);
       expect(inputs(tool).bucket).toBe(targetBucket);
@@ -280,6 +281,30 @@ describe.each([
           a.name.endsWith(`-${String(inputs(job).agent)}`),
         );
         expect(grant.member).toBe(`serviceAccount:${String(inputs(account!).accountId)}@p.iam.gserviceaccount.com`);
+      }
+    });
+
+    it(`the job node checks both servers with their CAs: RDS's by name (verify-full), Cloud SQL's by its chain (verify-ca)`, () => {
+      const text = String(plain(envEntry.inputs[to === "aws" ? "value" : "secretData"]));
+      const setting = (key: string) => new RegExp(`^${key}="([^"]*)"$`, "m").exec(text)?.[1];
+      const rdsBundle = "https://truststore.pki.rds.amazonaws.com/us-east-1/us-east-1-bundle.pem";
+      if (from === "aws") {
+        expect([setting("PORTAGE_MIGRATE_SOURCE_CA"), setting("PORTAGE_MIGRATE_SOURCE_SSLMODE")]).toEqual([rdsBundle, "verify-full"]);
+        // The target's own Cloud SQL CA, which the stack writes to the target's bucket for its nodes.
+        expect([setting("PORTAGE_MIGRATE_TARGET_CA"), setting("PORTAGE_MIGRATE_TARGET_SSLMODE")]).toEqual([
+          "database/server-ca.pem",
+          "verify-ca",
+        ]);
+        expect(find("migration", objectType.aws)).toEqual([]);
+      } else {
+        expect([setting("PORTAGE_MIGRATE_TARGET_CA"), setting("PORTAGE_MIGRATE_TARGET_SSLMODE")]).toEqual([rdsBundle, "verify-full"]);
+        // The Cloud SQL source's CA, copied into the target's bucket: the job node cannot read the source's.
+        const ca = the("migration", objectType.aws, "migration-env-source-ca");
+        expect([setting("PORTAGE_MIGRATE_SOURCE_CA"), setting("PORTAGE_MIGRATE_SOURCE_SSLMODE")]).toEqual([keyOf(ca), "verify-ca"]);
+        expect(keyOf(ca)).toBe("migration/source-database-ca.pem");
+        expect(inputs(ca).bucket).toBe(targetBucket);
+        expect(String(plain(ca.inputs.content))).toMatch(/^-----BEGIN CERTIFICATE-----/);
+        expect(job.options.dependsOn).toContain(ca.urn);
       }
     });
 
@@ -412,6 +437,45 @@ describe.each([
       expect(migrationPhases.map((p) => [p, status(p)])).toEqual(
         migrationPhases.map((p) => [p, p === "replicate" || p === "rollback" ? "ENABLED" : p === "cancel" ? undefined : "DISABLED"]),
       );
+    });
+
+    it("the bucket's last pass exists from cutover, kept unchanged through finish: the transfer once more, after the switch, the paused schedule and the forwarding", () => {
+      const passType = "pulumi-nodejs:dynamic/migration:BucketLastPass";
+      const passes = (phase: MigrationPhase) => runs.get(phase)!.resources.filter((r) => r.type === passType);
+      expect(migrationPhases.map((p) => [p, passes(p).length])).toEqual(
+        migrationPhases.map((p) => [p, p === "cutover" || p === "finish" ? 1 : 0]),
+      );
+      const { run, byUrn } = stepsOf("cutover");
+      const pass = passes("cutover")[0]!;
+      const transfer = (reveal(pass.inputs) as { transfer: Record<string, unknown> }).transfer;
+      if (from === "aws") {
+        const job = run.resources.find((r) => r.type === "gcp:storage/transferJob:TransferJob")!;
+        expect(transfer).toEqual({
+          kind: "storage-transfer",
+          project: String(job.inputs.project),
+          job: expect.stringMatching(/^transferJobs\//),
+        });
+        expect(pass.options.dependsOn).toContain(job.urn);
+      } else {
+        const task = run.resources.find((r) => r.type === "aws:datasync/task:Task")!;
+        expect(transfer).toEqual({
+          kind: "datasync",
+          region: "us-east-1",
+          taskArn: expect.stringMatching(/^arn:aws:datasync:us-east-1:\d{12}:task\/task-/),
+        });
+        expect(pass.options.dependsOn).toContain(task.urn);
+      }
+      const deps = pass.options.dependsOn.map((u) => byUrn.get(u)?.name);
+      expect(deps).toContain("migration-cutover");
+      // Every push of the source's edges' routes (the forwarding): the source's app takes no more writes.
+      const routes = run.resources.filter(
+        (r) => r.type === commandType && r.name.includes("edge-routes") && topName(byUrn, r) === "release",
+      );
+      expect(routes.length).toBeGreaterThanOrEqual(2);
+      for (const r of routes) expect(pass.options.dependsOn).toContain(r.urn);
+      // finish keeps every input: the pass never runs twice by accident.
+      expect(JSON.stringify(reveal(passes("finish")[0]!.inputs))).toBe(JSON.stringify(reveal(pass.inputs)));
+      expect((reveal(pass.inputs) as { timeoutSeconds: number }).timeoutSeconds).toBeGreaterThan(0);
     });
 
     it("finish with a domain waits for the domain to leave the source's edges (checked from the operator's machine)", async () => {
@@ -551,6 +615,79 @@ describe.each([
       }
       expect(before.resources.find((r) => r.type === "pulumi-nodejs:dynamic/rollout:Rollout")?.inputs.migrate).not.toBeNull();
     });
+  });
+});
+
+/** The source's edges' routes files in a phase, parsed as Traefik reads them. */
+function traefikRoutesIn(run: Awaited<ReturnType<typeof runPhase>>, phase: MigrationPhase, from: Cloud) {
+  const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+  const top = phase === "finish" ? `${from}-release` : "release";
+  return run.resources
+    .filter((r) => r.name.includes("edge-routes") && r.name.endsWith("-file") && topName(byUrn, r) === top)
+    .map((r) => {
+      const content = String((r.inputs.content instanceof Secret ? r.inputs.content.value : r.inputs.content) ?? "");
+      type Lb = { loadBalancer?: { servers: { url?: string; address?: string }[]; serversTransport?: string } };
+      const config = parse(content) as {
+        http: { routers: Record<string, { service: string }>; services: Record<string, Lb>; serversTransports?: Record<string, object> };
+        tcp?: { services: Record<string, Lb> };
+      };
+      return { name: r.name, content, config };
+    });
+}
+
+describe.each([
+  ["aws", "gcp"],
+  ["gcp", "aws"],
+] as const)("a stack with Traefik edges moving from %s to %s: the source's edges forward from cutover", async (from, to) => {
+  const traefik = (phase: MigrationPhase, more: StackConfig = {}) =>
+    runOffline(() => buildStack(loadSpec()), {
+      config: stackConfigMap({ overrides: { ...config(from, to, phase), "portage:edge": { kind: "traefik" }, ...more } }),
+      stack: "prod",
+    });
+  const runs = new Map(await Promise.all((["cutover", "rollback", "finish"] as const).map(async (p) => [p, await traefik(p)] as const)));
+
+  it.each(["cutover", "finish"] as const)("%s: the edges that reach the VPN send every request to the target edge's port 80", (phase) => {
+    const run = runs.get(phase)!;
+    expect(run.error).toBeUndefined();
+    const files = traefikRoutesIn(run, phase, from);
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    const forwarding = files.filter((f) => f.config.http.services.forward);
+    // AWS's edges outside the primary region have no path to the VPN (peering is not transitive).
+    expect(forwarding.length).toBe(from === "gcp" ? files.length : files.filter((f) => !f.name.includes("london")).length);
+    for (const f of forwarding) expect(Object.values(f.config.http.routers).map((r) => r.service)).toEqual(["forward"]);
+    const targets = new Set(forwarding.map((f) => f.config.http.services.forward?.loadBalancer?.servers.map((s) => s.url).join()));
+    expect(targets.size).toBe(1);
+    expect([...targets][0]).toMatch(/^http:\/\/10\.\d+\.\d+\.\d+:80$/);
+    // The others keep serving their own nodes.
+    for (const f of files.filter((f) => !forwarding.includes(f))) expect(f.content).not.toContain("forward");
+  });
+
+  it("rollback: every source edge serves its own nodes again", () => {
+    const run = runs.get("rollback")!;
+    expect(run.error).toBeUndefined();
+    const files = traefikRoutesIn(run, "rollback", from);
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const f of files) {
+      expect(f.config.http.services.forward, f.name).toBeUndefined();
+      expect(f.config.http.services.app?.loadBalancer?.servers.length, f.name).toBeGreaterThan(0);
+      expect(f.config.tcp, f.name).toBeUndefined();
+    }
+  });
+
+  it("cutover with a domain (one edge): HTTPS to the target edge with the domain as SNI, and port 80 whole to the target (its ACME challenges)", async () => {
+    // Traefik keeps its certificate on its own edge: a domain means one region and one edge.
+    const run = await traefik("cutover", {
+      "portage:edge": { kind: "traefik", domain: "app.example.com", acmeEmail: "ops@example.com", count: 1 },
+      "portage:fleet": { regions: ["virginia"], nodesPerRegion: 2 },
+    });
+    expect(run.error).toBeUndefined();
+    const files = traefikRoutesIn(run, "cutover", from);
+    expect(files).toHaveLength(1);
+    const { config } = files[0]!;
+    const address = /^https:\/\/(10\.\d+\.\d+\.\d+):443$/.exec(config.http.services.forward?.loadBalancer?.servers[0]?.url ?? "")?.[1];
+    expect(address).toBeDefined();
+    expect(config.http.serversTransports).toEqual({ forward: { serverName: "app.example.com", insecureSkipVerify: true } });
+    expect(config.tcp?.services["forward-web"]?.loadBalancer?.servers).toEqual([{ address: `${address}:80` }]);
   });
 });
 

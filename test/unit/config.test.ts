@@ -604,11 +604,6 @@ const cases: Case[] = [
     message: "portage:migration.to: is required; use aws or gcp",
   },
   {
-    what: "a migration from a traefik edge, which cannot forward during cutover",
-    overrides: { "portage:migration": { to: "gcp", phase: "replicate" }, "portage:edge": { kind: "traefik" } },
-    message: 'portage:migration: portage:edge.kind is "traefik": during cutover the source edge forwards every request to the target edge',
-  },
-  {
     what: "a migration whose target needs a gcp project",
     overrides: { "portage:migration": { to: "gcp", phase: "replicate" }, "gcp:project": "" },
     message: "gcp:project: is required when portage:migration.to is gcp",
@@ -734,6 +729,14 @@ describe("the spec resolved for a cloud other than portage:provider (a footprint
       expect(spec.clouds.aws?.addresses.space.name).toBe(space);
       expect(spec.clouds.gcp?.addresses.space.name).toBe(other);
       expect(spec.clouds.gcp?.primary.cidr).toBe(primary);
+    }
+  });
+
+  it("a migration is accepted from either edge kind (both forward during cutover)", () => {
+    for (const kind of ["haproxy", "traefik"]) {
+      const spec = parse({ "portage:edge": { kind }, "portage:migration": { to: "gcp", phase: "cutover" } });
+      expect(spec.edge.kind).toBe(kind);
+      expect(spec.migration).toEqual({ from: "aws", to: "gcp", phase: "cutover" });
     }
   });
 

@@ -4,9 +4,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { edgeForwardRoutesFiles, haproxyForwardConfig, migrateExit, migrationEnv, migrationToolFile } from "../../components/migration";
+import { parse } from "yaml";
+import {
+  edgeForwardRoutesFiles,
+  haproxyForwardConfig,
+  migrateExit,
+  migrationEnv,
+  migrationToolFile,
+  traefikForwardConfig,
+} from "../../components/migration";
 import { stillAtSource } from "../../components/migration/domain";
+import { edgeRoutesFiles } from "../../components/node/edge";
 import { haproxyConfig } from "../../components/node/haproxy";
+import { traefikRoutesConfig } from "../../components/node/traefik";
 import { summarize, type WriteOutcome } from "../../lab/migration/writes";
 import { routes } from "../artifacts/support/variants";
 import { section } from "../support/haproxy";
@@ -44,11 +54,99 @@ describe("the source edge's forwarding to the target edge", () => {
     expect(web.some((l) => l.startsWith("use_backend acme"))).toBe(false);
   });
 
-  it("is pushed like any routes change, and refuses a Traefik edge with a clear error", () => {
+  it("is pushed like any routes change, to the file the routes go to", () => {
     const [file] = edgeForwardRoutesFiles(plain, { address: "10.200.0.5" });
     expect(file?.path).toBe("/etc/haproxy/haproxy.cfg");
     expect(file?.content).toBe(forwarding);
-    expect(() => edgeForwardRoutesFiles(routes("traefik", false, 1), { address: "10.200.0.5" })).toThrow(/HAProxy edges only/);
+  });
+});
+
+describe("a Traefik source edge's forwarding to the target edge", () => {
+  const to = { address: "10.200.0.5" };
+  const plain = routes("traefik", false, 3);
+  const tls = routes("traefik", true, 3);
+  type Loaded = {
+    http: {
+      routers: Record<string, { entryPoints: string[]; rule: string; service: string; middlewares?: string[]; tls?: object }>;
+      middlewares: Record<string, { retry?: Record<string, unknown> }>;
+      services: Record<string, { loadBalancer?: Record<string, unknown> }>;
+      serversTransports?: Record<string, Record<string, unknown>>;
+    };
+    tcp?: { routers: Record<string, { entryPoints: string[]; rule: string; service: string }>; services: Record<string, unknown> };
+  };
+  // What Traefik reads: the pushed file, parsed.
+  const pushed = (r: typeof plain) => {
+    const [file] = edgeForwardRoutesFiles(r, to);
+    return { file: file!, config: parse(file!.content) as Loaded };
+  };
+
+  it("without a domain: every web router sends to the target's port 80, health-checked on the app's path", () => {
+    const { config } = pushed(plain);
+    expect(Object.values(config.http.routers).map((r) => [r.entryPoints, r.service])).toEqual([[["web"], "forward"]]);
+    expect(config.http.services).toEqual({
+      forward: {
+        loadBalancer: {
+          servers: [{ url: "http://10.200.0.5:80" }],
+          healthCheck: { path: "/ping", interval: "2s", timeout: "1s" },
+          passHostHeader: true,
+        },
+      },
+    });
+    expect(config.tcp).toBeUndefined();
+    expect(config.http.serversTransports).toBeUndefined();
+  });
+
+  it("with a domain: the target's HTTPS port, the domain as SNI and Host, its certificate not verified yet", () => {
+    const { config } = pushed(tls);
+    const router = config.http.routers.app!;
+    expect(router).toMatchObject({ entryPoints: ["websecure"], rule: "Host(`app.example.com`)", service: "forward" });
+    // The source still presents its own certificate to its clients.
+    expect(router.tls).toEqual({ certResolver: "letsencrypt" });
+    expect(config.http.services.forward?.loadBalancer).toEqual({
+      servers: [{ url: "https://10.200.0.5:443" }],
+      healthCheck: { path: "/ping", interval: "2s", timeout: "1s", hostname: "app.example.com" },
+      passHostHeader: true,
+      serversTransport: "forward",
+    });
+    expect(config.http.serversTransports).toEqual({ forward: { serverName: "app.example.com", insecureSkipVerify: true } });
+  });
+
+  it("with a domain: port 80 goes whole to the target's port 80 by a TCP router, so the target's ACME challenges reach the target", () => {
+    const { config } = pushed(tls);
+    // Traefik's own ACME router takes /.well-known/acme-challenge/ on `web` at priority MaxInt
+    // before any HTTP router; a TCP router of the entry point is matched before it.
+    expect(config.tcp).toEqual({
+      routers: { "forward-web": { entryPoints: ["web"], rule: "HostSNI(`*`)", service: "forward-web" } },
+      services: { "forward-web": { loadBalancer: { servers: [{ address: "10.200.0.5:80" }] } } },
+    });
+    expect(Object.values(config.http.routers).some((r) => r.entryPoints.includes("web"))).toBe(false);
+  });
+
+  it("never sends a POST twice: the forwarding router keeps the node routes' retry, which resends only what never left", () => {
+    for (const r of [plain, tls]) {
+      const { config } = pushed(r);
+      const normal = traefikRoutesConfig(r);
+      expect(config.http.routers.app!.middlewares).toEqual(normal.http.routers.app!.middlewares);
+      expect(config.http.middlewares).toEqual(normal.http.middlewares);
+      // Only attempts and a backoff: no status codes to retry on (those would resend a request that was answered).
+      expect(Object.keys(config.http.middlewares.retry!.retry!).sort()).toEqual(["attempts", "initialInterval"]);
+    }
+  });
+
+  it("with regions: the failover pools give way to the one forwarding service", () => {
+    const { config } = pushed(routes("traefik", false, 6, ["virginia", "london"]));
+    expect(Object.keys(config.http.services)).toEqual(["forward"]);
+    expect(config.http.routers.app!.service).toBe("forward");
+  });
+
+  it("goes to the routes file Traefik watches, the target named for portage-edge-status; the normal file switches back", () => {
+    const { file } = pushed(tls);
+    const [normal] = edgeRoutesFiles(tls);
+    expect(file.path).toBe("/etc/traefik/dynamic/portage.yml");
+    expect(file.path).toBe(normal!.path);
+    expect(file.content).toMatch(/url: https:\/\/10\.200\.0\.5:443 # target-edge$/m);
+    expect(parse(normal!.content)).toEqual(traefikRoutesConfig(tls));
+    expect(traefikForwardConfig(tls, to)).toEqual(parse(file.content));
   });
 });
 
@@ -60,10 +158,10 @@ describe("portage-migrate's interface", () => {
       env: { PATH: process.env.PATH ?? "", ...env },
     });
 
-  it("is installed as /usr/local/bin/portage-migrate, executable, small enough for the node bundle", () => {
+  it("is installed as /usr/local/bin/portage-migrate, executable, within its budget (docs/migration.md)", () => {
     expect(tool.path).toBe("/usr/local/bin/portage-migrate");
     expect(tool.mode).toBe("0755");
-    expect(gzipSync(tool.content, { level: 9 }).length).toBeLessThan(9 * 1024);
+    expect(gzipSync(tool.content, { level: 9 }).length).toBeLessThan(10 * 1024);
   });
 
   it("prints its usage and exits 2 without a command or with an unknown one", () => {

@@ -27,13 +27,6 @@ export function migrationSection({ raw, problems }: SectionInput): MigrationSpec
         `Upgrade the database on ${raw.provider} first, then migrate`,
     );
   }
-  if (raw.edge.kind !== "haproxy") {
-    problems.at(
-      "migration",
-      `portage:edge.kind is ${shown(raw.edge.kind)}: during cutover the source edge forwards every request to the target edge, which portage renders for HAProxy only; ` +
-        `switch the edge to haproxy before migrating (a new edge VM on the same address)`,
-    );
-  }
   return { from: raw.provider, to: m.to, phase: m.phase };
 }
 
