@@ -1,5 +1,5 @@
 import { resourcePolicy, stackPolicy } from "./define";
-import { isProduction, shown, type Labels } from "./facts";
+import { isProduction, leavingOf, shown, type Labels } from "./facts";
 import { relatedResource } from "./stack";
 
 export const rdsInstance = "aws:rds/instance:Instance";
@@ -70,6 +70,8 @@ export const awsRdsDeletionProtection = resourcePolicy<RdsInstanceProps>({
   remediationSteps: "Set deletionProtection: true on production stacks (portage:production true does it).",
   types: [rdsInstance],
   validate: (props, args, report) => {
+    // A database a migration lets go of is deletable on purpose; aws-rds-final-snapshot still holds.
+    if (leavingOf(props) !== undefined) return;
     if (isProduction(props, args.provider) && props.deletionProtection !== true) {
       report(
         `deletionProtection is ${shown(props.deletionProtection)} on a production database (portage-production=true); set it to true.`,

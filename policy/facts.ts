@@ -14,6 +14,12 @@ export interface Labelled {
 
 export const roleTag = "portage-role";
 export const productionTag = "portage-production";
+/**
+ * On a production database the stack lets go of (`moved`: a finished migration's source, `cancelled`:
+ * a cancelled one's target): unprotected on purpose, so that the update closing the migration deletes
+ * it, and kept by its final snapshot or backup instead.
+ */
+export const leavingTag = "portage-leaving";
 
 /** `edge`, `node`, `database`, `bucket`, or undefined when the resource does not say. */
 export function roleOf(props: Labelled): string | undefined {
@@ -33,6 +39,11 @@ export function isProduction(props: Labelled, provider?: Pick<PolicyProviderReso
   if (own !== undefined) return own === "true";
   const defaults = providerDefaults(provider?.props ?? {});
   return defaults[productionTag] === "true";
+}
+
+/** A database the stack lets go of (see `leavingTag`): why, or undefined. */
+export function leavingOf(props: Labelled): string | undefined {
+  return labelsOf(props)[leavingTag];
 }
 
 function labelsOf(props: Labelled): Labels {

@@ -1,5 +1,5 @@
 import { resourcePolicy } from "./define";
-import { isProduction, isWorld, shown, type Labels } from "./facts";
+import { isProduction, isWorld, leavingOf, shown, type Labels } from "./facts";
 
 export const sqlInstance = "gcp:sql/databaseInstance:DatabaseInstance";
 
@@ -78,7 +78,8 @@ export const gcpSqlDeletionProtection = resourcePolicy<SqlInstanceProps>({
   remediationSteps: "Set deletionProtection: true and settings.deletionProtectionEnabled: true on production stacks.",
   types: [sqlInstance],
   validate: (props, args, report) => {
-    if (!isProduction(props, args.provider)) return;
+    // A database a migration lets go of is deletable on purpose; gcp-sql-final-backup still holds.
+    if (!isProduction(props, args.provider) || leavingOf(props) !== undefined) return;
     // deletionProtection guards against Pulumi (provider default true); deletionProtectionEnabled against anyone.
     if (props.deletionProtection === false) report("deletionProtection is false on a production database; set it to true.");
     if (props.settings?.deletionProtectionEnabled !== true) {

@@ -1,42 +1,26 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, type Cloud, type MigrationPhase, type MigrationSpec, type Spec } from "../components/config";
+import type { Cloud, MigrationPhase, MigrationSpec, Spec } from "../components/config";
 import { footprint, type Footprint, type FootprintRole, type FootprintTransforms } from "../components/footprint";
 import type { EdgeMember } from "../components/edge";
 import { Migration } from "../components/migration";
 import { Vpn } from "../components/vpn";
 
 /**
- * The phases of `portage:migration` this version of portage carries out on the real cloud. A phase is
- * listed once everything it promises exists as stack resources (issue 11: the target footprint, the
- * VPN, the replication and transfer jobs for replicate; the switch for cutover and rollback; the
- * checks, the final snapshot and the removal for finish). Until then the program refuses it before
- * any resource is created: an accepted input must work.
+ * What each phase makes of the two footprints: their roles, and whether the target answers (its edge
+ * is the one the outputs describe, the one the domain should resolve to). The target is `beside`
+ * until the end: it becomes the serving footprint by a rename when the user closes a finished
+ * migration (`portage:provider` set to the target, `portage:migration` dropped), or it is deleted by
+ * the update that closes a cancelled one.
  */
-export const builtPhases: readonly MigrationPhase[] = ["replicate", "cutover", "rollback", "finish"];
-
-/** Refuses a migration phase this version does not build yet; says what to do instead. */
-export function refuseUnbuilt(migration: MigrationSpec | undefined): void {
-  if (!migration || builtPhases.includes(migration.phase)) return;
-  const built = builtPhases.length > 0 ? `it builds ${builtPhases.join(", ")}` : "it builds none yet";
-  throw new ConfigError([
-    `portage:migration: this version of portage validates a migration but does not build phase ${migration.phase} yet (${built}); remove the key (nothing was created or changed)`,
-  ]);
-}
-
-/**
- * What each phase makes of the two footprints: the source's role, and whether the target answers
- * (its edge is the one the outputs describe, the one the domain should resolve to). The target is
- * always `beside`: it becomes the serving footprint by a rename when the user closes the migration
- * (`portage:provider` set to the target, `portage:migration` dropped).
- */
-const phases: Record<MigrationPhase, { source: FootprintRole; targetAnswers: boolean }> = {
-  replicate: { source: "serving", targetAnswers: false },
-  cutover: { source: "serving", targetAnswers: true },
-  rollback: { source: "serving", targetAnswers: false },
+const phases: Record<MigrationPhase, { source: FootprintRole; target: FootprintRole; targetAnswers: boolean }> = {
+  replicate: { source: "serving", target: "beside", targetAnswers: false },
+  cutover: { source: "serving", target: "beside", targetAnswers: true },
+  rollback: { source: "serving", target: "beside", targetAnswers: false },
   // The source stays until the update that closes the migration, unprotected, its data kept by a final snapshot.
-  finish: { source: "leaving", targetAnswers: true },
-  // The target stays until portage:migration is dropped: the source's replication is removed first.
-  cancel: { source: "serving", targetAnswers: false },
+  finish: { source: "leaving", target: "beside", targetAnswers: true },
+  // The source serves alone (it took every write, or got them back at the rollback): the target is
+  // disposable, unprotected, its database kept by a final snapshot, until portage:migration is dropped.
+  cancel: { source: "serving", target: "cancelled", targetAnswers: false },
 };
 
 export interface MigrationFootprints {
@@ -45,7 +29,7 @@ export interface MigrationFootprints {
   target: Footprint;
   /** The footprint whose edge takes the traffic in this phase: the outputs describe it. */
   answering: Footprint;
-  /** Joins the two networks from replicate until the migration is closed (finish still needs it: portage-migrate finish). */
+  /** Joins the two networks from replicate until the migration is closed (finish and cancel still need it: their step crosses it). */
   vpn: Vpn;
   /** The database's replication and the bucket's copy, through the VPN. */
   moving: Migration;
@@ -87,7 +71,7 @@ export function migrationFootprints(
   });
   const target = footprint(migration.to, spec, {
     ...options,
-    role: "beside",
+    role: plan.target,
     secrets: source.secrets.generated,
     moving: { migrations: false },
   });

@@ -3,8 +3,8 @@ import { loadSpec, type Cloud, type MigrationPhase, type Spec } from "../compone
 import type { EdgeEntry } from "../components/edge";
 import type { NodeInfo } from "../components/fleet";
 import { footprint, type Footprint } from "../components/footprint";
-import { DataGuard } from "../components/guard";
-import { migrationFootprints, refuseUnbuilt } from "./migration";
+import { DataGuard, dataServices } from "../components/guard";
+import { migrationFootprints } from "./migration";
 import { transforms, type StackTransforms } from "./transforms";
 
 /** The stack outputs: the same names and shapes on every cloud. */
@@ -42,7 +42,7 @@ export interface StackOutputs {
     answering: Cloud;
     sourceEdgeAddress: pulumi.Output<string>;
     targetEdgeAddress: pulumi.Output<string>;
-    /** After finish: what closes the migration (the data guard checks the same values). */
+    /** After finish or cancel: what closes the migration (the data guard checks the same values after finish). */
     next?: string;
   };
 }
@@ -54,12 +54,10 @@ export interface StackOutputs {
  * Cloud code lives in the components; this file never branches on the cloud.
  */
 export function portage(t: StackTransforms = transforms): StackOutputs {
-  const spec = loadSpec();
-  refuseUnbuilt(spec.migration);
-  return buildStack(spec, t);
+  return buildStack(loadSpec(), t);
 }
 
-/** The stack's resources and outputs for a validated spec (the tests build unreleased phases through it). */
+/** The stack's resources and outputs for a validated spec. */
 export function buildStack(spec: Spec, t: StackTransforms = transforms): StackOutputs {
   const guard = new DataGuard("data-guard", spec);
   const { migration } = spec;
@@ -75,6 +73,7 @@ export function buildStack(spec: Spec, t: StackTransforms = transforms): StackOu
       sourceEdgeAddress: moving.source.edge.publicAddress,
       targetEdgeAddress: moving.target.edge.publicAddress,
       ...(migration.phase === "finish" ? { next: closingStep(moving.target) } : {}),
+      ...(migration.phase === "cancel" ? { next: cancelClosingStep(spec, moving.source, moving.target) } : {}),
     },
   };
 }
@@ -85,6 +84,18 @@ function closingStep(target: Footprint): string {
   return (
     `set portage:provider ${target.cloud}, portage:addressSpace ${target.spec.addresses.space.name} and portage:fleet.regions ${regions}, ` +
     `drop portage:migration, then pulumi up: the target becomes the serving footprint (renamed, nothing replaced), the source and the VPN are deleted (the source database's final snapshot is kept)`
+  );
+}
+
+/** The config that closes a cancelled migration: the source's keys as they are, `portage:migration` dropped. */
+function cancelClosingStep(spec: Spec, source: Footprint, target: Footprint): string {
+  const regions = JSON.stringify(source.spec.regions.map((r) => r.key));
+  const services = dataServices[target.cloud];
+  const bucket = spec.production ? `, its ${services.bucket} bucket stays in the cloud with its objects, outside the stack` : "";
+  return (
+    `keep portage:provider ${source.cloud}, portage:addressSpace ${source.spec.addresses.space.name} and portage:fleet.regions ${regions}, ` +
+    `drop portage:migration, then pulumi up: the ${target.cloud} target and the VPN are deleted ` +
+    `(its ${services.database} database's final snapshot is kept${bucket}); nothing of the source changes`
   );
 }
 

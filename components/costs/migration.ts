@@ -56,7 +56,8 @@ export function migrationCost(spec: Spec, estimate: (spec: Spec, cloud: CloudSpe
   const lines = [
     ...target.lines.map((l) => ({ item: `target on ${migration.to}: ${l.item}`, monthly: l.monthly })),
     { item: "VPN: 2 AWS Site-to-Site connections and 4 HA VPN tunnels", monthly: Math.round(vpnMonthly() * 100) / 100 },
-    { item: bucketCopyItem[migration.to], monthly: bucketCopyMonthly(migration.to) },
+    // Cancelled, the copy is gone; the target and the VPN stay until portage:migration is dropped.
+    ...(migration.phase === "cancel" ? [] : [{ item: bucketCopyItem[migration.to], monthly: bucketCopyMonthly(migration.to) }]),
   ];
   const total = Math.round(lines.reduce((sum, l) => sum + l.monthly, 0) * 100) / 100;
   return { lines, total, unpriced: target.unpriced };

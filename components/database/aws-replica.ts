@@ -6,7 +6,7 @@ import type { AwsRegionNetwork } from "../network";
 import { transform, type Transform } from "../transform";
 import { rdsGroups } from "./aws-groups";
 import { orderableClass } from "./aws-orderable";
-import type { DatabaseInputs, ReplicaEndpoint } from "./types";
+import { leavingTag, type DatabaseInputs, type ReplicaEndpoint } from "./types";
 
 /** Per-resource escape hatches for the aws read replicas (see components/transform.ts). */
 export interface AwsReplicaTransforms {
@@ -42,7 +42,7 @@ export function createReplicas(
 ): AwsReplica[] {
   const { spec, cloud } = args;
   const db = spec.database;
-  const guarded = spec.production && !(args.leaving ?? false);
+  const guarded = spec.production && args.leaving === undefined;
   return cloud.database.replicas.map((region) => {
     const net = regionNetwork(args, region);
     const base = `${name}-${region.key}`;
@@ -103,7 +103,7 @@ export function createReplicas(
           // DeleteDBInstance: a final snapshot "can't be specified when deleting a read replica".
           skipFinalSnapshot: true,
           deleteAutomatedBackups: true,
-          tags,
+          tags: { ...tags, ...(args.leaving ? { [leavingTag]: args.leaving } : {}) },
         },
         opts,
       ),

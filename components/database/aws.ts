@@ -1,11 +1,12 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { awsNames } from "../names";
 import { transform, type Transform } from "../transform";
 import { orderableClass } from "./aws-orderable";
 import { createReplicas, type AwsReplica, type AwsReplicaTransforms } from "./aws-replica";
 import { rdsGroups } from "./aws-groups";
-import type { DatabaseCredentials, DatabaseEndpoint, DatabaseInputs } from "./types";
+import { leavingTag, type DatabaseCredentials, type DatabaseEndpoint, type DatabaseInputs } from "./types";
 
 /** Per-resource escape hatches for the aws database (see components/transform.ts). */
 export interface AwsDatabaseTransforms extends AwsReplicaTransforms {
@@ -43,9 +44,9 @@ export function createDatabase(
   const net = args.network.handle;
   const db = spec.database;
   const production = spec.production;
-  // Leaving (a finished migration): deletable by the update that completes the move, with a final
-  // snapshot and the automated backups kept, in dev stacks too.
-  const leaving = args.leaving ?? false;
+  // Let go of (a finished migration's source, a cancelled one's target): deletable by the update that
+  // closes the migration, with a final snapshot and the automated backups kept, in dev stacks too.
+  const leaving = args.leaving !== undefined;
   const kept = production || leaving;
   const opts: pulumi.CustomResourceOptions = { provider: args.providers.handle.primary.provider, parent, protect: production && !leaving };
   // The group's family follows the major version, and a new family is a new group (the provider
@@ -96,13 +97,30 @@ export function createDatabase(
         copyTagsToSnapshot: true,
         deletionProtection: production && !leaving,
         skipFinalSnapshot: !kept,
-        ...(kept ? { finalSnapshotIdentifier: awsNames.finalSnapshotIdentifier(leaving ? `${spec.prefix}-moved` : spec.prefix) } : {}),
+        ...(kept ? { finalSnapshotIdentifier: finalSnapshot(name, spec.prefix, args.leaving, parent) } : {}),
         deleteAutomatedBackups: !kept,
-        tags,
+        tags: { ...tags, ...(args.leaving ? { [leavingTag]: args.leaving } : {}) },
       },
       opts,
     ),
   );
   const replicas = createReplicas(name, args, instance, t, parent);
   return { instance, replicas, host: instance.address, port: instance.port };
+}
+
+/**
+ * The final snapshot's name (unique in the account and region: RDS refuses the deletion when a
+ * snapshot of that name exists, DeleteDBInstance's FinalDBSnapshotIdentifier). A cancelled target's
+ * carries a random part made when the migration is cancelled: a stack may start and cancel a move
+ * more than once, and each attempt's snapshot is kept until its owner deletes it.
+ */
+function finalSnapshot(
+  name: string,
+  prefix: string,
+  leaving: "moved" | "cancelled" | undefined,
+  parent: pulumi.Resource,
+): pulumi.Input<string> {
+  if (leaving !== "cancelled") return awsNames.finalSnapshotIdentifier(leaving === "moved" ? `${prefix}-moved` : prefix);
+  const attempt = new random.RandomId(`${name}-cancelled`, { byteLength: 4 }, { parent });
+  return attempt.hex.apply((hex) => `${awsNames.finalSnapshotIdentifier(`${prefix}-cancelled`)}-${hex}`);
 }

@@ -4,7 +4,7 @@ import type { Spec } from "../config";
 import { stackTags } from "../names";
 import { transform, type Transform } from "../transform";
 import { cloudSqlReplicationFlags } from "./replication";
-import type { DatabaseCredentials, DatabaseEndpoint, DatabaseInputs, ReplicaEndpoint } from "./types";
+import { leavingTag, type DatabaseCredentials, type DatabaseEndpoint, type DatabaseInputs, type ReplicaEndpoint } from "./types";
 
 /** Per-resource escape hatches for the gcp database (see components/transform.ts). */
 export interface GcpDatabaseTransforms {
@@ -38,8 +38,9 @@ export function createDatabase(
 ): GcpDatabase {
   const { spec, cloud } = args;
   const network = args.network.handle;
-  // Leaving (a finished migration): deletable by the update that completes the move, with a final backup kept.
-  const leaving = args.leaving ?? false;
+  // Let go of (a finished migration's source, a cancelled one's target): deletable by the update that
+  // closes the migration, with a final backup kept.
+  const leaving = args.leaving !== undefined;
   const guarded = spec.production && !leaving;
   const opts = { parent, provider: args.providers.handle.provider, protect: guarded };
   const db = spec.database;
@@ -95,7 +96,7 @@ export function createDatabase(
           backupConfiguration: backups(spec),
           ...(spec.production || leaving ? { finalBackupConfig: { enabled: true, retentionDays: 30 } } : {}),
           // Provider default labels reach top-level `labels` only; Cloud SQL's are in settings.
-          userLabels: { ...stackTags(spec, "gcp"), "portage-role": "database" },
+          userLabels: { ...stackTags(spec, "gcp"), "portage-role": "database", ...(args.leaving ? { [leavingTag]: args.leaving } : {}) },
         },
       },
       instanceOpts,
@@ -120,7 +121,11 @@ export function createDatabase(
             ...shared.settings,
             availabilityType: "ZONAL",
             backupConfiguration: { enabled: false },
-            userLabels: { ...stackTags(spec, "gcp"), "portage-role": "database-replica" },
+            userLabels: {
+              ...stackTags(spec, "gcp"),
+              "portage-role": "database-replica",
+              ...(args.leaving ? { [leavingTag]: args.leaving } : {}),
+            },
           },
         },
         instanceOpts,

@@ -13,13 +13,20 @@ export interface DatabaseInputs<C extends Cloud = Cloud> extends OnCloud<C> {
    */
   network: Network<C>;
   /**
-   * The stack is moving off this footprint (a migration's finish): the database is kept by a final
-   * snapshot (RDS) or final backup (Cloud SQL), no longer by protection, so that the update that
-   * completes the move can delete it.
-   * @default false
+   * The stack lets go of this database: `moved` (the source once a migration finishes) or
+   * `cancelled` (the target of a cancelled migration). It is kept by a final snapshot (RDS) or final
+   * backup (Cloud SQL), no longer by protection, so that the update that closes the migration can
+   * delete it.
+   * @default undefined (kept by protection in production)
    */
-  leaving?: boolean;
+  leaving?: "moved" | "cancelled";
 }
+
+/**
+ * The tag (RDS) or label (Cloud SQL) that says why a database is let go of (`leaving`): the policy
+ * pack's deletion-protection rules skip it (policy/facts.ts `leavingTag`), its final-snapshot rules do not.
+ */
+export const leavingTag = "portage-leaving";
 
 /** What the component hands an implementation besides its inputs: the credentials it generated. */
 export interface DatabaseCredentials {

@@ -10,7 +10,7 @@ import { Fleet } from "../fleet";
 import { Network } from "../network";
 import { Release } from "../release";
 import { Secrets } from "../secrets";
-import { componentName } from "./names";
+import { componentName, lettingGo } from "./names";
 import type { Footprint, FootprintOptions } from "./types";
 
 export { componentName, type FootprintRole } from "./names";
@@ -29,7 +29,7 @@ export type { Footprint, FootprintOptions, FootprintTransforms } from "./types";
  */
 export function footprint<C extends Cloud>(cloud: C, spec: Spec, options: FootprintOptions = {}): Footprint<C> {
   const role = options.role ?? "serving";
-  const leaving = role === "leaving";
+  const letGo = lettingGo(role);
   const at = cloudSpec(spec, cloud);
   const t = options.transforms ?? {};
   /** A component under its footprint's logical name (names.ts). */
@@ -41,8 +41,8 @@ export function footprint<C extends Cloud>(cloud: C, spec: Spec, options: Footpr
   const providers = make(Providers, "cloud", { spec, cloud: at, guard: options.guard });
   const on = { spec, cloud: at, providers };
   const network = make(Network, "network", { ...on, transform: t.network });
-  const bucket = make(Bucket, "bucket", { ...on, leaving, transform: t.bucket });
-  const database = make(Database, "database", { ...on, network, leaving, transform: t.database });
+  const bucket = make(Bucket, "bucket", { ...on, leaving: letGo !== undefined, transform: t.bucket });
+  const database = make(Database, "database", { ...on, network, ...(letGo ? { leaving: letGo } : {}), transform: t.database });
   // Cloud SQL's server CA goes to the bucket, for the nodes to verify the server (RDS's is public).
   // Named after the database component, so that a renamed footprint aliases it instead of replacing it.
   if (cloud === "gcp") {

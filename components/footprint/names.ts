@@ -8,9 +8,16 @@ import type { Cloud } from "../config";
  * - `beside`: another cloud's footprint in the same program (a migration's target): `<cloud>-network`;
  * - `leaving`: the footprint a finished migration moves off: renamed `<cloud>-network` (answering to
  *   its serving names), so that the update that completes the move deletes it under names no other
- *   footprint takes, while the target becomes the serving one under the plain names.
+ *   footprint takes, while the target becomes the serving one under the plain names;
+ * - `cancelled`: a cancelled migration's target: named as `beside`; like `leaving`, its data is kept by
+ *   a final snapshot instead of protection, so that dropping `portage:migration` deletes it.
  */
-export type FootprintRole = "serving" | "beside" | "leaving";
+export type FootprintRole = "serving" | "beside" | "leaving" | "cancelled";
+
+/** Why the stack lets go of a footprint's data (no longer protected, kept by a final snapshot), by role. */
+export function lettingGo(role: FootprintRole): "moved" | "cancelled" | undefined {
+  return role === "leaving" ? "moved" : role === "cancelled" ? "cancelled" : undefined;
+}
 
 /**
  * The logical name of a footprint's component, and its aliases. Children are named after their
@@ -23,6 +30,7 @@ export function componentName(cloud: Cloud, role: FootprintRole, base: string): 
   const names: Record<FootprintRole, { name: string; opts: pulumi.ComponentResourceOptions }> = {
     serving: { name: base, opts: { aliases: [{ name: prefixed }] } },
     beside: { name: prefixed, opts: {} },
+    cancelled: { name: prefixed, opts: {} },
     leaving: { name: prefixed, opts: { aliases: [{ name: base }] } },
   };
   return names[role];

@@ -26,8 +26,8 @@ export const catchUpSeconds = 60;
 
 /**
  * The steps each phase runs, in order, on top of `replicate`'s (which stays, unchanged, in every
- * phase: it never runs again by accident). A step runs when it appears: leaving `rollback` for
- * `cutover` runs the cutover again, and the other way round.
+ * phase but cancel: it never runs again by accident). A step runs when it appears: leaving `rollback`
+ * for `cutover` runs the cutover again, and the other way round.
  */
 const steps: Record<MigrationPhase, { command: string[]; timeout: number }[]> = {
   replicate: [],
@@ -41,27 +41,39 @@ const steps: Record<MigrationPhase, { command: string[]; timeout: number }[]> = 
   cancel: [{ command: ["cancel"], timeout: timeouts.cancel }],
 };
 
-/** The bucket's copy runs while the source takes the writes; paused from cutover (it would copy the source's old objects over the target's new ones). */
-const copying: Record<MigrationPhase, boolean> = { replicate: true, cutover: false, rollback: true, finish: false, cancel: false };
+/**
+ * The bucket's copy runs while the source takes the writes; paused from cutover (it would copy the
+ * source's old objects over the target's new ones); gone at cancel (the target's copy is disposable,
+ * and nothing may keep reading the source bucket).
+ */
+const copying: Record<MigrationPhase, "running" | "paused" | "gone"> = {
+  replicate: "running",
+  cutover: "paused",
+  rollback: "running",
+  finish: "paused",
+  cancel: "gone",
+};
 
 /**
  * What moves the data while a migration stands, on top of the two footprints and the VPN:
  * - the database: `portage-migrate <step>` as jobs on the target's first node, which reaches both
  *   databases (job.ts): `replicate` once the target fleet runs the release and the VPN is up, then
  *   per phase `cutover`, `rollback`, `finish` (after checking that the domain left the source's
- *   edge) or `cancel`; each is idempotent and fails the update with the tool's message;
+ *   edge) or `cancel` (the source's publication and slot removed); each is idempotent and fails the
+ *   update with the tool's message;
  * - the bucket: the target cloud's transfer service copying the source bucket until cutover (transfer.ts),
  *   then once more at cutover, once the source's edges forward, and waited for (last-pass.ts); at a
- *   rollback, the other way once (the copy back: what the target took since cutover).
+ *   rollback, the other way once (the copy back: what the target took since cutover); removed at cancel.
  * The source's resources are only read: its database gets a publication (a catalog entry, no
  * restart), its bucket a reader.
  */
 export class Migration extends pulumi.ComponentResource {
-  /** The job that started the replication (its output: what portage-migrate did). */
-  readonly replication: AgentCommand;
+  /** The job that started the replication (its output: what portage-migrate did); none at cancel. */
+  readonly replication?: AgentCommand;
   /** The phase's own steps, in order (cutover; rollback; cutover then finish; cancel). */
   readonly steps: AgentCommand[];
-  readonly transfer: BucketTransfer;
+  /** The bucket's copy; none at cancel. */
+  readonly transfer?: BucketTransfer;
   /** The node that runs every database step (an agent name). */
   readonly jobAgent: string;
   /** The last step of the phase: what must be done before the source edge forwards (or serves again). */
@@ -91,19 +103,19 @@ export class Migration extends pulumi.ComponentResource {
       envRef: env.ref,
       triggers: [],
     };
-    this.replication = migrationStep(
-      `${name}-replicate`,
-      {
-        ...on,
-        command: ["replicate"],
-        timeoutSeconds: timeouts.replicate,
-        dependsOn: [...env.resources, ...vpn.ready, target.release, target.database, source.database],
-      },
-      this,
-    );
-    let last: pulumi.Resource = this.replication;
+    // What a step needs on the node: the databases' URLs, the VPN, the target running the release, both databases.
+    const ready = [...env.resources, ...vpn.ready, target.release, target.database, source.database];
+    // Cancel carries no replicate step: one that failed (a table `check` refused) would run again
+    // first and fail the cancel with it. Deleting the step does nothing on the node.
+    if (phase !== "cancel")
+      this.replication = migrationStep(
+        `${name}-replicate`,
+        { ...on, command: ["replicate"], timeoutSeconds: timeouts.replicate, dependsOn: ready },
+        this,
+      );
+    let last: pulumi.Resource[] = this.replication ? [this.replication] : ready;
     this.steps = steps[phase].map((step) => {
-      const before: pulumi.Resource[] = [last];
+      const before: pulumi.Resource[] = [...last];
       if (step.command[0] === "finish" && spec.edge.domain !== "")
         before.push(
           new DomainMoved(
@@ -117,31 +129,35 @@ export class Migration extends pulumi.ComponentResource {
         { ...on, command: step.command, timeoutSeconds: step.timeout, dependsOn: before },
         this,
       );
-      last = job;
+      last = [job];
       return job;
     });
-    this.done = last;
-    this.transfer = bucketTransfer(`${name}-bucket`, source, target, spec.prefix, copying[phase], this);
+    this.done = this.steps.at(-1) ?? this.replication!;
+    const transfer =
+      copying[phase] === "gone"
+        ? undefined
+        : bucketTransfer(`${name}-bucket`, source, target, spec.prefix, copying[phase] === "running", this);
+    this.transfer = transfer;
     const cutover = this.steps.find((_, i) => steps[phase][i]?.command[0] === "cutover");
-    if (cutover)
+    if (cutover && transfer)
       // The source bucket is final once the source's edges forward: its app takes no more requests. The
       // schedule is paused first (the job's update), so no scheduled pass starts behind this one.
       this.lastPass = new BucketLastPass(
         `${name}-bucket-last-pass`,
-        { purpose: "last-pass", transfer: this.transfer.runOnce, ...lastPassTimeouts },
-        { parent: this, dependsOn: [cutover, this.transfer.job, ...source.release.routes] },
+        { purpose: "last-pass", transfer: transfer.runOnce, ...lastPassTimeouts },
+        { parent: this, dependsOn: [cutover, transfer.job, ...source.release.routes] },
       );
     const rollback = this.steps.find((_, i) => steps[phase][i]?.command[0] === "rollback");
     if (rollback) {
       // The other direction's transfer, never scheduled, run once the source's edges serve again: the
       // target's database follows the source then, so its app takes no more writes and its bucket is final.
-      const transfer = bucketTransfer(`${name}-bucket-back`, target, source, spec.prefix, false, this, "copy-back");
+      const back = bucketTransfer(`${name}-bucket-back`, target, source, spec.prefix, false, this, "copy-back");
       const run = new BucketLastPass(
         `${name}-bucket-copy-back`,
-        { purpose: "copy-back", transfer: transfer.runOnce, ...lastPassTimeouts },
-        { parent: this, dependsOn: [rollback, transfer.job, ...transfer.access, ...source.release.routes] },
+        { purpose: "copy-back", transfer: back.runOnce, ...lastPassTimeouts },
+        { parent: this, dependsOn: [rollback, back.job, ...back.access, ...source.release.routes] },
       );
-      this.copyBack = { transfer, run };
+      this.copyBack = { transfer: back, run };
     }
     this.registerOutputs({});
   }

@@ -264,6 +264,15 @@ describe("aws database", () => {
     expect(await resourceViolations(awsRdsDeletionProtection, rds, unprotected, { provider: awsDevProvider })).toEqual([]);
   });
 
+  it("a production database a migration lets go of (portage-leaving) may drop its deletion protection, never its final snapshot", async () => {
+    const letGo = { ...database, deletionProtection: false, tags: { ...database.tags, "portage-leaving": "cancelled" } };
+    expect(await resourceViolations(awsRdsDeletionProtection, rds, letGo, { provider: awsProductionProvider })).toEqual([]);
+    const skipping = { ...letGo, skipFinalSnapshot: true, finalSnapshotIdentifier: undefined };
+    expect(await resourceViolations(awsRdsFinalSnapshot, rds, skipping, { provider: awsProductionProvider })).toEqual([
+      expect.stringContaining("skipFinalSnapshot is true"),
+    ]);
+  });
+
   it("aws-rds-final-snapshot: production keeps a final snapshot; dev may skip it", async () => {
     const skipping = { ...database, skipFinalSnapshot: true, finalSnapshotIdentifier: undefined };
     expect(await resourceViolations(awsRdsFinalSnapshot, rds, database, { provider: awsProductionProvider })).toEqual([]);

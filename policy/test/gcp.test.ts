@@ -221,6 +221,18 @@ describe("gcp database", () => {
     expect(await resourceViolations(gcpSqlDeletionProtection, sql, unprotected, { provider: gcpDevProvider })).toEqual([]);
   });
 
+  it("a production database a migration lets go of (portage-leaving) may drop its deletion protection, never its final backup", async () => {
+    const letGo = {
+      ...withSettings({ deletionProtectionEnabled: false, userLabels: { "portage-leaving": "moved" } }),
+      deletionProtection: false,
+    };
+    expect(await resourceViolations(gcpSqlDeletionProtection, sql, letGo, { provider: gcpProductionProvider })).toEqual([]);
+    const { finalBackupConfig: _, ...settings } = letGo.settings;
+    expect(await resourceViolations(gcpSqlFinalBackup, sql, { ...letGo, settings }, { provider: gcpProductionProvider })).toEqual([
+      expect.stringContaining("finalBackupConfig"),
+    ]);
+  });
+
   it("gcp-sql-final-backup: production keeps a final backup", async () => {
     const { finalBackupConfig: _, ...settings } = database.settings;
     expect(await resourceViolations(gcpSqlFinalBackup, sql, database, { provider: gcpProductionProvider })).toEqual([]);

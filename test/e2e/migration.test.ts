@@ -201,6 +201,64 @@ describe("migration rehearsal: replicate, cutover, rollback, cutover again", () 
   it("cutover again after the rollback: same guarantees", async () => {
     await cutoverUnderLoad("cutover again");
   }, 300_000);
+
+  /** What a cancel must leave on the source: no slot (it would keep WAL), no publication, no freeze; writes taken. */
+  async function expectSourceAlone() {
+    expect(await lab.query("source", "SELECT count(*) FROM pg_replication_slots")).toBe("0");
+    expect(await lab.query("source", "SELECT count(*) FROM pg_publication")).toBe("0");
+    expect(await lab.query("source", "SELECT count(*) FROM pg_namespace WHERE nspname = 'portage_migrate'")).toBe("0");
+    expect(await lab.query("source", "INSERT INTO items (body) VALUES ('after cancel') RETURNING body")).toBe("after cancel");
+    expect(await lab.query("target", "SELECT count(*) FROM pg_subscription")).toBe("0");
+    expect(await lab.query("target", "SELECT count(*) FROM pg_publication")).toBe("0");
+  }
+
+  /** `portage-migrate cancel` while the app reads and writes through the source edge: nothing refused, nothing failed. */
+  async function cancelUnderLoad(label: string) {
+    const { traffic, result } = await underLoad(label, () => migrate("target", "cancel"));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("cancelled: the source stands alone and takes the writes");
+    expect(traffic.reads.failed).toBe(0);
+    expect(traffic.writes.failed).toBe(0);
+    expect(traffic.writes.refused).toBe(0);
+    expect(traffic.writes.accepted).toBeGreaterThan(0);
+    await expectSourceAlone();
+    return result;
+  }
+
+  it("cancel is refused while the target takes the writes: roll back first", async () => {
+    const r = await migrate("target", "cancel");
+    expect(r.code).toBe(migrateExit.failed);
+    expect(r.stderr).toContain("roll back first");
+    expect(await lab.query("source", "SELECT count(*) FROM pg_subscription WHERE subname = 'portage_reverse'")).toBe("1");
+  }, 60_000);
+
+  it("cancel after a rollback: the replication both ways is gone from both sides, the source never froze, and again it changes nothing", async () => {
+    await switchUnderLoad("rollback before cancel", () => rollback(lab, followed("target", "portage_forward")), "gcp", "aws", "source");
+    // The rollback left the target's publication for the reverse replication: cancel removes it too.
+    expect(await lab.query("target", "SELECT count(*) FROM pg_publication WHERE pubname = 'portage_reverse'")).toBe("1");
+    const r = await cancelUnderLoad("cancel after rollback");
+    expect(r.stdout).toMatch(/target: subscription portage_forward dropped \(and its slot on the source\)/);
+    expect(r.stdout).toMatch(/source stands alone: replication slots, publication portage_forward and freeze triggers removed/);
+    const again = await migrate("target", "cancel");
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("target: no subscription portage_forward (already dropped)");
+    await expectSourceAlone();
+  }, 300_000);
+
+  it("cancel after replicate: the source's slot goes, even one its subscription left behind", async () => {
+    // A fresh target, as the stack builds it for a new attempt: the same schema, no rows.
+    await lab.queryAsAdmin("target", "SET session_replication_role = replica; TRUNCATE items, audit_notes");
+    const replicate = await migrate("target", "replicate");
+    expect(replicate.code, replicate.stderr).toBe(0);
+    expect((await migrate("target", "wait", "120")).code).toBe(0);
+    expect(await lab.query("source", "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'portage_forward'")).toBe("1");
+    // The subscription dropped while the source was out of reach: its slot stays on the source, keeping WAL.
+    for (const statement of ["DISABLE", "SET (slot_name = NONE)"])
+      await lab.queryAsAdmin("target", `ALTER SUBSCRIPTION portage_forward ${statement}`);
+    await lab.queryAsAdmin("target", "DROP SUBSCRIPTION portage_forward");
+    const r = await cancelUnderLoad("cancel after replicate");
+    expect(r.stdout).toContain("source: replication slot portage_forward dropped (it kept WAL here)");
+  }, 300_000);
 });
 
 function get(url: string, headers: Record<string, string>): Promise<string> {

@@ -3,12 +3,13 @@ import { describe, expect, it } from "vitest";
 import { loadSpec, migrationPhases, type Cloud, type MigrationPhase } from "../../components/config";
 import { footprintPrefixes } from "../../components/migration";
 import { script } from "../../components/node/scripts";
-import { builtPhases } from "../../stacks/migration";
 import { buildStack } from "../../stacks/program";
 import { aliasUrns } from "../../tools/offline/aliases";
 import { runOffline, Secret, type RecordedResource } from "../../tools/offline/run";
 import { runStack, stackConfigMap, type StackConfig } from "../../tools/offline/stack";
 import { bucketTypes, databaseTypes, reveal, validConfig, vmTypes } from "../support/stack";
+import { checkResources } from "../../policy/check";
+import { offlineResources } from "../../policy/offline";
 
 const components = ["cloud", "network", "bucket", "database", "edge", "secrets", "fleet", "dns", "release"];
 const stateful = [...databaseTypes, ...bucketTypes];
@@ -23,9 +24,9 @@ function config(from: Cloud, to: Cloud, phase?: MigrationPhase): StackConfig {
   });
 }
 
-/** The program past validation: what `pulumi up` builds for a phase once portage builds it (stacks/migration.ts). */
+/** What `pulumi up` builds for a phase (the program as the engine runs it, validation included). */
 function runPhase(from: Cloud, to: Cloud, phase: MigrationPhase) {
-  return runOffline(() => buildStack(loadSpec()), { config: stackConfigMap({ overrides: config(from, to, phase) }), stack: "prod" });
+  return runStack({ overrides: config(from, to, phase), stackName: "prod" });
 }
 
 const topName = (byUrn: Map<string, RecordedResource>, r: RecordedResource): string => {
@@ -33,8 +34,10 @@ const topName = (byUrn: Map<string, RecordedResource>, r: RecordedResource): str
   return parent ? topName(byUrn, parent) : r.name;
 };
 
-/** Inputs a finished migration may change on the source's stateful resources: protection off, a final snapshot kept. */
+/** Inputs a finished migration may change on the source's stateful resources: protection off, a final snapshot kept, a tag saying so. */
 const leavingInputs = [
+  "tags",
+  "settings.userLabels",
   "deletionProtection",
   "skipFinalSnapshot",
   "finalSnapshotIdentifier",
@@ -69,14 +72,6 @@ describe.each([
   const before = await runStack({ overrides: config(from, to), stackName: "prod" });
   const runs = new Map(await Promise.all(migrationPhases.map(async (p) => [p, await runPhase(from, to, p)] as const)));
 
-  it("the program refuses every phase it does not build yet, before any resource", async () => {
-    for (const phase of migrationPhases.filter((p) => !builtPhases.includes(p))) {
-      const refused = await runStack({ overrides: config(from, to, phase), stackName: "prod" });
-      expect(refused.error?.message, phase).toContain(`does not build phase ${phase} yet`);
-      expect(refused.resources, phase).toEqual([]);
-    }
-  });
-
   describe.each(migrationPhases)("in phase %s", (phase) => {
     const run = runs.get(phase)!;
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
@@ -84,6 +79,10 @@ describe.each([
     const sourceName = (base: string) => (leaving ? `${from}-${base}` : base);
 
     it("evaluates", () => expect(run.error).toBeUndefined());
+
+    it("passes the policy pack (mandatory: the deploy workflow runs it on every update)", async () => {
+      expect(await checkResources(offlineResources(run))).toEqual([]);
+    });
 
     it(`the ${to} target stands beside the ${from} source, each footprint under its own component names`, () => {
       const tops = run.resources.filter((r) => !r.parent).map((r) => r.name);
@@ -155,11 +154,31 @@ describe.each([
       },
     );
 
-    it("the target's stateful resources are protected (production) from the first phase", () => {
-      const target = run.resources.filter((r) => stateful.includes(r.type) && r.type.startsWith(`${to}:`));
-      expect(target.length).toBeGreaterThanOrEqual(2);
-      for (const r of target) expect(r.options.protect, r.urn).toBe(true);
-    });
+    const cancelled = phase === "cancel";
+    it(
+      cancelled
+        ? "the target's data is no longer protected, its database kept by a final snapshot, its bucket left in the cloud"
+        : "the target's stateful resources are protected (production) from the first phase",
+      () => {
+        const target = run.resources.filter((r) => stateful.includes(r.type) && r.type.startsWith(`${to}:`));
+        expect(target.length).toBeGreaterThanOrEqual(2);
+        for (const r of target) expect(r.options.protect, r.urn).toBe(!cancelled);
+        if (!cancelled) return;
+        const database = target.filter((r) => databaseTypes.includes(r.type));
+        expect(database).toHaveLength(1);
+        const db = reveal(database[0]!.inputs) as Record<string, any>;
+        if (to === "aws") {
+          expect(db).toMatchObject({ deletionProtection: false, skipFinalSnapshot: false, deleteAutomatedBackups: false });
+          // A name of this attempt: a stack that cancels twice keeps both snapshots (RDS refuses a name taken).
+          expect(db.finalSnapshotIdentifier).toMatch(/^hello-prod-cancelled-final-[0-9a-f]+$/);
+        } else {
+          expect(db.deletionProtection).toBe(false);
+          expect(db.settings).toMatchObject({ deletionProtectionEnabled: false, finalBackupConfig: { enabled: true, retentionDays: 30 } });
+        }
+        // A production bucket stays in the cloud with its objects when the closing update lets go of it.
+        for (const r of target.filter((x) => bucketTypes.includes(x.type))) expect(r.options.retainOnDelete, r.urn).toBe(true);
+      },
+    );
 
     const answering = phase === "cutover" || phase === "finish" ? to : from;
     it(`the outputs describe the ${answering} footprint, which answers in this phase, and name both edges`, () => {
@@ -172,6 +191,12 @@ describe.each([
         expect(out.migration!.next).toBe(
           `set portage:provider ${to}, portage:addressSpace alternate and portage:fleet.regions ["virginia","london"], drop portage:migration, then pulumi up: ` +
             "the target becomes the serving footprint (renamed, nothing replaced), the source and the VPN are deleted (the source database's final snapshot is kept)",
+        );
+      else if (phase === "cancel")
+        expect(out.migration!.next).toBe(
+          `keep portage:provider ${from}, portage:addressSpace default and portage:fleet.regions ["virginia","london"], drop portage:migration, then pulumi up: ` +
+            `the ${to} target and the VPN are deleted (its ${to === "aws" ? "RDS" : "Cloud SQL"} database's final snapshot is kept, ` +
+            `its ${to === "aws" ? "S3" : "GCS"} bucket stays in the cloud with its objects, outside the stack); nothing of the source changes`,
         );
       else expect(out.migration!.next).toBeUndefined();
     });
@@ -375,7 +400,8 @@ describe.each([
       cutover: [["replicate"], ["cutover", "60"]],
       rollback: [["replicate"], ["rollback", "60"]],
       finish: [["replicate"], ["cutover", "60"], ["finish"]],
-      cancel: [["replicate"], ["cancel"]],
+      // A replicate that failed (check refused) must not run again before the cancel.
+      cancel: [["cancel"]],
     };
 
     it.each(migrationPhases)("%s: its steps, each waiting for the one before", (phase) => {
@@ -399,7 +425,7 @@ describe.each([
       expect(stepsOf("rollback").jobs.map((j) => j.name)).not.toContain("migration-cutover");
     });
 
-    it("the bucket's copy runs while the source takes the writes, and is paused from cutover (it would copy old objects over new ones)", () => {
+    it("the bucket's copy runs while the source takes the writes, is paused from cutover (it would copy old objects over new ones), and is gone at cancel", () => {
       const status = (phase: MigrationPhase) => {
         const { run } = stepsOf(phase);
         const job =
@@ -409,7 +435,7 @@ describe.each([
         return job;
       };
       expect(migrationPhases.map((p) => [p, status(p)])).toEqual(
-        migrationPhases.map((p) => [p, p === "replicate" || p === "rollback" ? "ENABLED" : "DISABLED"]),
+        migrationPhases.map((p) => [p, p === "replicate" || p === "rollback" ? "ENABLED" : p === "cancel" ? undefined : "DISABLED"]),
       );
     });
 
@@ -527,6 +553,71 @@ describe.each([
       // Without a domain there is nothing to resolve: clients reach the edges by address.
       expect(runs.get("finish")!.resources.some((r) => r.type === "pulumi-nodejs:dynamic/migration:DomainMoved")).toBe(false);
     });
+  });
+
+  describe("cancel: the source serves alone, the target's copy is disposable", () => {
+    const run = runs.get("cancel")!;
+    const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+    const under = (top: string) => run.resources.filter((r) => topName(byUrn, r) === top);
+    const job = under("migration").find((r) => r.type === "pulumi-nodejs:dynamic/rollout:AgentCommand")!;
+    const inputs = reveal(job.inputs) as { agent: string; argv: string[]; user: string; stdinKey: string };
+    const replicateJob = runs
+      .get("replicate")!
+      .resources.find((r) => r.type === "pulumi-nodejs:dynamic/rollout:AgentCommand" && r.name === "migration-replicate")!;
+
+    it(`portage-migrate cancel runs as root on the ${to} target's first node, the same node and tool as replicate`, () => {
+      expect(job.name).toBe("migration-cancel");
+      const replicate = reveal(replicateJob.inputs) as typeof inputs;
+      expect(inputs.agent).toBe(replicate.agent);
+      expect(inputs.agent).toMatch(/^virginia-1$/);
+      expect(inputs.user).toBe("root");
+      expect(inputs.stdinKey).toBe(replicate.stdinKey);
+      expect(inputs.argv.slice(3)).toEqual([replicate.argv[3], replicate.argv[4], "cancel"]);
+    });
+
+    it("it waits for what it crosses and reads: the VPN's tunnels, the databases' URLs, the target's release, both databases", () => {
+      const deps = job.options.dependsOn.map((u) => byUrn.get(u)).filter((r): r is RecordedResource => r !== undefined);
+      expect(deps.some((d) => topName(byUrn, d) === "vpn" && /Tunnel|VpnConnection/.test(d.type))).toBe(true);
+      expect(deps.some((d) => topName(byUrn, d) === `${to}-release`)).toBe(true);
+      expect(deps.some((d) => topName(byUrn, d) === "migration" && /ssm\/parameter|secretVersion/.test(d.type))).toBe(true);
+      const databases = deps.filter((d) => databaseTypes.includes(d.type));
+      expect(new Set(databases.map((d) => topName(byUrn, d)))).toEqual(new Set(["database", `${to}-database`]));
+    });
+
+    it("the bucket's copy and everything that read the source bucket for it are gone", () => {
+      const copy = /transferJob|datasync|hmacKey|bucketIAMMember|iam\/role:Role|serviceaccount\/account/;
+      expect(
+        under("migration")
+          .filter((r) => copy.test(r.type))
+          .map((r) => r.type),
+      ).toEqual([]);
+      // They existed before: the cancel deletes them.
+      const before = runs.get("rollback")!;
+      const beforeByUrn = new Map(before.resources.map((r) => [r.urn, r]));
+      expect(before.resources.filter((r) => topName(beforeByUrn, r) === "migration" && copy.test(r.type)).length).toBeGreaterThanOrEqual(3);
+    });
+
+    it.each(["replicate", "rollback"] as const)(
+      "from %s: nothing of the source changes (same resources, inputs and protection)",
+      (previous) => {
+        const was = runs.get(previous)!;
+        const wasByUrn = new Map(was.resources.map((r) => [r.urn, r]));
+        const mine = (r: RecordedResource, index: Map<string, RecordedResource>) => {
+          const top = topName(index, r);
+          return !top.startsWith(`${to}-`) && !["vpn", "migration", "data-guard"].includes(top);
+        };
+        const source = was.resources.filter((r) => mine(r, wasByUrn));
+        expect(source.length).toBeGreaterThan(40);
+        const now = new Map(run.resources.filter((r) => mine(r, byUrn)).map((r) => [r.urn, r]));
+        expect([...now.keys()].sort()).toEqual(source.map((r) => r.urn).sort());
+        for (const r of source) {
+          const c = now.get(r.urn)!;
+          expect(c.type, r.urn).toBe(r.type);
+          expect(c.options.protect, r.urn).toBe(r.options.protect);
+          expect(reveal(c.inputs), r.urn).toEqual(reveal(r.inputs));
+        }
+      },
+    );
   });
 
   describe("traffic: the source's edges forward from cutover, once the database switched", () => {
@@ -690,5 +781,45 @@ describe.each([
     const source = finish.resources.filter((r) => stateful.includes(r.type) && r.type.startsWith(`${from}:`));
     expect(source.length).toBeGreaterThanOrEqual(2);
     for (const r of source) expect(answers.get(r.urn), r.urn).toBeUndefined();
+  });
+});
+
+describe.each([
+  ["aws", "gcp"],
+  ["gcp", "aws"],
+] as const)("closing a cancelled migration from %s to %s (portage:migration dropped, the rest as it was)", async (from, to) => {
+  const cancelled = await runPhase(from, to, "cancel");
+  const closed = await runStack({ overrides: config(from, to), stackName: "prod" });
+  const byUrn = new Map(cancelled.resources.map((r) => [r.urn, r]));
+  const answers = new Map(closed.resources.map((r) => [r.urn, r]));
+  const leaves = cancelled.resources.filter((r) => !answers.has(r.urn));
+
+  it("evaluates", () => expect(closed.error).toBeUndefined());
+
+  it(`deletes the ${to} target, the VPN and the migration's resources, and only those`, () => {
+    expect(new Set(leaves.map((r) => topName(byUrn, r)))).toEqual(new Set(["vpn", "migration", ...components.map((c) => `${to}-${c}`)]));
+    expect(leaves.length).toBeGreaterThan(60);
+  });
+
+  it("nothing it deletes is protected: the closing update goes through", () => {
+    expect(leaves.filter((r) => r.options.protect).map((r) => r.urn)).toEqual([]);
+  });
+
+  it("changes nothing of the source: every resource it has answers with the same type, inputs and protection", () => {
+    const stays = cancelled.resources.filter((r) => answers.has(r.urn));
+    expect(stays.map((r) => r.urn).sort()).toEqual(closed.resources.map((r) => r.urn).sort());
+    for (const r of stays) {
+      const now = answers.get(r.urn)!;
+      expect(now.type, r.urn).toBe(r.type);
+      expect(now.options.protect, r.urn).toBe(r.options.protect);
+      // The one input the migration held back: the rollout runs the release's Ecto migrations again (not an input that rolls the fleet).
+      const inputs = (x: RecordedResource) => {
+        const copy = { ...(reveal(x.inputs) as Record<string, unknown>) };
+        if (x.type === "pulumi-nodejs:dynamic/rollout:Rollout") delete copy.migrate;
+        return copy;
+      };
+      // The data guard records the migration: not a cloud resource.
+      if (r.name !== "data-guard") expect(inputs(now), r.urn).toEqual(inputs(r));
+    }
   });
 });

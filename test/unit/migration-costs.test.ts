@@ -31,6 +31,13 @@ describe("what a migration adds to the monthly bill", () => {
     expect(extra.total).toBeCloseTo(target.total + 219 + copy, 2);
   });
 
+  it("cancelled: the target and the VPN until portage:migration is dropped, no bucket copy (it is gone)", () => {
+    const spec = specOf({ "portage:provider": "gcp", "portage:migration": { to: "aws", phase: "cancel" } });
+    const extra = estimateMigrationCost(spec);
+    expect(extra.lines.some((l) => l.item.startsWith("bucket copy"))).toBe(false);
+    expect(extra.total).toBeCloseTo(estimateMonthlyCost(spec, spec.clouds.aws).total + 219, 2);
+  });
+
   it("npm run plan prints it under the stack's own estimate, with the egress prices", () => {
     const spec = specOf({ "portage:provider": "aws", "portage:migration": { to: "gcp", phase: "replicate" } });
     const lines = formatMigrationCost(estimateMigrationCost(spec));
