@@ -110,9 +110,9 @@ export function createDatabase(
 
 /**
  * The final snapshot's name (unique in the account and region: RDS refuses the deletion when a
- * snapshot of that name exists, DeleteDBInstance's FinalDBSnapshotIdentifier). A cancelled target's
- * carries a random part made when the migration is cancelled: a stack may start and cancel a move
- * more than once, and each attempt's snapshot is kept until its owner deletes it.
+ * snapshot of that name exists, DeleteDBInstance's FinalDBSnapshotIdentifier). A database a migration
+ * lets go of carries a random part made when it is let go of: a stack may cancel a move more than
+ * once, or move away, back and away again, and each time's snapshot is kept until its owner deletes it.
  */
 function finalSnapshot(
   name: string,
@@ -120,7 +120,7 @@ function finalSnapshot(
   leaving: "moved" | "cancelled" | undefined,
   parent: pulumi.Resource,
 ): pulumi.Input<string> {
-  if (leaving !== "cancelled") return awsNames.finalSnapshotIdentifier(leaving === "moved" ? `${prefix}-moved` : prefix);
-  const attempt = new random.RandomId(`${name}-cancelled`, { byteLength: 4 }, { parent });
-  return attempt.hex.apply((hex) => `${awsNames.finalSnapshotIdentifier(`${prefix}-cancelled`)}-${hex}`);
+  if (leaving === undefined) return awsNames.finalSnapshotIdentifier(prefix);
+  const attempt = new random.RandomId(`${name}-${leaving}`, { byteLength: 4 }, { parent });
+  return attempt.hex.apply((hex) => `${awsNames.finalSnapshotIdentifier(`${prefix}-${leaving}`)}-${hex}`);
 }
