@@ -90,6 +90,12 @@ export function createReplicas(
             net.provider,
             parent,
           ),
+          // Kept at database.storageGb like the source's: RDS modifies each instance's storage on
+          // its own (ModifyDBInstance AllocatedStorage), and a replica left smaller than a source
+          // that grew fills up and stops replaying its WAL. Ignored at creation, where the replica
+          // takes the source's size (the provider's allocatedStorage: "If replicateSourceDb is set,
+          // the value is ignored during the creation of the instance").
+          allocatedStorage: db.storageGb,
           storageType: "gp3",
           autoMinorVersionUpgrade: true,
           applyImmediately: true,
