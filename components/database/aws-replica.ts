@@ -100,6 +100,9 @@ export function createReplicas(
           autoMinorVersionUpgrade: true,
           applyImmediately: true,
           dbSubnetGroupName: subnetGroup.name,
+          // RDS refuses a parameter group in a Postgres replica's CreateDBInstanceReadReplica ("can't
+          // be specified during Read Replica creation for ... postgres"): the provider creates it
+          // without, then moves it to this group and reboots it (terraform-provider-aws#38227).
           parameterGroupName: parameterGroup.name,
           vpcSecurityGroupIds: [(net.replicaSecurityGroup as aws.ec2.SecurityGroup).id],
           publiclyAccessible: false,
