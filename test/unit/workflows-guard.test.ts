@@ -113,7 +113,8 @@ describe("the preview's data-safety check", () => {
   });
 
   it("a read replica leaving database.replicas is no loss: its primary holds the data (a primary's deletion still is)", () => {
-    const gcpDb = (name: string) => `urn:pulumi:prod::portage::portage:database:Database$gcp:sql/databaseInstance:DatabaseInstance::${name}`;
+    const gcpDb = (name: string) =>
+      `urn:pulumi:prod::portage::portage:database:Database$gcp:sql/databaseInstance:DatabaseInstance::${name}`;
     const type = "gcp:sql/databaseInstance:DatabaseInstance";
     const replica = step("delete", gcpDb("database-london-postgres"), type);
     replica.oldState = { ...replica.oldState, inputs: { masterInstanceName: "database-postgres-1a2b3c4" } };
