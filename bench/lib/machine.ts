@@ -18,6 +18,7 @@ const packageOf: Record<string, string> = {
   mix: "elixir",
   erl: "erlang-nox",
   curl: "curl",
+  taskset: "util-linux",
   socat: "socat",
   ip: "iproute2",
   dnsmasq: "dnsmasq-base",
@@ -33,7 +34,7 @@ const packageOf: Record<string, string> = {
 };
 
 /** wrk and HAProxy for the edge, Elixir to build the fixture release, and what the local fleet runs. */
-export const benchCommands = [...new Set(["wrk", "haproxy", "elixir", "erl", "tar", ...requiredCommands])];
+export const benchCommands = [...new Set(["wrk", "haproxy", "elixir", "erl", "tar", "taskset", ...requiredCommands])];
 
 /** Everything that stops the benchmarks from running here, as sentences; empty when all is there. */
 export async function machineProblems(): Promise<string[]> {

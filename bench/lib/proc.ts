@@ -43,3 +43,11 @@ export function processTree(pid: number): number[] {
 export function treeCpuSeconds(pid: number): number {
   return processTree(pid).reduce((sum, p) => sum + cpuSeconds(p), 0);
 }
+
+/**
+ * The cores a process and all its threads may run on (util-linux's `taskset`, a cpu list such as
+ * "0" or "0-2"). What the process starts afterwards inherits them: HAProxy sizes its threads by them.
+ */
+export function pinProcess(pid: number, cpus: string): void {
+  execFileSync("taskset", ["-a", "-p", "-c", cpus, String(pid)], { stdio: "ignore" });
+}

@@ -111,7 +111,9 @@ export const appSchema = z
     ),
     release: text("Local path of the `mix release` tarball to ship.", "./releases/hello-0.1.0.tar.gz", 4096),
     version: text("Version of that release; changing it rolls the fleet over with zero downtime.", "0.1.0"),
-    healthPath: text("Path that answers 200 when the release is ready to serve.", "/ping", 256),
+    // 255: the longest path a Route 53 health check requests (HealthCheckConfig.ResourcePath), the
+    // shortest limit of the checks that use it (edge.dnsZone's; GCP's takes 1024).
+    healthPath: text("Path that answers 200 when the release is ready to serve.", "/ping", 255),
     ports: z.array(z.int()).default([4000, 4001]).describe("The two ports a release alternates between (blue and green)."),
     migrate: text(
       'Database migrations, once per release before the first node switches: "auto" runs the release\'s `bin/migrate` when it has one (what `mix phx.gen.release` adds), "off" none, anything else is a command run by `sh -c` in the release\'s directory.',

@@ -90,10 +90,19 @@ export function createReplicas(
             net.provider,
             parent,
           ),
+          // Kept at database.storageGb like the source's: RDS modifies each instance's storage on
+          // its own (ModifyDBInstance AllocatedStorage), and a replica left smaller than a source
+          // that grew fills up and stops replaying its WAL. Ignored at creation, where the replica
+          // takes the source's size (the provider's allocatedStorage: "If replicateSourceDb is set,
+          // the value is ignored during the creation of the instance").
+          allocatedStorage: db.storageGb,
           storageType: "gp3",
           autoMinorVersionUpgrade: true,
           applyImmediately: true,
           dbSubnetGroupName: subnetGroup.name,
+          // RDS refuses a parameter group in a Postgres replica's CreateDBInstanceReadReplica ("can't
+          // be specified during Read Replica creation for ... postgres"): the provider creates it
+          // without, then moves it to this group and reboots it (terraform-provider-aws#38227).
           parameterGroupName: parameterGroup.name,
           vpcSecurityGroupIds: [(net.replicaSecurityGroup as aws.ec2.SecurityGroup).id],
           publiclyAccessible: false,

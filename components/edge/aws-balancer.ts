@@ -66,7 +66,10 @@ export function createBalancer(
         enableCrossZoneLoadBalancing: true,
         tags: labels,
       },
-      { ...opts, dependsOn: [args.network.internetGateway] },
+      // A replacement (what the provider forces for a removed subnet mapping, a new Elastic IP, a new
+      // name) must delete the old balancer first: it holds the name (unique in the region) and the
+      // Elastic IPs, which one load balancer at a time can use, so a new one beside it cannot be made.
+      { ...opts, dependsOn: [args.network.internetGateway], deleteBeforeReplace: true },
     ),
   );
   const targetGroups = balancedPorts.map(

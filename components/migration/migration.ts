@@ -138,7 +138,8 @@ export class Migration extends pulumi.ComponentResource {
         ? undefined
         : bucketTransfer(`${name}-bucket`, source, target, spec.prefix, copying[phase] === "running", this);
     this.transfer = transfer;
-    const cutover = this.steps.find((_, i) => steps[phase][i]?.command[0] === "cutover");
+    const stepRunning = (command: string) => this.steps[steps[phase].findIndex((step) => step.command[0] === command)];
+    const cutover = stepRunning("cutover");
     if (cutover && transfer)
       // The source bucket is final once the source's edges forward: its app takes no more requests. The
       // schedule is paused first (the job's update), so no scheduled pass starts behind this one.
@@ -147,7 +148,7 @@ export class Migration extends pulumi.ComponentResource {
         { purpose: "last-pass", transfer: transfer.runOnce, ...lastPassTimeouts },
         { parent: this, dependsOn: [cutover, transfer.job, ...source.release.routes] },
       );
-    const rollback = this.steps.find((_, i) => steps[phase][i]?.command[0] === "rollback");
+    const rollback = stepRunning("rollback");
     if (rollback) {
       // The other direction's transfer, never scheduled, run once the source's edges serve again: the
       // target's database follows the source then, so its app takes no more writes and its bucket is final.

@@ -302,6 +302,8 @@ describe("aws: an edge pair per region behind its Network Load Balancer (edge.co
       { subnetId: idOf("network-virginia-public-2"), allocationId: expect.stringMatching(/^eipalloc-/) },
     ]);
     expect(String(lb.inputs.name)).toMatch(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/);
+    // Its name and Elastic IPs cannot be shared with a replacement: the old one goes first.
+    expect(lb.options.deleteBeforeReplace).toBe(true);
   });
 
   it("TCP 80 and 443 to target groups of both edges, client IP kept, the fastest health check NLB allows", () => {

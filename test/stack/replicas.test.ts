@@ -129,6 +129,14 @@ describe("aws: a read replica in london", () => {
   });
 });
 
+describe("aws: the replica's storage follows the primary's", () => {
+  it("a larger database.storageGb grows the replica with the primary (RDS never grows a replica with its source)", async () => {
+    const run = await runAws({ ...withReplica, "portage:database": { replicas: ["london"], storageGb: 200 } });
+    expect(one(run, A.db, "database-postgres").inputs.allocatedStorage).toBe(200);
+    expect(one(run, A.db, "database-london-postgres").inputs).toMatchObject({ allocatedStorage: 200, storageType: "gp3" });
+  });
+});
+
 describe("aws: a production replica is protected like the primary", () => {
   it("deletion protection and protect on the replica and its key", async () => {
     const run = await runAws({ ...withReplica, "portage:production": true }, "prod");

@@ -2,11 +2,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hopCeiling, ratioToDirect, type EdgeRun } from "../../bench/edge";
+import { busyShare, coreLayout, ratioToDirect, type EdgeRun } from "../../bench/edge";
 import { seedConfig, seedConfigDrift, seedConfigFile } from "../../bench/edge/proxies";
 import { childrenCpuSeconds, parseWrk } from "../../bench/edge/wrk";
 import { benchmarksDoc, renderBenchmarksDoc } from "../../bench/lib/readme";
-import { targets, type Results } from "../../bench/lib/report";
+import { beside, targets, type Results } from "../../bench/lib/report";
 import type { RegionsResults } from "../../bench/regions";
 import { median } from "../../bench/lib/stats";
 
@@ -99,26 +99,24 @@ Transfer/sec:      2.47MB
     expect(() => childrenCpuSeconds("0m0.004s 0m0.001s\n")).toThrow(/children's line/);
   });
 
-  it("put the hop's CPU ceiling at direct's CPU per request over the edge's, all processes counted, round by round", () => {
-    const run = (round: number, target: EdgeRun["target"], client: number, proxy: number | null, backends: number): EdgeRun => ({
-      round,
-      target,
-      rps: 1,
-      requests: 10,
-      seconds: 10,
-      p50Ms: 1,
-      p99Ms: 2,
-      errors: 0,
-      cpuUsPerRequest: proxy,
-      clientCpuUs: client,
-      backendsCpuUs: backends,
-    });
-    // Round 1: direct costs 5 + 5 µs, the edge path 5 + 10 + 5 µs: at most half of direct's requests/s.
-    // Round 2, busier, doubles every cost: the same ceiling. Round 3's edge is cheaper: 10 / 16.
-    const runs = [run(1, "portage", 5, 10, 5), run(1, "direct", 5, null, 5), run(2, "portage", 10, 20, 10), run(2, "direct", 10, null, 10)];
-    runs.push(run(3, "portage", 5, 6, 5), run(3, "direct", 5, null, 5));
-    expect(hopCeiling(runs)).toBe(0.5);
-    expect(hopCeiling(runs.slice(4))).toBe(0.63);
+  it("give the proxy under test the last core alone and everything else the rest, as an edge VM has its cores to itself", () => {
+    expect(coreLayout(2)).toEqual({ edge: "1", others: "0", all: "0-1", otherCount: 1 });
+    expect(coreLayout(8)).toEqual({ edge: "7", others: "0-6", all: "0-7", otherCount: 7 });
+    // One core: nothing to pin, every process shares it (the results say so in a note).
+    expect(coreLayout(1)).toBeUndefined();
+  });
+
+  it("count a side's busy share as its CPU seconds over the run's wall seconds, spread over its cores", () => {
+    // 9.8 s of CPU in a 10 s run on one core: 98% busy; 14 s over 7 cores in 10 s: 20%.
+    expect(busyShare(9.8, 10, 1)).toBe(0.98);
+    expect(busyShare(14, 10, 7)).toBe(0.2);
+  });
+
+  it("show a ratio with a third decimal only where two would print the bound a missed target was held to", () => {
+    // 13.3 / 37.9 = 0.3509: over 0.35, so "0.35x" beside "NO" would read as a contradiction.
+    expect(beside(13.3 / 37.9, 0.35)).toBe(0.351);
+    expect(beside(0.35, 0.35)).toBe(0.35);
+    expect(beside(2.958, 3.5)).toBe(2.96);
   });
 
   it("take medians of odd and even counts", () => {

@@ -361,9 +361,9 @@ const cases: Case[] = [
     message: 'portge:fleet: unknown namespace "portge" (did you mean "portage:fleet"?)',
   },
   {
-    what: "a health path longer than a health check line takes",
-    overrides: { "portage:app": { healthPath: `/${"a".repeat(300)}` } },
-    message: "portage:app.healthPath: is 301 characters long; at most 256 are allowed",
+    what: "a health path longer than a Route 53 health check requests (ResourcePath: at most 255)",
+    overrides: { "portage:app": { healthPath: `/${"a".repeat(255)}` } },
+    message: "portage:app.healthPath: is 256 characters long; at most 255 are allowed",
   },
   {
     what: "a public key whose key part is of another type than it says",

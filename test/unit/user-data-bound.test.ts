@@ -50,7 +50,7 @@ function worstConfig(cloud: Cloud, { kind, domain: withDomain, regions }: (typeo
       name: appName,
       version: "v".repeat(64),
       release: placeholderReleaseFor({ name: appName, version: "v".repeat(64) }),
-      healthPath: `/${"h".repeat(255)}`,
+      healthPath: `/${"h".repeat(254)}`,
       ports: [30000, 30001],
     },
     "portage:access": {
