@@ -71,7 +71,9 @@ export const awsRdsDeletionProtection = resourcePolicy<RdsInstanceProps>({
   types: [rdsInstance],
   validate: (props, args, report) => {
     // A database a migration lets go of is deletable on purpose; aws-rds-final-snapshot still holds.
-    if (leavingOf(props) !== undefined) return;
+    // A read replica holds nothing its source lacks, and the update that drops it from
+    // database.replicas must be able to delete it (RDS refuses while its deletion protection is on).
+    if (leavingOf(props) !== undefined || props.replicateSourceDb) return;
     if (isProduction(props, args.provider) && props.deletionProtection !== true) {
       report(
         `deletionProtection is ${shown(props.deletionProtection)} on a production database (portage-production=true); set it to true.`,

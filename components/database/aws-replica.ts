@@ -27,11 +27,14 @@ export interface AwsReplica extends ReplicaEndpoint {
  * source named by its ARN, storage encrypted with a KMS key of the replica's region (a key cannot
  * leave its region), a subnet group of the region's database subnets, a parameter group of the same
  * family and parameters (TLS forced), the region's replica security group, backups kept like the
- * source's, and in production the same protection (deletion protection, `protect`). Engine, version,
- * database and user come from the source. RDS upgrades a source's replicas with it in a major version
+ * source's. Engine, version, database and user come from the source. RDS upgrades a source's replicas with it in a major version
  * upgrade, but the replica's parameter group of the old family would have to follow in the same step:
  * the guard refuses the upgrade while replicas exist (components/guard): remove, upgrade, add back.
  * RDS takes no final snapshot of a replica: deleting one loses nothing the source does not hold.
+ * So no protection, in production either: removing a region from `database.replicas` (which that
+ * upgrade asks for) must delete the replica in that update, and Pulumi refuses to delete a protected
+ * resource as RDS refuses DeleteDBInstance with deletion protection on; neither can be lifted by the
+ * update that no longer declares the replica.
  */
 export function createReplicas(
   name: string,
@@ -42,12 +45,10 @@ export function createReplicas(
 ): AwsReplica[] {
   const { spec, cloud } = args;
   const db = spec.database;
-  const guarded = spec.production && args.leaving === undefined;
   return cloud.database.replicas.map((region) => {
     const net = regionNetwork(args, region);
     const base = `${name}-${region.key}`;
-    const opts: pulumi.CustomResourceOptions = { provider: net.provider, parent, protect: guarded };
-    const groupOpts: pulumi.CustomResourceOptions = { ...opts, protect: false };
+    const opts: pulumi.CustomResourceOptions = { provider: net.provider, parent };
     const tags = { Name: awsNames.nameTag(spec.prefix, `${region.key}-replica`), "portage-role": "database-replica" };
 
     // A customer managed key (aws.amazon.com/kms/pricing: $1 a month): 30 days to cancel a deletion.
@@ -73,7 +74,7 @@ export function createReplicas(
         tags,
       },
       { subnetGroup: t.replicaSubnetGroup, parameterGroup: t.replicaParameterGroup },
-      { subnets: groupOpts, parameters: groupOpts },
+      { subnets: opts, parameters: opts },
     );
     const instance = new aws.rds.Instance(
       ...transform(
@@ -108,7 +109,7 @@ export function createReplicas(
           publiclyAccessible: false,
           backupRetentionPeriod: db.backupDays,
           copyTagsToSnapshot: true,
-          deletionProtection: guarded,
+          deletionProtection: false,
           // DeleteDBInstance: a final snapshot "can't be specified when deleting a read replica".
           skipFinalSnapshot: true,
           deleteAutomatedBackups: true,

@@ -289,6 +289,20 @@ describe("aws database", () => {
     ).toEqual([]);
   });
 
+  it("aws-rds-deletion-protection: a production read replica passes without it (removing it from database.replicas deletes it)", async () => {
+    const replica = { ...database, deletionProtection: false, replicateSourceDb: "arn:aws:rds:us-east-1:1:db:x" };
+    expect(await resourceViolations(awsRdsDeletionProtection, rds, replica, { provider: awsProductionProvider })).toEqual([]);
+    // The source itself still needs it.
+    expect(
+      await resourceViolations(
+        awsRdsDeletionProtection,
+        rds,
+        { ...replica, replicateSourceDb: undefined },
+        { provider: awsProductionProvider },
+      ),
+    ).toHaveLength(1);
+  });
+
   it("aws-rds-final-snapshot: a production read replica passes without one (RDS takes none of a replica)", async () => {
     const replica = {
       ...database,

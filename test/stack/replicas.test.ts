@@ -137,13 +137,16 @@ describe("aws: the replica's storage follows the primary's", () => {
   });
 });
 
-describe("aws: a production replica is protected like the primary", () => {
-  it("deletion protection and protect on the replica and its key", async () => {
+describe("aws: a production replica can be removed by the update that drops it", () => {
+  it("no deletion protection and no protect on the replica and its key (it holds nothing the primary lacks); the primary keeps both", async () => {
     const run = await runAws({ ...withReplica, "portage:production": true }, "prod");
     const replica = one(run, A.db, "database-london-postgres");
-    expect(replica.inputs.deletionProtection).toBe(true);
-    expect(replica.options.protect).toBe(true);
-    expect(one(run, kms, "database-london-key").options.protect).toBe(true);
+    expect(replica.inputs.deletionProtection).toBe(false);
+    expect(replica.options.protect).toBe(false);
+    expect(one(run, kms, "database-london-key").options.protect).toBe(false);
+    const primary = one(run, A.db, "database-postgres");
+    expect(primary.inputs.deletionProtection).toBe(true);
+    expect(primary.options.protect).toBe(true);
   });
 });
 
