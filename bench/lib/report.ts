@@ -252,7 +252,7 @@ function cpuRows(e: EdgeResults, withBalancer: boolean): string[][] {
   const more = withBalancer ? ["-"] : [];
   const cpu = ["CPU per request: wrk + proxy + backends", us("portage"), us("seed"), us("direct"), ...more];
   if (e.hopCeiling !== undefined) return [cpu, ["most vs direct on these cores (CPU)", `${e.hopCeiling}x`, "", "1x", ...more]];
-  if (!e.runs.some((r) => r.busy)) return [];
+  if (!e.runs.some((r) => r.busy)) return e.runs.some((r) => r.clientCpuUs !== undefined) ? [cpu] : [];
   const layout = e.settings.layout;
   return [
     cpu,
