@@ -73,13 +73,14 @@ export const gcpSqlBackups = resourcePolicy<SqlInstanceProps>({
 
 export const gcpSqlDeletionProtection = resourcePolicy<SqlInstanceProps>({
   name: "gcp-sql-deletion-protection",
-  description: "A production Cloud SQL instance cannot be deleted by Pulumi or by the API.",
+  description: "A production Cloud SQL instance (not a read replica) cannot be deleted by Pulumi or by the API.",
   severity: "high",
   remediationSteps: "Set deletionProtection: true and settings.deletionProtectionEnabled: true on production stacks.",
   types: [sqlInstance],
   validate: (props, args, report) => {
     // A database a migration lets go of is deletable on purpose; gcp-sql-final-backup still holds.
-    if (!isProduction(props, args.provider) || leavingOf(props) !== undefined) return;
+    // A read replica holds nothing its primary lacks, and must stay removable (database/gcp.ts).
+    if (!isProduction(props, args.provider) || leavingOf(props) !== undefined || props.masterInstanceName) return;
     // deletionProtection guards against Pulumi (provider default true); deletionProtectionEnabled against anyone.
     if (props.deletionProtection === false) report("deletionProtection is false on a production database; set it to true.");
     if (props.settings?.deletionProtectionEnabled !== true) {

@@ -108,6 +108,15 @@ export function createDatabase(
   // nodes reach), following `masterInstanceName`. Cloud SQL keeps no backups of a replica (the
   // primary's are the backups). A major version upgrade is refused while replicas exist
   // (components/guard): remove them, upgrade, add them back.
+  // A replica's disk may not be smaller than its primary's, and autoresize grows the primary past
+  // storageGb: a replica added later starts at the primary's current size (then autoresizes itself;
+  // terraform-google-modules/terraform-google-sql-db#338).
+  const primaryDiskGb = instance.settings.apply((s) => Math.max(s?.diskSize ?? 0, db.storageGb));
+  // Not protected, even in production: a replica holds nothing its primary lacks, and a protected one
+  // cannot leave `database.replicas` (Pulumi refuses to delete a protected resource, the provider an
+  // instance with deletionProtection, Cloud SQL one with deletionProtectionEnabled), which the major
+  // upgrade's remove-upgrade-add needs (terraform-google-modules/terraform-google-sql-db#155).
+  const replicaOpts: pulumi.CustomResourceOptions = { ...instanceOpts, protect: false };
   const replicas = cloud.database.replicas.map((region) => {
     const replica = new gcp.sql.DatabaseInstance(
       ...transform(
@@ -115,10 +124,13 @@ export function createDatabase(
         `${name}-${region.key}-postgres`,
         {
           ...shared,
+          deletionProtection: false,
           region: region.region,
           masterInstanceName: instance.name,
           settings: {
             ...shared.settings,
+            deletionProtectionEnabled: false,
+            diskSize: primaryDiskGb,
             availabilityType: "ZONAL",
             backupConfiguration: { enabled: false },
             userLabels: {
@@ -128,7 +140,7 @@ export function createDatabase(
             },
           },
         },
-        instanceOpts,
+        replicaOpts,
       ),
     );
     return { region, instance: replica, host: replica.privateIpAddress, port: pulumi.output(db.port) };

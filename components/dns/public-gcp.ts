@@ -51,10 +51,16 @@ export function createPublicDns(
   const entry = (region: string) => args.edge.entries.apply((list) => entryOf(list, region).addresses);
   const base = { managedZone: zoneName, name: `${domain}.`, type: "A", ttl: publicTtl };
 
+  // The provider replaces a record set whose routing policy's health check changes (ForceNew), which
+  // adding or removing a second region does. Created first, the new set would take the name over and
+  // the old one's deletion then fail (Cloud DNS deletes only an exact match: hashicorp/
+  // terraform-provider-google resource_dns_record_set.go, Create and Delete), leaving the update
+  // stuck; deleted first, the domain goes without a record for the seconds between the two changes.
+  const recordOpts = { ...opts, deleteBeforeReplace: true };
   const [primary, ...others] = cloud.regions;
   if (!primary) return [];
   if (others.length === 0) {
-    return [new gcp.dns.RecordSet(...transform(t.record, `${name}-record`, { ...base, rrdatas: entry(primary.region) }, opts))];
+    return [new gcp.dns.RecordSet(...transform(t.record, `${name}-record`, { ...base, rrdatas: entry(primary.region) }, recordOpts))];
   }
   const check = new gcp.compute.HealthCheck(
     ...transform(
@@ -70,7 +76,7 @@ export function createPublicDns(
       opts,
     ),
   );
-  // The same record set as with one region: adding a region changes it in place.
+  // The same record set as with one region (a replacement, see recordOpts).
   const record = new gcp.dns.RecordSet(
     ...transform(
       t.record,
@@ -86,7 +92,7 @@ export function createPublicDns(
           })),
         },
       },
-      opts,
+      recordOpts,
     ),
   );
   return [check, record];

@@ -26,10 +26,17 @@ export interface GcpBalancer {
  * The fastest health check GCP allows: every second (the minimum interval), a 1 s timeout (at most
  * the interval), 2 checks to change state: a dead edge is out within about 2 s
  * (cloud.google.com/load-balancing/docs/health-check-concepts, "Health check parameters"). It asks
- * HAProxy's port 80 from Google's probers (35.191.0.0/16, 209.85.152.0/22, 209.85.204.0/22), which
- * the edges' 80/443-from-anyone rule already lets in.
+ * HAProxy's port 80 from Google's probers (`passthroughProbeRanges`), which the edges'
+ * 80/443-from-anyone rule already lets in.
  */
 export const passthroughHealthCheck = { checkIntervalSec: 1, timeoutSec: 1, healthyThreshold: 2, unhealthyThreshold: 2 } as const;
+
+/**
+ * Where a passthrough Network Load Balancer's health checks come from: an ingress allow rule must let
+ * them reach the checked port (cloud.google.com/load-balancing/docs/firewall-rules, "External
+ * passthrough Network Load Balancer").
+ */
+export const passthroughProbeRanges = ["35.191.0.0/16", "209.85.152.0/22", "209.85.204.0/22"] as const;
 
 /**
  * A region's external passthrough Network Load Balancer in front of its edges, backend-service based

@@ -221,6 +221,11 @@ describe("gcp database", () => {
     expect(await resourceViolations(gcpSqlDeletionProtection, sql, unprotected, { provider: gcpDevProvider })).toEqual([]);
   });
 
+  it("gcp-sql-deletion-protection: a production read replica may go unprotected (it holds nothing its primary lacks)", async () => {
+    const replica = { ...withSettings({ deletionProtectionEnabled: false }), deletionProtection: false, masterInstanceName: "primary" };
+    expect(await resourceViolations(gcpSqlDeletionProtection, sql, replica, { provider: gcpProductionProvider })).toEqual([]);
+  });
+
   it("a production database a migration lets go of (portage-leaving) may drop its deletion protection, never its final backup", async () => {
     const letGo = {
       ...withSettings({ deletionProtectionEnabled: false, userLabels: { "portage-leaving": "moved" } }),

@@ -119,6 +119,8 @@ describe("gcp: edge.dnsZone with one region", () => {
     });
     expect(record.inputs.routingPolicy).toBeUndefined();
     expect(all(run, G.healthCheck)).toEqual([]);
+    // A second region replaces it (the policy's health check is ForceNew): the old set goes first.
+    expect(record.options.deleteBeforeReplace).toBe(true);
   });
 });
 
@@ -141,6 +143,8 @@ describe("gcp: edge.dnsZone with two regions of edge pairs", () => {
     expect(at(record, "routingPolicy", "healthCheck")).toBe(
       "https://www.googleapis.com/compute/v1/projects/p/global/healthChecks/public-dns-health",
     );
+    // Back to one region, or a new health check, replaces it: deleted before its successor takes the name.
+    expect(record.options.deleteBeforeReplace).toBe(true);
   });
 
   it("the health check: global HTTPS on the app's health path with the domain as host, from 3 regions, every 30 s", () => {

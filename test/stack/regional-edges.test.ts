@@ -6,6 +6,15 @@ import { writtenFiles } from "../artifacts/support/user-data";
 import { A, idOf, regionOf, runAws, vmPolicy } from "./aws-support";
 import { at, runGcp, T } from "./gcp-support";
 import { all, one, reveal, type Run } from "../support/stack";
+import { passthroughProbeRanges } from "../../components/edge/gcp-balancer";
+import * as ipaddr from "ipaddr.js";
+
+/** Whether the CIDR `outer` holds every address of `inner`. */
+function contains(outer: string, inner: string): boolean {
+  const [network, prefix] = ipaddr.parseCIDR(inner);
+  const [outerNetwork, outerPrefix] = ipaddr.parseCIDR(outer);
+  return network.kind() === outerNetwork.kind() && outerPrefix <= prefix && network.match(outerNetwork, outerPrefix);
+}
 
 /**
  * Regional edges (issue 14): every fleet region gets an edge; each edge serves its own region's
@@ -391,6 +400,43 @@ describe("gcp: an edge pair per region behind its passthrough Network Load Balan
     const address = one(run, T.address, "edge-virginia-balancer-address");
     expect(address.inputs).toMatchObject({ region: "us-east4", addressType: "EXTERNAL" });
     expect(rule.inputs.ipAddress).toBe(run.outputs?.entries[0]?.addresses[0]);
+  });
+
+  it("each edge's group is a CONNECTION backend without capacity settings, drained for 30 s (what a passthrough backend service takes)", () => {
+    const backends = one(run, "gcp:compute/regionBackendService:RegionBackendService", "edge-virginia-balancer-backends");
+    // A passthrough balancer does not use capacity: the provider refuses capacityScaler on a
+    // non-managed backend service (hashicorp/terraform-provider-google#10837).
+    expect(backends.inputs.backends).toEqual([
+      { group: idOf("edge-virginia-balancer-edge-1"), balancingMode: "CONNECTION" },
+      { group: idOf("edge-virginia-balancer-edge-2"), balancingMode: "CONNECTION" },
+    ]);
+    expect(backends.inputs.portName).toBeUndefined();
+    expect(backends.inputs.connectionDrainingTimeoutSec).toBe(30);
+    const groups = all(run, "gcp:compute/instanceGroup:InstanceGroup").filter((g) => g.name.startsWith("edge-virginia-balancer"));
+    expect(groups.map((g) => (g.inputs.instances as string[]).length)).toEqual([1, 1]);
+  });
+
+  it("the firewall lets the balancer's health-check probers reach the checked port on every edge", () => {
+    const port = Number(
+      at(one(run, "gcp:compute/regionHealthCheck:RegionHealthCheck", "edge-virginia-balancer-health"), "tcpHealthCheck", "port"),
+    );
+    const edgeTag = (at(one(run, T.instance, "edge-vm"), "tags") as string[])[0];
+    const admits = (range: string) =>
+      all(run, T.firewall).some((rule) => {
+        const i = rule.inputs as {
+          direction?: string;
+          targetTags?: string[];
+          sourceRanges?: string[];
+          allows?: { protocol: string; ports?: string[] }[];
+        };
+        return (
+          i.direction === "INGRESS" &&
+          (i.targetTags ?? []).includes(String(edgeTag)) &&
+          (i.sourceRanges ?? []).some((source) => contains(source, range)) &&
+          (i.allows ?? []).some((a) => a.protocol === "tcp" && (a.ports ?? []).includes(String(port)))
+        );
+      });
+    expect(passthroughProbeRanges.filter((range) => !admits(range))).toEqual([]);
   });
 
   it("each region's entry is its balancer's one address", () => {

@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { unpackUserData } from "../../components/node";
-import type { RecordedResource } from "../../tools/offline/run";
+import { runOffline, type RecordedResource } from "../../tools/offline/run";
+import { stackConfigMap } from "../../tools/offline/stack";
+import { portage } from "../../stacks/program";
 import { writtenFiles } from "../artifacts/support/user-data";
-import { all, one, reveal, type Run } from "../support/stack";
+import { all, one, reveal, validConfig, type Run } from "../support/stack";
 import { A, idOf, regionOf, runAws } from "./aws-support";
 import { at, runGcp, T } from "./gcp-support";
 
@@ -189,11 +191,37 @@ describe("gcp: a read replica in london", () => {
     });
   });
 
-  it("a production replica cannot be deleted, by Pulumi or in the console", async () => {
+  it("the replica's disk starts at the primary's size, which autoresize may have grown past storageGb", async () => {
+    const primaryDisk = at(one(run, T.sqlInstance, "database-postgres"), "settings", "diskSize");
+    expect(at(one(run, T.sqlInstance, "database-london-postgres"), "settings", "diskSize")).toBe(primaryDisk);
+    // A primary whose disk grew to 57 GB (the mock echoes its settings as Cloud SQL reports them).
+    const grown = await runOffline(
+      () =>
+        portage({
+          database: {
+            gcp: {
+              instance: (args) => {
+                args.settings = { ...(args.settings as object), diskSize: 57 } as typeof args.settings;
+              },
+            },
+          },
+        }),
+      { config: stackConfigMap({ provider: "gcp", overrides: validConfig(withReplica) }), stack: "dev" },
+    );
+    expect(grown.error).toBeUndefined();
+    // Cloud SQL refuses a replica smaller than its primary (terraform-google-modules/terraform-google-sql-db#338).
+    expect(at(one(grown, T.sqlInstance, "database-london-postgres"), "settings", "diskSize")).toBe(57);
+  });
+
+  it("a production replica stays removable (protect and both deletion protections off), its primary protected", async () => {
     const prod = await runGcp({ ...withReplica, "portage:production": true }, "prod");
     const replica = one(prod, T.sqlInstance, "database-london-postgres");
-    expect(replica.inputs.deletionProtection).toBe(true);
-    expect(at(replica, "settings", "deletionProtectionEnabled")).toBe(true);
-    expect(replica.options.protect).toBe(true);
+    expect(replica.inputs.deletionProtection).toBe(false);
+    expect(at(replica, "settings", "deletionProtectionEnabled")).toBe(false);
+    expect(replica.options.protect).toBe(false);
+    const primary = one(prod, T.sqlInstance, "database-postgres");
+    expect(primary.inputs.deletionProtection).toBe(true);
+    expect(at(primary, "settings", "deletionProtectionEnabled")).toBe(true);
+    expect(primary.options.protect).toBe(true);
   });
 });

@@ -112,6 +112,18 @@ describe("the preview's data-safety check", () => {
     expect(run.output).toBe("blocked=true\n");
   });
 
+  it("a read replica leaving database.replicas is no loss: its primary holds the data (a primary's deletion still is)", () => {
+    const gcpDb = (name: string) =>
+      `urn:pulumi:prod::portage::portage:database:Database$gcp:sql/databaseInstance:DatabaseInstance::${name}`;
+    const type = "gcp:sql/databaseInstance:DatabaseInstance";
+    const replica = step("delete", gcpDb("database-london-postgres"), type);
+    replica.oldState = { ...replica.oldState, inputs: { masterInstanceName: "database-postgres-1a2b3c4" } };
+    const doc = { config: { "portage:provider": "gcp", "portage:production": "true" }, steps: [replica] };
+    expect(judge(doc, { stack: "prod" })).toMatchObject({ findings: [], blocked: false });
+    const primary = step("delete", gcpDb("database-postgres"), type);
+    expect(judge({ ...doc, steps: [replica, primary] }, { stack: "prod" }).findings.map((f) => f.name)).toEqual(["database-postgres"]);
+  });
+
   it("passes updates and creations: nothing listed, the check green", () => {
     const newNode = step("create", nodeUrn.replace("virginia-1", "virginia-2"), "aws:ec2/instance:Instance");
     const newBucket = step("create", bucketUrn.replace("::bucket", "::bucket-logs"), "aws:s3/bucket:Bucket");

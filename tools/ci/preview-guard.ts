@@ -9,8 +9,8 @@ export interface PreviewStep {
   op: string;
   urn: string;
   provider?: string;
-  oldState?: { type?: string; protect?: boolean };
-  newState?: { type?: string; protect?: boolean };
+  oldState?: { type?: string; protect?: boolean; inputs?: Record<string, unknown> };
+  newState?: { type?: string; protect?: boolean; inputs?: Record<string, unknown> };
   diffReasons?: string[];
   replaceReasons?: string[];
   detailedDiff?: Record<string, { kind: string; inputDiff?: boolean }>;
@@ -38,6 +38,12 @@ export const stateful: Record<string, "database" | "bucket" | "disk"> = {
 };
 
 const replacing = new Set(["replace", "create-replacement", "delete-replaced", "import-replacement"]);
+
+/** A read replica (Cloud SQL `masterInstanceName`, RDS `replicateSourceDb`) holds nothing its primary lacks. */
+function isReadReplica(step: PreviewStep): boolean {
+  const inputs = step.oldState?.inputs ?? step.newState?.inputs ?? {};
+  return Boolean(inputs.masterInstanceName || inputs.replicateSourceDb);
+}
 
 export interface Finding {
   name: string;
@@ -72,7 +78,7 @@ export function findLosses(doc: PreviewDocument): Finding[] {
     const { type: urnType, name } = parseUrn(step.urn);
     const type = step.newState?.type ?? step.oldState?.type ?? urnType;
     const kind = stateful[type];
-    if (!kind || !(replacing.has(step.op) || step.op === "delete")) continue;
+    if (!kind || !(replacing.has(step.op) || step.op === "delete") || isReadReplica(step)) continue;
     const action = replacing.has(step.op) ? "replaced" : "deleted";
     const previous = byUrn.get(step.urn);
     if (previous && (previous.action === "replaced" || action === "deleted")) continue;
