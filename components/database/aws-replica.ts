@@ -91,12 +91,14 @@ export function createReplicas(
             net.provider,
             parent,
           ),
-          // Kept at database.storageGb like the source's: RDS modifies each instance's storage on
-          // its own (ModifyDBInstance AllocatedStorage), and a replica left smaller than a source
-          // that grew fills up and stops replaying its WAL. Ignored at creation, where the replica
-          // takes the source's size (the provider's allocatedStorage: "If replicateSourceDb is set,
-          // the value is ignored during the creation of the instance").
-          allocatedStorage: db.storageGb,
+          // The source's size and storage autoscaling (a `maxAllocatedStorage` transform on the
+          // primary): RDS sizes each instance on its own (ModifyDBInstance AllocatedStorage), and a
+          // replica left smaller than a source that grew fills up and stops replaying its WAL.
+          // Ignored at creation, where the replica takes the source's size (the provider's
+          // allocatedStorage: "If replicateSourceDb is set, the value is ignored during the creation
+          // of the instance"); with a maximum, a replica autoscaled past it is not shrunk back.
+          allocatedStorage: source.allocatedStorage,
+          maxAllocatedStorage: source.maxAllocatedStorage,
           storageType: "gp3",
           autoMinorVersionUpgrade: true,
           applyImmediately: true,

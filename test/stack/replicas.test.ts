@@ -135,6 +135,16 @@ describe("aws: the replica's storage follows the primary's", () => {
     expect(one(run, A.db, "database-postgres").inputs.allocatedStorage).toBe(200);
     expect(one(run, A.db, "database-london-postgres").inputs).toMatchObject({ allocatedStorage: 200, storageType: "gp3" });
   });
+
+  it("storage autoscaling on the primary (its maxAllocatedStorage transform) autoscales the replica too", async () => {
+    const run = await runOffline(() => portage({ database: { aws: { instance: { maxAllocatedStorage: 500 } } } }), {
+      config: stackConfigMap({ provider: "aws", overrides: validConfig(withReplica) }),
+      stack: "dev",
+    });
+    expect(run.error).toBeUndefined();
+    const replica = run.resources.find((r) => r.type === A.db && r.name === "database-london-postgres");
+    expect(replica?.inputs).toMatchObject({ allocatedStorage: 20, maxAllocatedStorage: 500 });
+  });
 });
 
 describe("aws: a production replica can be removed by the update that drops it", () => {
