@@ -82,7 +82,10 @@ export function createFirewall(
   const replicas = new Map(
     regions
       .filter((r) => cloud.database.replicas.some((replica) => replica.region === r.region.region))
-      .map((r) => [r.region.region, group(r, "replica", `portage ${spec.prefix} read replica: Postgres from this region's nodes only`)]),
+      .map((r) => [
+        r.region.region,
+        group(r, "replica", `portage ${spec.prefix} read replica: Postgres from the nodes of this region only`),
+      ]),
   );
   const nodeGroup = (r: AwsRegionVpc) => nodes.get(r.region.region) as Group;
   const edgeGroup = (r: AwsRegionVpc) => edges.get(r.region.region) as Group;

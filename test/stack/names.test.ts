@@ -86,7 +86,7 @@ function checks(r: RecordedResource): Check[] {
   };
   const own = byType[r.type]?.() ?? [];
   const computeNamed =
-    /^gcp:compute\/(network|subnetwork|router|routerNat|address|globalAddress|regionHealthCheck|instanceGroup|regionBackendService|forwardingRule):/.test(
+    /^gcp:compute\/(network|subnetwork|router|routerNat|address|globalAddress|healthCheck|regionHealthCheck|instanceGroup|regionBackendService|forwardingRule):/.test(
       r.type,
     );
   return [
@@ -118,6 +118,7 @@ describe.each([
       "portage:app": { name: app },
       "portage:fleet": { regions, nodesPerRegion: 3 },
       "portage:edge": { domain: "app.example.com", acmeEmail: "ops@example.com" },
+      "portage:database": { replicas: regions.slice(1) },
       "portage:access": { ...access, adminCidrs: ["203.0.113.0/24"] },
     }),
   });
