@@ -161,6 +161,13 @@ export const rules = {
     pattern: /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/,
     doc: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
   },
+  securityGroupRuleDescription: {
+    what: "security group rule description",
+    min: 0,
+    max: 255,
+    pattern: /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/,
+    doc: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html",
+  },
 
   // GCP
   gcpLabelKey: {

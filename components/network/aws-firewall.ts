@@ -290,7 +290,7 @@ export function createFirewall(
                 protocol: "tcp",
                 ports: [spec.database.port, spec.database.port],
                 peer: { group: (replicas.get(r.region.region) as Group).sg, label: "replica" },
-                description: "Postgres to the region's read replica (TLS required by the server)",
+                description: "Postgres to the read replica of this region (TLS required by the server)",
               },
             ]
           : []),

@@ -58,6 +58,8 @@ function checks(r: RecordedResource): Check[] {
       [autoName(r), rules.securityGroupName],
       [i.description, rules.securityGroupDescription],
     ],
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": () => [[i.description, rules.securityGroupRuleDescription]],
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": () => [[i.description, rules.securityGroupRuleDescription]],
     "aws:lb/loadBalancer:LoadBalancer": () => [[i.name, rules.elbName]],
     "aws:lb/targetGroup:TargetGroup": () => [[i.name, rules.elbName]],
     "aws:route53/zone:Zone": () => [[i.name, "dns"]],
