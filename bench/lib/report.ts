@@ -272,9 +272,9 @@ function layoutNote(e: EdgeResults): string {
   const sh = e.sharedCores;
   if (!layout || !sh) return "";
   return (
-    `\nThe proxy under test ran alone on core ${layout.edge}, as an edge runs alone on its VM; wrk, the backends and the balancer stand-in on ${layout.others}. ` +
+    `\n\nThe proxy under test ran alone on core ${layout.edge}, as an edge runs alone on its VM; wrk, the backends and the balancer stand-in on ${layout.others}. ` +
     `With nothing pinned (every process on every core, the edge with one HAProxy thread per core): (a) ${n(sh.portage)} requests/s, ` +
-    `(c) ${n(sh.direct)}, (a) over (c) ${sh.ratio}x (same round).\n`
+    `(c) ${n(sh.direct)}, (a) over (c) ${sh.ratio}x (same round).`
   );
 }
 
