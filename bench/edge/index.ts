@@ -83,8 +83,6 @@ export interface EdgeResults {
   ratioToDirect: { portage: number; seed: number };
   /** (d) over (a) in the same round: what the balancer hop leaves of the edge's throughput. */
   balancerToPortage?: number;
-  /** Written by runs on shared, unpinned cores (before `layout`): direct's CPU per request over (a)'s. */
-  hopCeiling?: number;
   /**
    * (a) and (c) once more with nothing pinned: wrk, the backends and a second portage edge (one
    * HAProxy thread per core, its default) free on every core. Medians, and (a) over (c) round by round.
@@ -159,7 +157,7 @@ export async function edgeBenchmark(settings: EdgeSettings, log: (line: string) 
     };
     const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
     const edgeCpu = () => treeCpuSeconds(proxies.portage?.pid ?? 0) + treeCpuSeconds(proxies.seed?.pid ?? 0);
-    const othersCpu = () => cpuOf(backends.pids) + treeCpuSeconds(proxies.balancer?.pid ?? 0);
+    const balancerCpu = () => treeCpuSeconds(proxies.balancer?.pid ?? 0);
     for (let n = 1; n <= settings.rounds; n++) {
       for (const target of edgeTargets) {
         const proxy = proxies[target];
@@ -168,16 +166,17 @@ export async function edgeBenchmark(settings: EdgeSettings, log: (line: string) 
           proxy: proxy ? treeCpuSeconds(proxy.pid) : 0,
           backends: cpuOf(backends.pids),
           edge: edgeCpu(),
-          others: othersCpu(),
+          balancer: balancerCpu(),
         };
         const result = await wrk(urls[target], settings.seconds, settings.wrk);
         const cpu = proxy ? treeCpuSeconds(proxy.pid) - before.proxy : 0;
         const perRequest = (seconds: number) => round((seconds * 1e6) / result.requests, 1);
         const cpuUsPerRequest = proxy ? perRequest(cpu) : null;
         const { cpuSeconds: clientSeconds, ...measured } = result;
+        const backendsSeconds = cpuOf(backends.pids) - before.backends;
         const busy = layout && {
           edge: busyShare(edgeCpu() - before.edge, result.seconds, 1),
-          others: busyShare(othersCpu() - before.others + clientSeconds, result.seconds, layout.otherCount),
+          others: busyShare(backendsSeconds + balancerCpu() - before.balancer + clientSeconds, result.seconds, layout.otherCount),
         };
         runs.push({
           round: n,
@@ -185,7 +184,7 @@ export async function edgeBenchmark(settings: EdgeSettings, log: (line: string) 
           ...measured,
           cpuUsPerRequest,
           clientCpuUs: perRequest(clientSeconds),
-          backendsCpuUs: perRequest(cpuOf(backends.pids) - before.backends),
+          backendsCpuUs: perRequest(backendsSeconds),
           ...(busy ? { busy } : {}),
         });
         log(

@@ -236,7 +236,7 @@ function edgeSection(e: EdgeResults): string {
 /**
  * Where each target's CPU went per request (wrk, the proxy, the backends; medians), and how busy
  * the proxy's core and the others were (medians): which side limited the run. Results written
- * before these were measured have none; those of shared, unpinned cores have a CPU ceiling instead.
+ * before these were measured have none; a machine with one core pins nothing and has no busy row.
  */
 function cpuRows(e: EdgeResults, withBalancer: boolean): string[][] {
   const of = (t: EdgeTarget) => e.runs.filter((r) => r.target === t);
@@ -251,7 +251,6 @@ function cpuRows(e: EdgeResults, withBalancer: boolean): string[][] {
   // (d)'s proxy figure is the balancer's alone (the edge behind it is not measured there): left out.
   const more = withBalancer ? ["-"] : [];
   const cpu = ["CPU per request: wrk + proxy + backends", us("portage"), us("seed"), us("direct"), ...more];
-  if (e.hopCeiling !== undefined) return [cpu, ["most vs direct on these cores (CPU)", `${e.hopCeiling}x`, "", "1x", ...more]];
   if (!e.runs.some((r) => r.busy)) return e.runs.some((r) => r.clientCpuUs !== undefined) ? [cpu] : [];
   const layout = e.settings.layout;
   return [
